@@ -1,0 +1,170 @@
+//! [`Auth`]: the inner type of every generated client. Routes each request to the service
+//! whose base URL it targets, stamps the bearer, and offers typed access and revocation.
+
+use std::fmt;
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::{Either, select};
+use reqwest::Url;
+use reqwest::header::AUTHORIZATION;
+
+use crate::cache::TokenCache;
+use crate::config::AuthOptions;
+use crate::error::AuthError;
+use crate::http::same_origin;
+use crate::minters::{Minter, RevokeScope};
+use crate::token::AccessToken;
+
+/// Bearer-token authentication for one API: mints, caches, refreshes, replays on 401 and
+/// revokes. Cheap to clone (one `Arc`); clones share tokens.
+///
+/// Build one with [`BridgeConfig`](crate::BridgeConfig), [`OrigoIdConfig`](crate::OrigoIdConfig),
+/// [`ObiConfig`](crate::ObiConfig) or, for tests and custom APIs, [`Auth::from_minter`].
+#[derive(Clone)]
+pub struct Auth {
+    services: Arc<[Service]>,
+}
+
+/// One credential set with its own token cache.
+pub(crate) struct Service {
+    /// Requests to this origin get this service's token; `None` matches any request.
+    base: Option<Url>,
+    pub(crate) cache: Arc<TokenCache>,
+}
+
+impl Auth {
+    /// An `Auth` around any [`Minter`], used for every request whatever its URL.
+    pub fn from_minter(minter: impl Minter, options: AuthOptions) -> Self {
+        Self::from_services(vec![(None, Arc::new(minter))], options)
+    }
+
+    pub(crate) fn from_services(
+        services: Vec<(Option<Url>, Arc<dyn Minter>)>,
+        options: AuthOptions,
+    ) -> Self {
+        let services = services
+            .into_iter()
+            .map(|(base, minter)| Service {
+                base,
+                cache: Arc::new(TokenCache::new(minter, options.clone())),
+            })
+            .collect();
+        Self { services }
+    }
+
+    /// The service whose base URL has the same origin as `url`: a token is only ever sent
+    /// to the service that issued it.
+    pub(crate) fn service_for(&self, url: &Url) -> Option<&Service> {
+        self.services
+            .iter()
+            .find(|service| service.base.as_ref().is_none_or(|base| same_origin(base, url)))
+    }
+
+    /// Sets `Authorization: Bearer <token>` (marked sensitive) on `request`, minting first if
+    /// needed. Called by the generated clients' `pre` hook.
+    ///
+    /// # Errors
+    /// Why no token could be had, or [`AuthError::Config`] if the request goes to an origin
+    /// no configured service owns.
+    pub async fn authorize(&self, request: &mut reqwest::Request) -> Result<(), AuthError> {
+        let service = self.service_for(request.url()).ok_or_else(|| {
+            AuthError::Config("the request URL does not match any configured service base URL".into())
+        })?;
+        let token = service.cache.token().await?;
+        request.headers_mut().insert(AUTHORIZATION, token.header().clone());
+        Ok(())
+    }
+
+    /// The current token of the first configured service (Bridge: BaaS if configured),
+    /// minting if needed. Use it to get auth failures as a typed error before a call.
+    pub async fn token(&self) -> Result<AccessToken, AuthError> {
+        self.services[0].cache.token().await
+    }
+
+    /// The token for requests to `url` (Bridge: picks BaaS or gateway by origin).
+    pub async fn token_for(&self, url: &Url) -> Result<AccessToken, AuthError> {
+        let service = self.service_for(url).ok_or_else(|| {
+            AuthError::Config("the URL does not match any configured service base URL".into())
+        })?;
+        service.cache.token().await
+    }
+
+    fn revocable(&self) -> Result<impl Iterator<Item = &Service>, AuthError> {
+        if !self.services.iter().any(|s| s.cache.minter.supports_revocation()) {
+            return Err(AuthError::Unsupported("token revocation"));
+        }
+        Ok(self.services.iter().filter(|s| s.cache.minter.supports_revocation()))
+    }
+
+    /// Revokes the current token (Obi: by `jti`) and forgets it; the next call mints.
+    /// Does nothing if no usable token is cached.
+    ///
+    /// # Errors
+    /// [`AuthError::Unsupported`] for OrigoID and Bridge, which have no revocation endpoint.
+    pub async fn revoke(&self) -> Result<(), AuthError> {
+        for service in self.revocable()? {
+            let Some(token) = service.cache.usable() else {
+                continue;
+            };
+            service.cache.minter.revoke(&token, RevokeScope::Token).await?;
+            service.cache.invalidate(token.header());
+            tracing::info!(api = service.cache.info.api, jti = token.jti(), "token revoked");
+        }
+        Ok(())
+    }
+
+    /// Revokes every token of the account (Obi `{"all": true}`, the panic button) and
+    /// empties the cache. Mints a token first if none is cached, since revoking needs one.
+    ///
+    /// # Errors
+    /// [`AuthError::Unsupported`] for OrigoID and Bridge.
+    pub async fn revoke_all(&self) -> Result<(), AuthError> {
+        for service in self.revocable()? {
+            let token = service.cache.token().await?;
+            service.cache.minter.revoke(&token, RevokeScope::All).await?;
+            service.cache.clear();
+            tracing::info!(api = service.cache.info.api, "all tokens of the account revoked");
+        }
+        Ok(())
+    }
+
+    /// Best-effort cleanup at process exit: revokes the current token (Obi) within
+    /// `timeout`. A no-op `Ok` for APIs without revocation.
+    ///
+    /// # Errors
+    /// [`AuthError::Timeout`] if `timeout` passed first, or why revocation failed; callers
+    /// may ignore it.
+    pub async fn shutdown(&self, timeout: Duration) -> Result<(), AuthError> {
+        if self.revocable().is_err() {
+            return Ok(());
+        }
+        let clock = &self.services[0].cache.options.clock;
+        let revoke = pin!(self.revoke());
+        match select(revoke, clock.sleep(timeout)).await {
+            Either::Left((result, _)) => result,
+            Either::Right(_) => {
+                tracing::warn!(?timeout, "token revocation at shutdown timed out");
+                Err(AuthError::Timeout)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Auth ")?;
+        let mut list = f.debug_list();
+        for service in self.services.iter() {
+            list.entry(&format_args!(
+                "{}/{} key_id={:?} base={:?}",
+                service.cache.info.api,
+                service.cache.info.service,
+                service.cache.info.key_id_prefix,
+                service.base.as_ref().map(Url::as_str),
+            ));
+        }
+        list.finish()
+    }
+}

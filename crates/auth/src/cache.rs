@@ -1,0 +1,268 @@
+//! One token per service, refreshed by a single flight.
+//!
+//! A mint is a shared future ([`Shared`]) that every interested caller awaits; the state only
+//! keeps a weak handle to it. So:
+//! - any number of concurrent callers cause one mint (they all await the same future);
+//! - if the caller that started it is dropped, the others keep polling it to completion;
+//! - if every caller is dropped, the future is dropped with them (no task to leak, no
+//!   "in progress" flag to get stuck) and the next caller starts afresh.
+//!
+//! The mint future installs its own result, so it lands exactly once whoever polls it.
+//! The lock is a plain mutex held for a few field reads, never across an `.await`.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt as _;
+use futures_util::future::{Shared, WeakShared};
+use reqwest::header::HeaderValue;
+use tracing::Instrument as _;
+
+use crate::config::AuthOptions;
+use crate::error::AuthError;
+use crate::lifetime::{self, Phase};
+use crate::minters::{BoxFuture, Minter, MinterInfo};
+use crate::token::{AccessToken, MintedToken};
+
+type MintResult = Result<AccessToken, AuthError>;
+type MintFuture = BoxFuture<'static, MintResult>;
+
+/// First pause after a failed mint; doubles per consecutive failure up to `max_backoff`.
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+
+pub(crate) struct TokenCache {
+    pub(crate) minter: Arc<dyn Minter>,
+    pub(crate) info: MinterInfo,
+    pub(crate) options: AuthOptions,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<AccessToken>,
+    /// The mint in progress, if any caller still awaits it; tagged to recognise it.
+    inflight: Option<(u64, WeakShared<MintFuture>)>,
+    failure: Option<Failure>,
+    generation: u64,
+    mints_started: u64,
+}
+
+/// The last mint failure: remembered until `retry_at` (negative cache and backoff).
+struct Failure {
+    error: AuthError,
+    retry_at: Instant,
+    consecutive: u32,
+}
+
+/// What a caller does next, decided under the lock.
+enum Plan {
+    Ready(AccessToken),
+    Wait(Shared<MintFuture>),
+    Fail(AuthError),
+}
+
+impl State {
+    fn running(&self) -> Option<Shared<MintFuture>> {
+        self.inflight.as_ref().and_then(|(_, weak)| weak.upgrade())
+    }
+
+    fn backing_off(&self, now: Instant) -> Option<&AuthError> {
+        self.failure
+            .as_ref()
+            .filter(|failure| failure.retry_at > now)
+            .map(|failure| &failure.error)
+    }
+}
+
+impl TokenCache {
+    pub(crate) fn new(minter: Arc<dyn Minter>, options: AuthOptions) -> Self {
+        Self {
+            info: minter.info(),
+            minter,
+            options,
+            state: Mutex::default(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The current token, minting if needed. Never waits while a usable token exists,
+    /// except for the one caller that starts a refresh ahead of expiry.
+    pub(crate) async fn token(self: &Arc<Self>) -> MintResult {
+        let mint = match self.plan() {
+            Plan::Ready(token) => return Ok(token),
+            Plan::Fail(error) => return Err(error),
+            Plan::Wait(mint) => mint,
+        };
+        match mint.await {
+            Ok(token) => Ok(token),
+            // A failed refresh keeps the old token while it is still usable.
+            Err(error) => self.usable().ok_or(error),
+        }
+    }
+
+    fn plan(self: &Arc<Self>) -> Plan {
+        let now = self.options.clock.now();
+        let mut state = self.lock();
+        let phase = state.current.as_ref().map(|token| token.phase(now));
+        match (phase, &state.current) {
+            (Some(Phase::Fresh), Some(token)) => Plan::Ready(token.clone()),
+            (Some(Phase::Soft), Some(token)) => {
+                if state.running().is_some() || state.backing_off(now).is_some() {
+                    return Plan::Ready(token.clone());
+                }
+                tracing::debug!(
+                    api = self.info.api,
+                    service = self.info.service,
+                    generation = token.generation(),
+                    "refreshing token ahead of expiry"
+                );
+                Plan::Wait(self.start(&mut state))
+            }
+            _ => {
+                if let Some(mint) = state.running() {
+                    Plan::Wait(mint)
+                } else if let Some(error) = state.backing_off(now) {
+                    Plan::Fail(error.clone())
+                } else {
+                    Plan::Wait(self.start(&mut state))
+                }
+            }
+        }
+    }
+
+    fn start(self: &Arc<Self>, state: &mut State) -> Shared<MintFuture> {
+        state.mints_started += 1;
+        let id = state.mints_started;
+        let cache = Arc::clone(self);
+        let future: MintFuture = Box::pin(async move { cache.mint(id).await });
+        let shared = future.shared();
+        state.inflight = shared.downgrade().map(|weak| (id, weak));
+        shared
+    }
+
+    /// One mint: bounded attempts with exponential backoff for transient failures, in a span.
+    async fn mint(&self, id: u64) -> MintResult {
+        let span = tracing::info_span!(
+            "mint",
+            api = self.info.api,
+            service = self.info.service,
+            key_id = %self.info.key_id_prefix,
+            outcome = tracing::field::Empty,
+            lifetime_s = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        async {
+            let mut attempt = 1;
+            let minted = loop {
+                match self.minter.mint().await {
+                    Err(error) if error.is_retryable_now() && attempt < self.options.max_attempts => {
+                        let delay = self.options.retry_delay.saturating_mul(1 << (attempt - 1).min(16));
+                        tracing::debug!(attempt, error = %error, ?delay, "mint attempt failed; retrying");
+                        self.options.clock.sleep(delay).await;
+                        attempt += 1;
+                    }
+                    result => break result,
+                }
+            };
+            tracing::Span::current().record("attempts", attempt);
+            self.install(id, minted)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Stores a mint's outcome: the new token, or the failure and when to try again.
+    fn install(&self, id: u64, minted: Result<MintedToken, AuthError>) -> MintResult {
+        let now = self.options.clock.now();
+        let wall = self.options.clock.wall();
+        let mut state = self.lock();
+        if state.inflight.as_ref().is_some_and(|(running, _)| *running == id) {
+            state.inflight = None;
+        }
+        let generation = state.generation + 1;
+        let result = minted.and_then(|minted| {
+            let lifetime = lifetime::lifetime(&minted, wall);
+            AccessToken::new(minted, generation, now, lifetime, &self.options)
+        });
+        let span = tracing::Span::current();
+        match &result {
+            Ok(token) => {
+                state.generation = generation;
+                state.current = Some(token.clone());
+                state.failure = None;
+                span.record("outcome", "ok");
+                span.record("lifetime_s", token.lifetime().as_secs());
+                tracing::info!(
+                    generation,
+                    lifetime_s = token.lifetime().as_secs(),
+                    source = ?token.lifetime_source(),
+                    "token minted"
+                );
+            }
+            Err(error) => {
+                let consecutive = state.failure.as_ref().map_or(0, |f| f.consecutive) + 1;
+                let pause = self.pause_after(error, consecutive);
+                state.failure = Some(Failure {
+                    error: error.clone(),
+                    retry_at: now.checked_add(pause).unwrap_or(now),
+                    consecutive,
+                });
+                span.record("outcome", error.kind());
+                tracing::warn!(error = %error, consecutive, next_attempt_in = ?pause, "token mint failed");
+            }
+        }
+        result
+    }
+
+    /// How long to wait after a failed mint before minting again.
+    fn pause_after(&self, error: &AuthError, consecutive: u32) -> Duration {
+        let backoff = FIRST_BACKOFF
+            .saturating_mul(1 << (consecutive - 1).min(16))
+            .min(self.options.max_backoff);
+        match error {
+            AuthError::InvalidCredentials | AuthError::AccountBlocked | AuthError::Config(_) => {
+                self.options.negative_ttl
+            }
+            AuthError::RateLimited { retry_after: Some(after) } => (*after).max(backoff),
+            _ => backoff,
+        }
+    }
+
+    /// The current token if it is still usable (not hard-expired); never mints.
+    pub(crate) fn usable(&self) -> Option<AccessToken> {
+        let now = self.options.clock.now();
+        self.lock()
+            .current
+            .clone()
+            .filter(|token| token.phase(now) != Phase::Expired)
+    }
+
+    /// Drops the current token if it is the one `rejected` carried; a token minted since
+    /// then stays. Returns whether anything was dropped.
+    pub(crate) fn invalidate(&self, rejected: &HeaderValue) -> bool {
+        let mut state = self.lock();
+        let matches = state
+            .current
+            .as_ref()
+            .is_some_and(|token| token.header() == rejected);
+        if matches {
+            state.current = None;
+        }
+        matches
+    }
+
+    /// Forgets the current token (after revocation).
+    pub(crate) fn clear(&self) {
+        self.lock().current = None;
+    }
+}
+
+impl AuthError {
+    /// Worth another attempt within the same mint (not rate limits: those wait longer).
+    fn is_retryable_now(&self) -> bool {
+        matches!(self, Self::Transient(_) | Self::Timeout)
+    }
+}

@@ -1,0 +1,188 @@
+//! Options shared by every API (clock, refresh policy, retries, timeouts) and the injectable
+//! environment used by the `from_env` constructors.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::AuthError;
+
+/// How much of the refresh lead is randomly cut off per token, so that many processes that
+/// minted at the same moment do not all refresh at the same moment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Jitter {
+    /// No jitter: refresh exactly `lead` before expiry.
+    None,
+    /// Always cut this fraction (clamped to `0.0..=0.5`) of the lead; for tests.
+    Fixed(f64),
+    /// Cut a random fraction in `0.0..=0.5` of the lead (the default).
+    Random,
+}
+
+impl Jitter {
+    /// The fraction of the lead to cut, always in `0.0..=0.5`.
+    pub(crate) fn sample(self) -> f64 {
+        let fraction = match self {
+            Self::None => 0.0,
+            Self::Fixed(fraction) => fraction,
+            Self::Random => random_unit() * 0.5,
+        };
+        if fraction.is_finite() {
+            fraction.clamp(0.0, 0.5)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A uniform number in `0.0..1.0` from std's randomly keyed hasher (no RNG dependency).
+fn random_unit() -> f64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let bits = RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed));
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Knobs shared by all APIs. The defaults suit production; tests mostly swap the clock and
+/// the jitter.
+///
+/// Refresh timing for a token of lifetime `L`: the *lead* is `max(min_lead, lead_fraction × L)`
+/// capped at `L / 2`, shortened by [`Jitter`]; from `expiry − lead` one caller refreshes while
+/// the others keep using the token. From `expiry − min(hard_margin, L / 10)` the token is
+/// no longer handed out and every caller waits for the shared mint.
+#[derive(Debug, Clone)]
+pub struct AuthOptions {
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) jitter: Jitter,
+    pub(crate) min_lead: Duration,
+    pub(crate) lead_fraction: f64,
+    pub(crate) hard_margin: Duration,
+    pub(crate) negative_ttl: Duration,
+    pub(crate) max_attempts: u32,
+    pub(crate) retry_delay: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+}
+
+impl Default for AuthOptions {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            jitter: Jitter::Random,
+            min_lead: Duration::from_secs(30),
+            lead_fraction: 0.1,
+            hard_margin: Duration::from_secs(5),
+            negative_ttl: Duration::from_secs(30),
+            max_attempts: 3,
+            retry_delay: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+impl AuthOptions {
+    /// The time source (default [`SystemClock`]).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Refresh-lead jitter (default [`Jitter::Random`]).
+    pub fn jitter(mut self, jitter: Jitter) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Refresh lead: at least `min_lead` (default 30 s), or `fraction` of the lifetime
+    /// (default 0.1) if larger; never more than half the lifetime.
+    pub fn refresh_lead(mut self, min_lead: Duration, fraction: f64) -> Self {
+        self.min_lead = min_lead;
+        self.lead_fraction = if fraction.is_finite() {
+            fraction.clamp(0.0, 0.5)
+        } else {
+            0.1
+        };
+        self
+    }
+
+    /// How long before expiry a token stops being handed out (default 5 s, at most a tenth
+    /// of the lifetime), so a request does not leave with a token that expires in flight.
+    pub fn hard_margin(mut self, margin: Duration) -> Self {
+        self.hard_margin = margin;
+        self
+    }
+
+    /// How long rejected credentials or a blocked account are remembered before the next
+    /// mint attempt (default 30 s).
+    pub fn negative_ttl(mut self, ttl: Duration) -> Self {
+        self.negative_ttl = ttl;
+        self
+    }
+
+    /// HTTP attempts per mint for transient failures (default 3, at least 1); the delay
+    /// between attempts starts at `retry_delay` (default 200 ms) and doubles.
+    pub fn retries(mut self, max_attempts: u32, retry_delay: Duration) -> Self {
+        self.max_attempts = max_attempts.max(1);
+        self.retry_delay = retry_delay;
+        self
+    }
+
+    /// Longest pause between failed mints, and the cap applied to `Retry-After`
+    /// (default 60 s). After a failure the pause starts at 1 s and doubles.
+    pub fn max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// Timeouts of the token HTTP client: connect (default 5 s) and whole request
+    /// (default 15 s). They are separate from the API client's timeouts.
+    pub fn timeouts(mut self, connect: Duration, request: Duration) -> Self {
+        self.connect_timeout = connect;
+        self.request_timeout = request;
+        self
+    }
+}
+
+/// Reads a variable from an injected environment; empty values count as missing.
+pub(crate) fn optional(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    env(name).filter(|value| !value.trim().is_empty())
+}
+
+/// Like [`optional`], but a missing variable is a [`AuthError::Config`] naming it.
+pub(crate) fn required(
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+) -> Result<String, AuthError> {
+    optional(env, name).ok_or_else(|| missing(name))
+}
+
+/// The error for a missing variable: names the variable, never a value.
+pub(crate) fn missing(name: &str) -> AuthError {
+    AuthError::Config(format!("environment variable {name} is not set"))
+}
+
+/// The process environment, for the `from_process_env` constructors.
+pub(crate) fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_is_bounded() {
+        assert_eq!(Jitter::None.sample(), 0.0);
+        assert_eq!(Jitter::Fixed(0.9).sample(), 0.5);
+        assert_eq!(Jitter::Fixed(f64::NAN).sample(), 0.0);
+        for _ in 0..1000 {
+            let j = Jitter::Random.sample();
+            assert!((0.0..=0.5).contains(&j));
+        }
+    }
+}

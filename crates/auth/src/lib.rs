@@ -1,0 +1,52 @@
+//! Bearer-token core for the Bridge, OrigoID and Obi FARE.AI clients.
+//!
+//! All three APIs trade a long-lived credential (key id + secret, API key, username + password)
+//! for a short-lived bearer JWT. [`Auth`] does that trade once per token lifetime and shares
+//! the result: it mints on first use, refreshes ahead of expiry while callers keep using the
+//! still-valid token, coalesces concurrent mints into one (single-flight), replays a request
+//! once when the API answers 401, and keeps secrets out of `Debug`, `Display`, errors and logs.
+//!
+//! The generated progenitor clients use [`Auth`] as their inner type and call
+//! [`Auth::authorize`] from `pre` and [`Auth::execute`] from `exec`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), sdk_auth::AuthError> {
+//! use sdk_auth::ObiConfig;
+//!
+//! // Reads OBI_URL (optional), OBI_API_KEY and OBI_API_SECRET.
+//! let auth = ObiConfig::from_process_env()?.build()?;
+//! let token = auth.token().await?; // typed error before any API call
+//! println!("{token:?}"); // the secret is redacted
+//! auth.shutdown(std::time::Duration::from_secs(2)).await?; // revokes the Obi token
+//! # Ok(()) }
+//! ```
+//!
+//! The core spawns no tasks and holds no lock across an `.await`; the only runtime
+//! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
+//! Tokio runtime anyway). Inject a [`ManualClock`] for deterministic tests.
+#![deny(missing_docs)]
+
+mod auth;
+mod cache;
+mod clock;
+mod config;
+mod error;
+mod http;
+mod lifetime;
+mod minters;
+mod replay;
+mod token;
+
+pub use auth::Auth;
+pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub use config::{AuthOptions, Jitter};
+pub use error::AuthError;
+pub use lifetime::LifetimeSource;
+pub use minters::bridge::{BridgeConfig, BridgeCredentials, BridgeMinter, BridgeService};
+pub use minters::obi::{ObiConfig, ObiMinter};
+pub use minters::origoid::{OrigoIdConfig, OrigoIdCredentials, OrigoIdMinter};
+pub use minters::{BoxFuture, Minter, MinterInfo, RevokeScope};
+pub use token::{AccessToken, MintedToken};
+
+/// Re-export of [`secrecy::SecretString`], the type every secret is passed in.
+pub use secrecy::SecretString;

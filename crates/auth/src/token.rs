@@ -1,0 +1,197 @@
+//! Token types: what a minter returns ([`MintedToken`]) and what callers get ([`AccessToken`]).
+//! Both keep the secret in a [`SecretString`] and redact it in `Debug`.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::config::AuthOptions;
+use crate::error::AuthError;
+use crate::lifetime::{LifetimeSource, Phase, Schedule};
+
+/// A token fresh from a token endpoint, with every lifetime hint the response carried.
+///
+/// Returned by [`Minter::mint`](crate::Minter::mint); [`Auth`](crate::Auth) picks the most
+/// trustworthy hint (see [`LifetimeSource`]).
+pub struct MintedToken {
+    pub(crate) secret: SecretString,
+    pub(crate) fallback_lifetime: Duration,
+    pub(crate) ttl: Option<Duration>,
+    pub(crate) expires_at: Option<SystemTime>,
+    pub(crate) server_date: Option<SystemTime>,
+    pub(crate) jti: Option<String>,
+    pub(crate) scopes: Vec<String>,
+}
+
+impl MintedToken {
+    /// A token with no lifetime hints yet; `fallback_lifetime` is the API's documented default.
+    pub fn new(secret: SecretString, fallback_lifetime: Duration) -> Self {
+        Self {
+            secret,
+            fallback_lifetime,
+            ttl: None,
+            expires_at: None,
+            server_date: None,
+            jti: None,
+            scopes: Vec::new(),
+        }
+    }
+
+    /// Relative lifetime from the response (`expires_in`, `expiresIn`, `ttlSeconds`).
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+
+    /// Absolute expiry from the response (`expiresAt`), by the server's clock.
+    pub fn with_expires_at(mut self, expires_at: SystemTime) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// The response's `Date` header, used to correct [`with_expires_at`](Self::with_expires_at)
+    /// for clock skew.
+    pub fn with_server_date(mut self, date: SystemTime) -> Self {
+        self.server_date = Some(date);
+        self
+    }
+
+    /// Token id used for revocation (Obi `jti`).
+    pub fn with_jti(mut self, jti: String) -> Self {
+        self.jti = Some(jti);
+        self
+    }
+
+    /// Scopes granted to the token, as opaque strings.
+    pub fn with_scopes(mut self, scopes: Vec<String>) -> Self {
+        self.scopes = scopes;
+        self
+    }
+
+    pub(crate) fn secret(&self) -> &str {
+        self.secret.expose_secret()
+    }
+}
+
+impl fmt::Debug for MintedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MintedToken")
+            .field("secret", &"[REDACTED]")
+            .field("ttl", &self.ttl)
+            .field("expires_at", &self.expires_at)
+            .field("jti", &self.jti)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A cached bearer token. Cheap to clone; `Debug` never shows the secret.
+///
+/// Get one with [`Auth::token`](crate::Auth::token) to learn about auth failures as a typed
+/// [`AuthError`] before making a call.
+#[derive(Clone)]
+pub struct AccessToken(Arc<Inner>);
+
+struct Inner {
+    secret: SecretString,
+    /// `Bearer <secret>`, marked sensitive, built once so stamping a request is a refcount bump.
+    header: HeaderValue,
+    jti: Option<String>,
+    scopes: Vec<String>,
+    generation: u64,
+    lifetime: Duration,
+    source: LifetimeSource,
+    schedule: Schedule,
+}
+
+impl AccessToken {
+    pub(crate) fn new(
+        minted: MintedToken,
+        generation: u64,
+        issued: Instant,
+        lifetime: (Duration, LifetimeSource),
+        options: &AuthOptions,
+    ) -> Result<Self, AuthError> {
+        if minted.secret().is_empty() {
+            return Err(AuthError::Protocol("the token endpoint returned an empty token".into()));
+        }
+        let mut header = HeaderValue::try_from(format!("Bearer {}", minted.secret()))
+            .map_err(|_| {
+                AuthError::Protocol("the token contains characters not allowed in a header".into())
+            })?;
+        header.set_sensitive(true);
+        let schedule = Schedule::new(issued, lifetime.0, options, options.jitter.sample());
+        Ok(Self(Arc::new(Inner {
+            secret: minted.secret,
+            header,
+            jti: minted.jti,
+            scopes: minted.scopes,
+            generation,
+            lifetime: lifetime.0,
+            source: lifetime.1,
+            schedule,
+        })))
+    }
+
+    /// The raw token. Explicit on purpose: the only way to read the secret.
+    pub fn expose_secret(&self) -> &str {
+        self.0.secret.expose_secret()
+    }
+
+    /// The token id (Obi `jti`), if the API returns one.
+    pub fn jti(&self) -> Option<&str> {
+        self.0.jti.as_deref()
+    }
+
+    /// Scopes the token endpoint reported (Bridge), as opaque strings.
+    pub fn scopes(&self) -> &[String] {
+        &self.0.scopes
+    }
+
+    /// Counts mints of this [`Auth`](crate::Auth) service: 1 for the first token, then +1 per mint.
+    pub fn generation(&self) -> u64 {
+        self.0.generation
+    }
+
+    /// Lifetime measured when the token was minted.
+    pub fn lifetime(&self) -> Duration {
+        self.0.lifetime
+    }
+
+    /// Where [`lifetime`](Self::lifetime) came from.
+    pub fn lifetime_source(&self) -> LifetimeSource {
+        self.0.source
+    }
+
+    /// Monotonic expiry instant (by the [`Clock`](crate::Clock) of the owning `Auth`).
+    pub fn expires_at(&self) -> Instant {
+        self.0.schedule.expires_at
+    }
+
+    /// Monotonic instant from which the token is refreshed ahead of expiry.
+    pub fn refresh_at(&self) -> Instant {
+        self.0.schedule.soft_at
+    }
+
+    pub(crate) fn header(&self) -> &HeaderValue {
+        &self.0.header
+    }
+
+    pub(crate) fn phase(&self, now: Instant) -> Phase {
+        self.0.schedule.phase(now)
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("secret", &"[REDACTED]")
+            .field("generation", &self.0.generation)
+            .field("jti", &self.0.jti)
+            .field("lifetime", &self.0.lifetime)
+            .field("lifetime_source", &self.0.source)
+            .finish_non_exhaustive()
+    }
+}
