@@ -1,0 +1,115 @@
+//! `specs/<api>/codegen.toml`: how one registered API becomes a crate.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The generation settings of one API.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Package name of the generated crate, e.g. `bridge-api`.
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    /// One-line package description.
+    pub description: String,
+    /// Hand-written spec: any normaliser finding (even a note) fails generation.
+    #[serde(default)]
+    pub strict: bool,
+    /// Clients carry `sdk_auth::Auth` and the generator emits the auth hooks.
+    #[serde(default)]
+    pub auth: bool,
+    /// One module with its own `Client` per service; empty means one client at the crate root.
+    #[serde(default, rename = "service")]
+    pub services: Vec<Service>,
+}
+
+/// A generated module holding the operations of one service.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Module name (snake_case).
+    pub module: String,
+    /// Doc comment of the module.
+    pub doc: String,
+    /// Operations with this extension set to `true` belong here.
+    pub extension: Option<String>,
+    /// Operations served by `servers[server]` belong here: those whose own servers list it,
+    /// and, for `server = 0`, those without servers of their own.
+    pub server: Option<usize>,
+    /// Operation ids added to this service whatever the rules say (e.g. a token endpoint
+    /// that every service has).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Cargo feature that gates the module.
+    pub feature: Option<String>,
+}
+
+impl ApiConfig {
+    /// Defaults for a spec handed to `cargo xtask generate`.
+    pub fn standalone(crate_name: &str) -> Self {
+        ApiConfig {
+            crate_name: crate_name.to_owned(),
+            description: format!("Typed client generated from an OpenAPI document ({crate_name})."),
+            strict: false,
+            auth: false,
+            services: Vec::new(),
+        }
+    }
+
+    /// Reads and checks a `codegen.toml`.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let config: ApiConfig =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        config
+            .validate()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !is_package_name(&self.crate_name) {
+            return Err(format!(
+                "`crate = {:?}` is not a valid package name",
+                self.crate_name
+            ));
+        }
+        for s in &self.services {
+            if !is_snake_ident(&s.module) {
+                return Err(format!(
+                    "service module {:?} is not a snake_case identifier",
+                    s.module
+                ));
+            }
+            if s.extension.is_none() && s.server.is_none() && s.include.is_empty() {
+                return Err(format!(
+                    "service {:?} selects nothing: give `extension`, `server` or `include`",
+                    s.module
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The Rust library name of the crate.
+    pub fn lib_name(&self) -> String {
+        self.crate_name.replace('-', "_")
+    }
+}
+
+/// Whether `name` is usable as a Cargo package name.
+pub fn is_package_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn is_snake_ident(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}

@@ -1,0 +1,346 @@
+//! Turns a normalised document into the files of a crate: `Cargo.toml`, `src/*.rs` and a
+//! normalisation report, each with a banner saying where it came from and how to regenerate.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use quote::quote;
+use serde_json::Value;
+
+use crate::config::{ApiConfig, Service};
+use crate::finding::{Findings, Severity};
+use crate::progenitor::{self, Uses};
+use crate::services;
+
+/// The progenitor version, pinned with `=` in xtask's Cargo.toml (a test checks they agree).
+pub const PROGENITOR_VERSION: &str = "0.15.1";
+
+/// Where a crate came from, for its banners.
+#[derive(Clone, Debug)]
+pub struct Provenance {
+    /// Spec path as shown to readers (relative to the workspace for registered APIs).
+    pub spec: String,
+    /// sha256 of the spec's bytes.
+    pub spec_sha256: String,
+    /// Fixes file and its sha256, if any.
+    pub fixes: Option<(String, String)>,
+    /// The command that regenerates this crate.
+    pub command: String,
+}
+
+/// A crate's files, by path relative to the crate directory.
+pub type Files = BTreeMap<PathBuf, String>;
+
+/// Generates every file of the crate. Nothing is written here.
+pub fn crate_files(
+    config: &ApiConfig,
+    doc: &Value,
+    provenance: &Provenance,
+    report: &Findings,
+) -> Result<Files, Findings> {
+    let implicit = [Service {
+        module: String::new(),
+        doc: String::new(),
+        extension: None,
+        server: Some(0),
+        include: Vec::new(),
+        feature: None,
+    }];
+    let split = !config.services.is_empty();
+    let services: &[Service] = if split { &config.services } else { &implicit };
+    let assigned = if split {
+        services::assign(doc, services)?
+    } else {
+        vec![
+            crate::walk::operations(doc)
+                .into_iter()
+                .map(|o| o.pointer)
+                .collect(),
+        ]
+    };
+    let mut files = Files::new();
+    let mut uses = Uses::default();
+    let mut modules = Vec::new();
+    let mut findings = Findings::default();
+    for (service, ops) in services.iter().zip(&assigned) {
+        let sub = services::subset(doc, ops);
+        match module_source(config, service, &sub, doc) {
+            Ok((code, module_uses)) => {
+                uses = uses.or(module_uses);
+                modules.push((service, code));
+            }
+            Err(f) => findings.extend(f),
+        }
+    }
+    if findings.has_errors() {
+        return Err(findings);
+    }
+    let rust_banner = banner("//", provenance);
+    if split {
+        files.insert(
+            "src/lib.rs".into(),
+            format!("{rust_banner}\n{}", lib_rs(config, doc, services, None)?),
+        );
+        for (service, code) in modules {
+            let doc_line = service.doc.replace('\n', " ");
+            files.insert(
+                format!("src/{}.rs", service.module).into(),
+                format!("{rust_banner}\n//! {doc_line}\n\n{code}"),
+            );
+        }
+    } else {
+        let code = modules
+            .into_iter()
+            .next()
+            .map(|(_, c)| c)
+            .unwrap_or_default();
+        files.insert(
+            "src/lib.rs".into(),
+            format!(
+                "{rust_banner}\n{}",
+                lib_rs(config, doc, services, Some(&code))?
+            ),
+        );
+    }
+    files.insert(
+        "Cargo.toml".into(),
+        cargo_toml(config, &banner("#", provenance), uses),
+    );
+    files.insert("NORMALISATION.md".into(), report_md(provenance, report));
+    // The code is formatted by prettyplease, the same on every machine; rustfmt must not
+    // reformat it (`cargo fmt --all` would otherwise make `cargo xtask check` fail).
+    files.insert(
+        "rustfmt.toml".into(),
+        format!("{}disable_all_formatting = true\n", banner("#", provenance)),
+    );
+    Ok(files)
+}
+
+/// The generated module of one service: progenitor's client plus our constants and hooks.
+fn module_source(
+    config: &ApiConfig,
+    service: &Service,
+    sub: &Value,
+    whole: &Value,
+) -> Result<(String, Uses), Findings> {
+    let spec = progenitor::parse(sub)?;
+    let generated = progenitor::generate(&spec, config.auth)?;
+    let servers = whole
+        .get("servers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let server = servers
+        .get(service.server.unwrap_or(0))
+        .map(services::default_url)
+        .unwrap_or_default();
+    let unauthenticated = services::unauthenticated(sub);
+    let client_tokens = generated.tokens;
+    let extra = quote! {
+        /// Base URL of this client's server with every variable at its default (progenitor
+        /// ignores `servers`; pass this, or your own URL, to `Client::new`).
+        pub const DEFAULT_BASE_URL: &str = #server;
+        /// Operations sent without a bearer token (their security names no bearer scheme).
+        pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[#(#unauthenticated),*];
+    };
+    let hooks = config.auth.then(|| {
+        quote! {
+            /// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
+            impl ClientHooks<sdk_auth::Auth> for Client {
+                async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
+                    if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
+                        return Ok(());
+                    }
+                    self.inner().authorize(request).await.map_err(|e| Error::Custom(e.to_string()))
+                }
+
+                async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+                    if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
+                        return self.client().execute(request).await;
+                    }
+                    self.inner().execute(self.client(), request).await
+                }
+            }
+        }
+    });
+    let code = progenitor::format(quote! { #client_tokens #extra #hooks })?;
+    Ok((code, generated.uses))
+}
+
+/// `src/lib.rs`: crate docs, lint allowances for vendor prose, the declared servers, and
+/// either the client (`code`) or the service modules.
+fn lib_rs(
+    config: &ApiConfig,
+    doc: &Value,
+    services: &[Service],
+    code: Option<&str>,
+) -> Result<String, Findings> {
+    let title = doc
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or("API");
+    let version = doc
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut out = String::new();
+    out.push_str(&format!(
+        "//! {}\n//!\n//! Generated from the OpenAPI document *{title}*, version `{version}`.\n",
+        config.description
+    ));
+    if code.is_none() {
+        out.push_str("//! One module per service, each with its own `Client`, base URL and credentials:\n//!\n");
+        for s in services {
+            let gate = s
+                .feature
+                .as_ref()
+                .map_or_else(String::new, |f| format!(" (cargo feature `{f}`)"));
+            out.push_str(&format!(
+                "//! - [`{}`]: {}{gate}\n",
+                s.module,
+                s.doc.replace('\n', " ")
+            ));
+        }
+    }
+    out.push_str("\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n");
+    let servers: Vec<Value> = doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let server_items = servers.iter().map(|s| {
+        let url = s.get("url").and_then(Value::as_str).unwrap_or_default();
+        let description = s.get("description").and_then(Value::as_str).unwrap_or_default();
+        let default = services::default_url(s);
+        let vars: Vec<(String, String)> = s
+            .get("variables")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.get("default").and_then(Value::as_str).unwrap_or_default().to_owned())).collect())
+            .unwrap_or_default();
+        let names = vars.iter().map(|(k, _)| k);
+        let defaults = vars.iter().map(|(_, v)| v);
+        quote! { Server { url: #url, description: #description, default_url: #default, variables: &[#((#names, #defaults)),*] } }
+    });
+    let servers_code = quote! {
+        /// A server the spec declares. progenitor ignores `servers`, so they are kept here.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct Server {
+            /// URL template, variables in braces.
+            pub url: &'static str,
+            /// What the spec says of this server.
+            pub description: &'static str,
+            /// The URL with every variable at its default.
+            pub default_url: &'static str,
+            /// Template variables and their defaults.
+            pub variables: &'static [(&'static str, &'static str)],
+        }
+        /// The servers of the document's top-level `servers`, in order.
+        pub const SERVERS: &[Server] = &[#(#server_items),*];
+    };
+    let mods = if code.is_none() {
+        let items = services.iter().map(|s| {
+            let name = quote::format_ident!("{}", s.module);
+            let doc = &s.doc;
+            match &s.feature {
+                Some(f) => quote! { #[doc = #doc] #[cfg(feature = #f)] pub mod #name; },
+                None => quote! { #[doc = #doc] pub mod #name; },
+            }
+        });
+        quote! { #(#items)* }
+    } else {
+        quote! {}
+    };
+    out.push_str(&progenitor::format(quote! { #servers_code #mods })?);
+    if let Some(code) = code {
+        out.push('\n');
+        out.push_str(code);
+    }
+    Ok(out)
+}
+
+fn banner(comment: &str, p: &Provenance) -> String {
+    let mut lines = vec![
+        "@generated by xtask. DO NOT EDIT: every change here is overwritten.".to_owned(),
+        format!(
+            "Regenerate: {}   (CI checks with `cargo xtask check`)",
+            p.command
+        ),
+        format!("Source: {} (sha256 {})", p.spec, p.spec_sha256),
+    ];
+    if let Some((path, sha)) = &p.fixes {
+        lines.push(format!("Fixes: {path} (sha256 {sha})"));
+    }
+    lines.push(format!(
+        "Generator: progenitor-impl {PROGENITOR_VERSION}, after normalising to OpenAPI 3.0.3"
+    ));
+    lines.iter().map(|l| format!("{comment} {l}\n")).collect()
+}
+
+/// `Cargo.toml` with exactly the dependencies the generated code uses.
+fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
+    let mut deps = vec![
+        r#"progenitor-client = "0.15.1""#.to_owned(),
+        r#"reqwest = { version = "0.13.4", default-features = false, features = ["json", "query", "stream", "rustls"] }"#.to_owned(),
+        r#"serde = { version = "1.0.226", features = ["derive"] }"#.to_owned(),
+        r#"serde_json = "1.0.150""#.to_owned(),
+    ];
+    if uses.chrono {
+        deps.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#.to_owned());
+    }
+    if uses.uuid {
+        deps.push(r#"uuid = { version = "1", features = ["serde"] }"#.to_owned());
+    }
+    if uses.regress {
+        deps.push(r#"regress = "0.10""#.to_owned());
+    }
+    if uses.futures {
+        deps.push(r#"futures = "0.3""#.to_owned());
+    }
+    if config.auth {
+        deps.push(r#"sdk-auth = { path = "../../crates/auth" }"#.to_owned());
+    }
+    deps.sort();
+    let features: Vec<String> = config
+        .services
+        .iter()
+        .filter_map(|s| s.feature.clone())
+        .map(|f| format!("{f} = []"))
+        .collect();
+    let mut out = format!(
+        "{banner}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = {:?}\npublish = false\n\n[dependencies]\n{}\n",
+        config.crate_name,
+        config.description,
+        deps.join("\n")
+    );
+    if !features.is_empty() {
+        out.push_str(&format!("\n[features]\n{}\n", features.join("\n")));
+    }
+    out
+}
+
+/// The normalisation report: every finding, so reviewers see what changed from the spec.
+fn report_md(p: &Provenance, report: &Findings) -> String {
+    let mut out = format!(
+        "<!--\n{}-->\n\n# What the normaliser changed\n\n",
+        banner("", p).replace("\n ", "\n")
+    );
+    if report.is_empty() {
+        out.push_str("Nothing: the document was already in the subset progenitor reads.\n");
+        return out;
+    }
+    out.push_str("| severity | rule | location | what |\n|---|---|---|---|\n");
+    for f in report
+        .sorted()
+        .iter()
+        .filter(|f| f.severity != Severity::Error)
+    {
+        out.push_str(&format!(
+            "| {} | `{}` | `{}` | {} |\n",
+            f.severity,
+            f.rule,
+            f.location,
+            f.message.replace('|', "\\|")
+        ));
+    }
+    out
+}

@@ -1,0 +1,127 @@
+//! `$defs` (JSON Schema 2020-12) inside component schemas are hoisted into
+//! `#/components/schemas`, and references to them rewritten.
+
+use heck::ToPascalCase;
+use serde_json::{Map, Value, json};
+
+use crate::finding::{Findings, Severity};
+use crate::pointer;
+
+/// Moves every `$defs` entry found in a component schema to `components/schemas`.
+pub fn hoist(doc: &mut Value, out: &mut Findings) {
+    let mut found = Vec::new();
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+        for (name, schema) in schemas {
+            collect(
+                schema,
+                &pointer::join("/components/schemas", name),
+                name,
+                &mut found,
+            );
+        }
+    }
+    for (defs_ptr, parent) in found.into_iter().rev() {
+        let Some(Value::Object(defs)) = doc.pointer_mut(&defs_ptr).map(Value::take) else {
+            continue;
+        };
+        if let Some((owner, _)) = defs_ptr.rsplit_once('/')
+            && let Some(Value::Object(o)) = doc.pointer_mut(owner)
+        {
+            o.shift_remove("$defs");
+        }
+        for (def_name, def) in defs {
+            let old = pointer::join(&defs_ptr, &def_name);
+            let Some(new_name) = free_name(doc, &def_name, &parent) else {
+                out.add(Severity::Error, "defs-name-clash", &old, format!("cannot hoist `$defs/{def_name}`: `{def_name}` and `{parent}{def_name}` are both taken"));
+                continue;
+            };
+            let schemas = doc
+                .pointer_mut("/components/schemas")
+                .and_then(Value::as_object_mut);
+            if let Some(schemas) = schemas {
+                schemas.insert(new_name.clone(), def);
+            }
+            rewrite_refs(
+                doc,
+                &format!("#{old}"),
+                &format!("#/components/schemas/{}", pointer::escape(&new_name)),
+            );
+            out.add(
+                Severity::Note,
+                "defs-hoisted",
+                &old,
+                format!("`$defs/{def_name}` moved to `#/components/schemas/{new_name}`"),
+            );
+        }
+    }
+}
+
+/// Finds `$defs` objects in a schema (outside example data), innermost last.
+fn collect(schema: &Value, ptr: &str, parent: &str, found: &mut Vec<(String, String)>) {
+    let Value::Object(map) = schema else { return };
+    for (key, child) in map {
+        if matches!(
+            key.as_str(),
+            "example" | "examples" | "default" | "enum" | "const"
+        ) || key.starts_with("x-")
+        {
+            continue;
+        }
+        let child_ptr = pointer::join(ptr, key);
+        if key == "$defs" && child.is_object() {
+            found.push((child_ptr.clone(), parent.to_owned()));
+        }
+        match child {
+            Value::Object(_) => collect(child, &child_ptr, parent, found),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    collect(item, &format!("{child_ptr}/{i}"), parent, found);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn free_name(doc: &Value, name: &str, parent: &str) -> Option<String> {
+    let taken = |n: &str| {
+        doc.pointer(&pointer::join("/components/schemas", n))
+            .is_some()
+    };
+    [
+        name.to_owned(),
+        format!("{}{}", parent.to_pascal_case(), name.to_pascal_case()),
+    ]
+    .into_iter()
+    .find(|n| !taken(n))
+}
+
+/// Rewrites `$ref`s equal to `old`, or under it, to point at `new`.
+fn rewrite_refs(value: &mut Value, old: &str, new: &str) {
+    match value {
+        Value::Object(map) => {
+            rewrite_one(map, old, new);
+            for child in map.values_mut() {
+                rewrite_refs(child, old, new);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, old, new)),
+        _ => {}
+    }
+}
+
+fn rewrite_one(map: &mut Map<String, Value>, old: &str, new: &str) {
+    let Some(Value::String(r)) = map.get("$ref") else {
+        return;
+    };
+    let replaced = if r == old {
+        Some(new.to_owned())
+    } else {
+        r.strip_prefix(old)
+            .filter(|rest| rest.starts_with('/'))
+            .map(|rest| format!("{new}{rest}"))
+    };
+    if let Some(replaced) = replaced {
+        map.insert("$ref".into(), json!(replaced));
+    }
+}

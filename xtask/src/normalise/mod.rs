@@ -1,0 +1,41 @@
+//! The normaliser: rewrites an OpenAPI 3.0 or 3.1 document into the OpenAPI 3.0.3 subset that
+//! progenitor 0.15 handles, reporting every change and every problem (rule + JSON pointer).
+
+mod defs;
+mod operations;
+mod refs;
+mod schema;
+mod toplevel;
+
+use serde_json::Value;
+
+use crate::finding::{Findings, Severity};
+use crate::walk;
+
+/// Normalises `doc` in place. The result is usable only if the findings hold no error.
+pub fn normalise(doc: &mut Value) -> Findings {
+    let mut out = Findings::default();
+    if !doc.is_object() {
+        out.add(
+            Severity::Error,
+            "not-an-object",
+            "",
+            "an OpenAPI document must be a mapping at the top level",
+        );
+        return out;
+    }
+    if !toplevel::version(doc, &mut out) {
+        return out;
+    }
+    toplevel::normalise(doc, &mut out);
+    defs::hoist(doc, &mut out);
+    for root in walk::schema_roots(doc) {
+        if let Some(schema) = doc.pointer_mut(&root) {
+            schema::normalise(&root, schema, &mut out);
+        }
+    }
+    operations::normalise(doc, &mut out);
+    refs::check(doc, &mut out);
+    toplevel::sort_paths(doc);
+    out
+}

@@ -1,0 +1,150 @@
+//! The guarded progenitor call: a normalised document in, formatted Rust source out.
+//!
+//! progenitor and typify still panic on shapes the normaliser does not know; the call runs
+//! under `catch_unwind` so a panic becomes an error finding naming the API, never a crash.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+
+use proc_macro2::TokenStream;
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+use crate::finding::{Findings, Severity};
+
+/// What a generated module needs beyond the client code.
+pub struct Generated {
+    /// The client code (not yet formatted).
+    pub tokens: TokenStream,
+    /// Whether the code uses these optional crates.
+    pub uses: Uses,
+}
+
+/// Optional dependencies of generated code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// `chrono` (date-time formats).
+    pub chrono: bool,
+    /// `uuid` (uuid format).
+    pub uuid: bool,
+    /// `regress` (patterns).
+    pub regress: bool,
+    /// `futures` (streams).
+    pub futures: bool,
+}
+
+impl Uses {
+    /// Union of two modules' needs.
+    pub fn or(self, other: Uses) -> Uses {
+        Uses {
+            chrono: self.chrono || other.chrono,
+            uuid: self.uuid || other.uuid,
+            regress: self.regress || other.regress,
+            futures: self.futures || other.futures,
+        }
+    }
+}
+
+/// Parses the normalised document with openapiv3, reporting the failing location.
+pub fn parse(doc: &Value) -> Result<openapiv3::OpenAPI, Findings> {
+    serde_path_to_error::deserialize(doc.clone()).map_err(|e| {
+        let mut f = Findings::default();
+        let path = e.path().to_string();
+        f.add(
+            Severity::Error,
+            "openapi-structure",
+            &dotted_to_pointer(&path),
+            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+        );
+        f
+    })
+}
+
+fn dotted_to_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    path.replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .fold(String::new(), |acc, t| crate::pointer::join(&acc, t))
+}
+
+/// Serialises panic-hook swaps: the hook is process-global.
+static PANIC_HOOK: Mutex<()> = Mutex::new(());
+
+/// Runs progenitor (builder interface, merged tags) on a parsed spec.
+pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Findings> {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
+    if auth {
+        settings
+            .with_inner_type(quote::quote!(sdk_auth::Auth))
+            .with_hooks(HooksMode::Expected);
+    }
+    let _guard = PANIC_HOOK.lock().unwrap_or_else(|e| e.into_inner());
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut generator = Generator::new(&settings);
+        let tokens = generator.generate_tokens(spec);
+        let space = generator.get_type_space();
+        let uses = Uses {
+            chrono: space.uses_chrono(),
+            uuid: space.uses_uuid(),
+            regress: space.uses_regress(),
+            futures: generator.uses_futures(),
+        };
+        tokens.map(|tokens| Generated { tokens, uses })
+    }));
+    panic::set_hook(previous);
+    let mut findings = Findings::default();
+    match result {
+        Ok(Ok(generated)) => return Ok(generated),
+        Ok(Err(e)) => findings.add(
+            Severity::Error,
+            "progenitor",
+            "",
+            format!("progenitor rejected the normalised document: {e}"),
+        ),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            let message: String = message.chars().take(400).collect();
+            findings.add(
+                Severity::Error,
+                "progenitor-panic",
+                "",
+                format!("progenitor panicked on a shape the normaliser does not handle yet ({message}); replace the offending schema with a fix and report it"),
+            );
+        }
+    }
+    Err(findings)
+}
+
+/// Formats tokens as Rust source with prettyplease (no rustfmt: same bytes on every machine).
+pub fn format(tokens: TokenStream) -> Result<String, Findings> {
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => {
+            let text = prettyplease::unparse(&file);
+            let spaced = progenitor_impl::space_out_items(text.clone()).unwrap_or(text);
+            Ok(spaced.replace("\r\n", "\n"))
+        }
+        Err(e) => {
+            let mut f = Findings::default();
+            f.add(
+                Severity::Error,
+                "generated-syntax",
+                "",
+                format!("generated code does not parse: {e}"),
+            );
+            Err(f)
+        }
+    }
+}
