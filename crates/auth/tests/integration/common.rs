@@ -1,0 +1,234 @@
+//! Shared test kit: a counting, gated mock minter, options with a manual clock, raw TCP
+//! servers that misbehave, and a tracing capture.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sdk_auth::{
+    AccessToken, AuthError, AuthOptions, BoxFuture, Jitter, ManualClock, MintedToken, Minter,
+    MinterInfo, SecretString,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub const HOUR: Duration = Duration::from_secs(3600);
+
+/// Options for tests: manual clock, no jitter.
+pub fn options(clock: &ManualClock) -> AuthOptions {
+    AuthOptions::default().clock(clock.clone()).jitter(Jitter::None)
+}
+
+/// A minter that counts calls, waits for a gate, optionally sleeps (real time) or fails,
+/// and issues `tok-<n>` tokens with a fixed TTL.
+#[derive(Debug, Clone)]
+pub struct GatedMinter {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    calls: AtomicUsize,
+    gate: watch::Sender<bool>,
+    ttl: Duration,
+    delay: Mutex<Option<Duration>>,
+    failure: Mutex<Option<AuthError>>,
+    clock: Option<ManualClock>,
+    call_times: Mutex<Vec<Duration>>,
+}
+
+impl GatedMinter {
+    pub fn new(ttl: Duration, open: bool) -> Self {
+        Self::build(ttl, open, None)
+    }
+
+    /// Records the manual clock's elapsed time at each call.
+    pub fn timed(ttl: Duration, clock: &ManualClock) -> Self {
+        Self::build(ttl, true, Some(clock.clone()))
+    }
+
+    fn build(ttl: Duration, open: bool, clock: Option<ManualClock>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                calls: AtomicUsize::new(0),
+                gate: watch::channel(open).0,
+                ttl,
+                delay: Mutex::new(None),
+                failure: Mutex::new(None),
+                clock,
+                call_times: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    pub fn calls(&self) -> usize {
+        self.inner.calls.load(Ordering::SeqCst)
+    }
+
+    pub fn call_times(&self) -> Vec<Duration> {
+        self.inner.call_times.lock().unwrap().clone()
+    }
+
+    pub fn open(&self) {
+        self.inner.gate.send_replace(true);
+    }
+
+    pub fn close(&self) {
+        self.inner.gate.send_replace(false);
+    }
+
+    pub fn set_delay(&self, delay: Option<Duration>) {
+        *self.inner.delay.lock().unwrap() = delay;
+    }
+
+    pub fn set_failure(&self, failure: Option<AuthError>) {
+        *self.inner.failure.lock().unwrap() = failure;
+    }
+
+    /// Waits (real time) until at least `n` mints have started.
+    pub async fn wait_calls(&self, n: usize) {
+        while self.calls() < n {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+}
+
+impl Minter for GatedMinter {
+    fn info(&self) -> MinterInfo {
+        MinterInfo {
+            api: "mock",
+            service: "default",
+            key_id_prefix: "mock".into(),
+        }
+    }
+
+    fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {
+        Box::pin(async move {
+            let n = self.inner.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some(clock) = &self.inner.clock {
+                self.inner.call_times.lock().unwrap().push(clock.elapsed());
+            }
+            let mut gate = self.inner.gate.subscribe();
+            gate.wait_for(|open| *open).await.expect("gate sender alive");
+            let delay = *self.inner.delay.lock().unwrap();
+            if let Some(delay) = delay {
+                tokio::time::sleep(delay).await;
+            }
+            if let Some(error) = self.inner.failure.lock().unwrap().clone() {
+                return Err(error);
+            }
+            Ok(MintedToken::new(SecretString::from(format!("tok-{n}")), HOUR).with_ttl(self.inner.ttl))
+        })
+    }
+}
+
+/// Spawns `n` tasks calling `token()`; returns their handles and a count of tasks that
+/// have entered the call.
+pub fn spawn_callers(
+    auth: &sdk_auth::Auth,
+    n: usize,
+) -> (Vec<tokio::task::JoinHandle<Result<AccessToken, AuthError>>>, Arc<AtomicUsize>) {
+    let entered = Arc::new(AtomicUsize::new(0));
+    let handles = (0..n)
+        .map(|_| {
+            let auth = auth.clone();
+            let entered = entered.clone();
+            tokio::spawn(async move {
+                entered.fetch_add(1, Ordering::SeqCst);
+                auth.token().await
+            })
+        })
+        .collect();
+    (handles, entered)
+}
+
+/// Waits until `counter` reaches `n`, then a little longer so the tasks reach their await.
+pub async fn settle(counter: &AtomicUsize, n: usize) {
+    while counter.load(Ordering::SeqCst) < n {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+}
+
+/// What a raw TCP server does with each connection.
+#[derive(Debug, Clone, Copy)]
+pub enum Misbehave {
+    /// Reads the request, then resets the connection.
+    Reset,
+    /// Sends a 200 announcing 100 bytes, sends 10, closes.
+    Truncate,
+    /// Reads the request and never answers.
+    Hang,
+}
+
+/// A loopback server on 127.0.0.1 that misbehaves; returns its base URL.
+pub async fn raw_server(mode: Misbehave) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else { return };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                match mode {
+                    Misbehave::Reset => {
+                        let _ = stream.set_zero_linger();
+                        drop(stream);
+                    }
+                    Misbehave::Truncate => {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"token\":")
+                            .await;
+                        let _ = stream.shutdown().await;
+                    }
+                    Misbehave::Hang => {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A `MakeWriter` collecting everything a tracing subscriber writes.
+#[derive(Clone, Default)]
+pub struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// A TRACE-level subscriber writing here, set as this thread's default.
+    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(self.clone())
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
