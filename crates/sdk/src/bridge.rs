@@ -1,0 +1,1 @@
+//! bridge glue (being written).

@@ -1,0 +1,1 @@
+//! obi glue (being written).

@@ -1,0 +1,1 @@
+//! origoid glue (being written).

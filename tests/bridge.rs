@@ -1,0 +1,1 @@
+//! bridge: example decoding and loopback tests (being written).

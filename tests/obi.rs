@@ -1,0 +1,1 @@
+//! obi: example decoding and loopback tests (being written).

@@ -1,0 +1,1 @@
+//! origoid: example decoding and loopback tests (being written).
