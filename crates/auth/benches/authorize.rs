@@ -22,7 +22,11 @@ struct Mock {
 
 impl Minter for Mock {
     fn info(&self) -> MinterInfo {
-        MinterInfo { api: "bench", service: "default", key_id_prefix: String::new() }
+        MinterInfo {
+            api: "bench",
+            service: "default",
+            key_id_prefix: String::new(),
+        }
     }
 
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {
@@ -31,13 +35,19 @@ impl Minter for Mock {
             if !self.delay.is_zero() {
                 tokio::time::sleep(self.delay).await;
             }
-            Ok(MintedToken::new(SecretString::from("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"), Duration::from_secs(3600)))
+            Ok(MintedToken::new(
+                SecretString::from("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"),
+                Duration::from_secs(3600),
+            ))
         })
     }
 }
 
 fn warm(c: &mut Criterion) {
-    let mock = Mock { calls: Arc::default(), delay: Duration::ZERO };
+    let mock = Mock {
+        calls: Arc::default(),
+        delay: Duration::ZERO,
+    };
     let auth = Auth::from_minter(mock, AuthOptions::default());
     let client = reqwest::Client::new();
     let mut request = client
@@ -46,9 +56,17 @@ fn warm(c: &mut Criterion) {
         .body("{}")
         .build()
         .unwrap();
-    auth.authorize(&mut request).now_or_never().unwrap().unwrap();
+    auth.authorize(&mut request)
+        .now_or_never()
+        .unwrap()
+        .unwrap();
     c.bench_function("authorize/warm_cache", |b| {
-        b.iter(|| auth.authorize(black_box(&mut request)).now_or_never().unwrap().unwrap())
+        b.iter(|| {
+            auth.authorize(black_box(&mut request))
+                .now_or_never()
+                .unwrap()
+                .unwrap()
+        })
     });
     c.bench_function("token/warm_cache", |b| {
         b.iter(|| black_box(auth.token().now_or_never().unwrap().unwrap()))
@@ -56,9 +74,16 @@ fn warm(c: &mut Criterion) {
 }
 
 fn herd(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let mut group = c.benchmark_group("herd_at_hard_expiry_50ms_mint");
-    group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
     for n in [100usize, 1_000, 10_000] {
         let mut worst = Duration::ZERO;
         let mut max_mints = 0;
@@ -69,8 +94,13 @@ fn herd(c: &mut Criterion) {
                     for _ in 0..iterations {
                         let clock = ManualClock::new();
                         let calls = Arc::new(AtomicUsize::new(0));
-                        let mock = Mock { calls: calls.clone(), delay: Duration::from_millis(50) };
-                        let options = AuthOptions::default().clock(clock.clone()).jitter(Jitter::None);
+                        let mock = Mock {
+                            calls: calls.clone(),
+                            delay: Duration::from_millis(50),
+                        };
+                        let options = AuthOptions::default()
+                            .clock(clock.clone())
+                            .jitter(Jitter::None);
                         let auth = Auth::from_minter(mock, options);
                         auth.token().await.unwrap();
                         clock.advance(Duration::from_secs(3600));

@@ -57,9 +57,12 @@ impl Auth {
     /// The service whose base URL has the same origin as `url`: a token is only ever sent
     /// to the service that issued it.
     pub(crate) fn service_for(&self, url: &Url) -> Option<&Service> {
-        self.services
-            .iter()
-            .find(|service| service.base.as_ref().is_none_or(|base| same_origin(base, url)))
+        self.services.iter().find(|service| {
+            service
+                .base
+                .as_ref()
+                .is_none_or(|base| same_origin(base, url))
+        })
     }
 
     /// Sets `Authorization: Bearer <token>` (marked sensitive) on `request`, minting first if
@@ -70,10 +73,14 @@ impl Auth {
     /// no configured service owns.
     pub async fn authorize(&self, request: &mut reqwest::Request) -> Result<(), AuthError> {
         let service = self.service_for(request.url()).ok_or_else(|| {
-            AuthError::Config("the request URL does not match any configured service base URL".into())
+            AuthError::Config(
+                "the request URL does not match any configured service base URL".into(),
+            )
         })?;
         let token = service.cache.token().await?;
-        request.headers_mut().insert(AUTHORIZATION, token.header().clone());
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, token.header().clone());
         Ok(())
     }
 
@@ -92,10 +99,17 @@ impl Auth {
     }
 
     fn revocable(&self) -> Result<impl Iterator<Item = &Service>, AuthError> {
-        if !self.services.iter().any(|s| s.cache.minter.supports_revocation()) {
+        if !self
+            .services
+            .iter()
+            .any(|s| s.cache.minter.supports_revocation())
+        {
             return Err(AuthError::Unsupported("token revocation"));
         }
-        Ok(self.services.iter().filter(|s| s.cache.minter.supports_revocation()))
+        Ok(self
+            .services
+            .iter()
+            .filter(|s| s.cache.minter.supports_revocation()))
     }
 
     /// Revokes the current token (Obi: by `jti`) and forgets it; the next call mints.
@@ -108,9 +122,17 @@ impl Auth {
             let Some(token) = service.cache.usable() else {
                 continue;
             };
-            service.cache.minter.revoke(&token, RevokeScope::Token).await?;
+            service
+                .cache
+                .minter
+                .revoke(&token, RevokeScope::Token)
+                .await?;
             service.cache.invalidate(token.header());
-            tracing::info!(api = service.cache.info.api, jti = token.jti(), "token revoked");
+            tracing::info!(
+                api = service.cache.info.api,
+                jti = token.jti(),
+                "token revoked"
+            );
         }
         Ok(())
     }
@@ -123,9 +145,16 @@ impl Auth {
     pub async fn revoke_all(&self) -> Result<(), AuthError> {
         for service in self.revocable()? {
             let token = service.cache.token().await?;
-            service.cache.minter.revoke(&token, RevokeScope::All).await?;
+            service
+                .cache
+                .minter
+                .revoke(&token, RevokeScope::All)
+                .await?;
             service.cache.clear();
-            tracing::info!(api = service.cache.info.api, "all tokens of the account revoked");
+            tracing::info!(
+                api = service.cache.info.api,
+                "all tokens of the account revoked"
+            );
         }
         Ok(())
     }

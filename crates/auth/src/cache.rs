@@ -179,7 +179,11 @@ impl TokenCache {
         let now = self.options.clock.now();
         let wall = self.options.clock.wall();
         let mut state = self.lock();
-        if state.inflight.as_ref().is_some_and(|(running, _)| *running == id) {
+        if state
+            .inflight
+            .as_ref()
+            .is_some_and(|(running, _)| *running == id)
+        {
             state.inflight = None;
         }
         let generation = state.generation + 1;
@@ -226,7 +230,9 @@ impl TokenCache {
             AuthError::InvalidCredentials | AuthError::AccountBlocked | AuthError::Config(_) => {
                 self.options.negative_ttl
             }
-            AuthError::RateLimited { retry_after: Some(after) } => (*after).max(backoff),
+            AuthError::RateLimited {
+                retry_after: Some(after),
+            } => (*after).max(backoff),
             _ => backoff,
         }
     }

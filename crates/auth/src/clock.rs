@@ -138,7 +138,10 @@ mod tests {
         let (t0, w0) = (clock.now(), clock.wall());
         clock.advance(Duration::from_secs(5));
         assert_eq!(clock.now() - t0, Duration::from_secs(5));
-        assert_eq!(clock.wall().duration_since(w0).unwrap(), Duration::from_secs(5));
+        assert_eq!(
+            clock.wall().duration_since(w0).unwrap(),
+            Duration::from_secs(5)
+        );
         let skewed = w0 + Duration::from_secs(600);
         clock.set_wall(skewed);
         assert_eq!(clock.wall(), skewed);

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, DATE, RETRY_AFTER};
+use reqwest::header::{DATE, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -100,7 +100,9 @@ impl RawResponse {
             StatusCode::TOO_MANY_REQUESTS => AuthError::RateLimited {
                 retry_after: self.retry_after(),
             },
-            StatusCode::REQUEST_TIMEOUT => AuthError::Transient(format!("HTTP {}", status.as_u16())),
+            StatusCode::REQUEST_TIMEOUT => {
+                AuthError::Transient(format!("HTTP {}", status.as_u16()))
+            }
             s if s.is_server_error() => AuthError::Transient(format!("HTTP {}", s.as_u16())),
             s if s.is_redirection() => AuthError::Protocol(format!(
                 "HTTP {} redirect refused (token requests never follow redirects)",
@@ -170,10 +172,14 @@ pub(crate) fn base_url(url: &str, what: &str) -> Result<Url, AuthError> {
         )));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(AuthError::Config(format!("{what} must not contain credentials")));
+        return Err(AuthError::Config(format!(
+            "{what} must not contain credentials"
+        )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(AuthError::Config(format!("{what} must not have a query or fragment")));
+        return Err(AuthError::Config(format!(
+            "{what} must not have a query or fragment"
+        )));
     }
     Ok(parsed)
 }
@@ -183,7 +189,8 @@ fn is_loopback(url: &Url) -> bool {
         return false;
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `base` + `path`, keeping any path prefix of the base (Bridge bases end in `/api`).
@@ -207,10 +214,23 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        for ok in ["https://api.obifareai.com", "http://127.0.0.1:8080/api", "http://127.9.9.9", "http://[::1]:1", "http://localhost:3000"] {
+        for ok in [
+            "https://api.obifareai.com",
+            "http://127.0.0.1:8080/api",
+            "http://127.9.9.9",
+            "http://[::1]:1",
+            "http://localhost:3000",
+        ] {
             assert!(base_url(ok, "X").is_ok(), "{ok}");
         }
-        for bad in ["http://example.com", "http://10.0.0.1", "ftp://127.0.0.1", "https://u:p@host", "https://h/?q=1", "nope"] {
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.1",
+            "ftp://127.0.0.1",
+            "https://u:p@host",
+            "https://h/?q=1",
+            "nope",
+        ] {
             let err = base_url(bad, "X_URL").unwrap_err();
             assert!(err.to_string().contains("X_URL"), "{bad}: {err}");
             assert!(!err.to_string().contains("u:p"), "{err}");
@@ -220,11 +240,20 @@ mod tests {
     #[test]
     fn endpoints_keep_the_base_path() {
         let base = Url::parse("https://h/api").unwrap();
-        assert_eq!(endpoint(&base, "/generate-token").as_str(), "https://h/api/generate-token");
+        assert_eq!(
+            endpoint(&base, "/generate-token").as_str(),
+            "https://h/api/generate-token"
+        );
         let base = Url::parse("https://h/api/").unwrap();
-        assert_eq!(endpoint(&base, "/generate-token").as_str(), "https://h/api/generate-token");
+        assert_eq!(
+            endpoint(&base, "/generate-token").as_str(),
+            "https://h/api/generate-token"
+        );
         let base = Url::parse("https://h").unwrap();
-        assert_eq!(endpoint(&base, "/v1/auth/token").as_str(), "https://h/v1/auth/token");
+        assert_eq!(
+            endpoint(&base, "/v1/auth/token").as_str(),
+            "https://h/v1/auth/token"
+        );
     }
 
     #[test]
@@ -232,6 +261,9 @@ mod tests {
         let u = |s| Url::parse(s).unwrap();
         assert!(same_origin(&u("https://h/api"), &u("https://h:443/v1/x")));
         assert!(!same_origin(&u("https://h"), &u("http://h")));
-        assert!(!same_origin(&u("http://127.0.0.1:1"), &u("http://127.0.0.1:2")));
+        assert!(!same_origin(
+            &u("http://127.0.0.1:1"),
+            &u("http://127.0.0.1:2")
+        ));
     }
 }

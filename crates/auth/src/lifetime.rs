@@ -54,9 +54,7 @@ fn jwt_lifetime(token: &str) -> Option<Duration> {
         iat: Option<f64>,
     }
     let payload = token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Claims = serde_json::from_slice(&bytes).ok()?;
     let seconds = claims.exp? - claims.iat?;
     (seconds.is_finite() && seconds > 0.0)
@@ -186,7 +184,10 @@ mod tests {
     use secrecy::SecretString;
 
     fn jwt(payload: &str) -> String {
-        format!("eyJhbGciOiJIUzI1NiJ9.{}.sig", URL_SAFE_NO_PAD.encode(payload))
+        format!(
+            "eyJhbGciOiJIUzI1NiJ9.{}.sig",
+            URL_SAFE_NO_PAD.encode(payload)
+        )
     }
 
     fn minted(token: &str) -> MintedToken {
@@ -204,12 +205,24 @@ mod tests {
         let all = minted(&token)
             .with_ttl(Duration::from_secs(60))
             .with_expires_at(at(1_000_900));
-        assert_eq!(lifetime(&all, now), (Duration::from_secs(60), LifetimeSource::RelativeTtl));
+        assert_eq!(
+            lifetime(&all, now),
+            (Duration::from_secs(60), LifetimeSource::RelativeTtl)
+        );
         let no_ttl = minted(&token).with_expires_at(at(1_000_900));
-        assert_eq!(lifetime(&no_ttl, now), (Duration::from_secs(300), LifetimeSource::JwtClaims));
+        assert_eq!(
+            lifetime(&no_ttl, now),
+            (Duration::from_secs(300), LifetimeSource::JwtClaims)
+        );
         let opaque = minted("opaque").with_expires_at(at(1_000_900));
-        assert_eq!(lifetime(&opaque, now), (Duration::from_secs(900), LifetimeSource::AbsoluteExpiry));
-        assert_eq!(lifetime(&minted("opaque"), now), (Duration::from_secs(3600), LifetimeSource::Default));
+        assert_eq!(
+            lifetime(&opaque, now),
+            (Duration::from_secs(900), LifetimeSource::AbsoluteExpiry)
+        );
+        assert_eq!(
+            lifetime(&minted("opaque"), now),
+            (Duration::from_secs(3600), LifetimeSource::Default)
+        );
         // A zero TTL is no information.
         let zero = minted("opaque").with_ttl(Duration::ZERO);
         assert_eq!(lifetime(&zero, now).1, LifetimeSource::Default);
@@ -236,7 +249,12 @@ mod tests {
 
     #[test]
     fn odd_jwts_are_ignored() {
-        for payload in [r#"{"exp":100,"iat":400}"#, r#"{"exp":1e308,"iat":-1e308}"#, "not json", r#"{"exp":5}"#] {
+        for payload in [
+            r#"{"exp":100,"iat":400}"#,
+            r#"{"exp":1e308,"iat":-1e308}"#,
+            "not json",
+            r#"{"exp":5}"#,
+        ] {
             assert_eq!(jwt_lifetime(&jwt(payload)), None, "{payload}");
         }
         assert_eq!(jwt_lifetime("no-dots"), None);
@@ -256,9 +274,23 @@ mod tests {
             parse_rfc3339("2026-05-19T16:03:39.701484Z"),
             Some(at(1_779_206_619) + Duration::from_micros(701_484))
         );
-        assert_eq!(parse_rfc3339("2026-03-15T12:35:00-06:00"), Some(at(1_773_599_700)));
-        assert_eq!(parse_rfc3339("2026-03-15T18:35:00+00:00"), Some(at(1_773_599_700)));
-        for bad in ["", "2026-13-01T00:00:00Z", "2026-01-01T00:00:00", "2026-01-01T00:00:00.Z", "1969-12-31T23:59:59Z", "2026-01-01T00:00:00+0100", "2026-01-01T0a:00:00Z"] {
+        assert_eq!(
+            parse_rfc3339("2026-03-15T12:35:00-06:00"),
+            Some(at(1_773_599_700))
+        );
+        assert_eq!(
+            parse_rfc3339("2026-03-15T18:35:00+00:00"),
+            Some(at(1_773_599_700))
+        );
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00.Z",
+            "1969-12-31T23:59:59Z",
+            "2026-01-01T00:00:00+0100",
+            "2026-01-01T0a:00:00Z",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
@@ -271,7 +303,10 @@ mod tests {
         let hour = Duration::from_secs(3600);
         let ns = Duration::from_nanos(1);
         // lead = max(30 s, 6 min) = 6 min; margin = 5 s.
-        for (jitter, lead) in [(0.0, Duration::from_secs(360)), (0.5, Duration::from_secs(180))] {
+        for (jitter, lead) in [
+            (0.0, Duration::from_secs(360)),
+            (0.5, Duration::from_secs(180)),
+        ] {
             let s = Schedule::new(t0, hour, &options, jitter);
             assert_eq!(s.expires_at, t0 + hour);
             assert_eq!(s.soft_at, t0 + hour - lead);

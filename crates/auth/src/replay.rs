@@ -47,7 +47,7 @@ impl Auth {
         };
         service.cache.invalidate(&sent);
         let token = match service.cache.token().await {
-            Ok(token) if token.header() != &sent => token,
+            Ok(token) if *token.header() != sent => token,
             Ok(_) => return Ok(response),
             Err(error) => {
                 tracing::warn!(api = info.api, service = info.service, error = %error,
@@ -62,10 +62,16 @@ impl Auth {
             "401 received; replaying once with a fresh token"
         );
         drop(response);
-        replay.headers_mut().insert(AUTHORIZATION, token.header().clone());
+        replay
+            .headers_mut()
+            .insert(AUTHORIZATION, token.header().clone());
         let mut second = client.execute(replay).await?;
         if second.status() == StatusCode::UNAUTHORIZED {
-            tracing::warn!(api = info.api, service = info.service, "401 again after replay; giving up");
+            tracing::warn!(
+                api = info.api,
+                service = info.service,
+                "401 again after replay; giving up"
+            );
             second.extensions_mut().insert(ReplayRejected);
         }
         Ok(second)

@@ -115,10 +115,12 @@ impl AccessToken {
         options: &AuthOptions,
     ) -> Result<Self, AuthError> {
         if minted.secret().is_empty() {
-            return Err(AuthError::Protocol("the token endpoint returned an empty token".into()));
+            return Err(AuthError::Protocol(
+                "the token endpoint returned an empty token".into(),
+            ));
         }
-        let mut header = HeaderValue::try_from(format!("Bearer {}", minted.secret()))
-            .map_err(|_| {
+        let mut header =
+            HeaderValue::try_from(format!("Bearer {}", minted.secret())).map_err(|_| {
                 AuthError::Protocol("the token contains characters not allowed in a header".into())
             })?;
         header.set_sensitive(true);

@@ -6,7 +6,9 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
-use sdk_auth::{Auth, AuthError, AuthOptions, BoxFuture, MintedToken, Minter, MinterInfo, SecretString};
+use sdk_auth::{
+    Auth, AuthError, AuthOptions, BoxFuture, MintedToken, Minter, MinterInfo, SecretString,
+};
 
 struct Counting;
 
@@ -33,12 +35,19 @@ struct Instant;
 
 impl Minter for Instant {
     fn info(&self) -> MinterInfo {
-        MinterInfo { api: "mock", service: "default", key_id_prefix: String::new() }
+        MinterInfo {
+            api: "mock",
+            service: "default",
+            key_id_prefix: String::new(),
+        }
     }
 
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {
         Box::pin(async {
-            Ok(MintedToken::new(SecretString::from("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"), Duration::from_secs(3600)))
+            Ok(MintedToken::new(
+                SecretString::from("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"),
+                Duration::from_secs(3600),
+            ))
         })
     }
 }
@@ -55,15 +64,24 @@ fn authorize_on_a_warm_cache_does_not_allocate() {
         .unwrap();
     // Warm up: mint, and let the header map reach its size.
     for _ in 0..2 {
-        auth.authorize(&mut request).now_or_never().unwrap().unwrap();
+        auth.authorize(&mut request)
+            .now_or_never()
+            .unwrap()
+            .unwrap();
     }
     const CALLS: u64 = 10_000;
     COUNT.with(|c| c.set(Some(0)));
     for _ in 0..CALLS {
-        auth.authorize(&mut request).now_or_never().unwrap().unwrap();
+        auth.authorize(&mut request)
+            .now_or_never()
+            .unwrap()
+            .unwrap();
     }
     let allocations = COUNT.with(|c| c.replace(None)).unwrap();
     println!("authorize (warm cache): {allocations} allocations in {CALLS} calls");
-    assert!(allocations <= CALLS, "at most one allocation per call, got {allocations}");
+    assert!(
+        allocations <= CALLS,
+        "at most one allocation per call, got {allocations}"
+    );
     assert_eq!(allocations, 0);
 }

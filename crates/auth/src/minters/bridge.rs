@@ -45,8 +45,16 @@ impl BridgeService {
 
     fn env_names(self) -> [&'static str; 3] {
         match self {
-            Self::Baas => ["BRIDGE_BAAS_URL", "BRIDGE_BAAS_KEY_ID", "BRIDGE_BAAS_SECRET"],
-            Self::Gateway => ["BRIDGE_GATEWAY_URL", "BRIDGE_GATEWAY_KEY_ID", "BRIDGE_GATEWAY_SECRET"],
+            Self::Baas => [
+                "BRIDGE_BAAS_URL",
+                "BRIDGE_BAAS_KEY_ID",
+                "BRIDGE_BAAS_SECRET",
+            ],
+            Self::Gateway => [
+                "BRIDGE_GATEWAY_URL",
+                "BRIDGE_GATEWAY_KEY_ID",
+                "BRIDGE_GATEWAY_SECRET",
+            ],
         }
     }
 }
@@ -159,14 +167,20 @@ impl BridgeConfig {
 
     /// Validates the configuration and builds the [`Auth`].
     pub fn build(self) -> Result<Auth, AuthError> {
-        let services = [(BridgeService::Baas, self.baas), (BridgeService::Gateway, self.gateway)]
-            .into_iter()
-            .filter_map(|(service, credentials)| Some((service, credentials?)))
-            .map(|(service, credentials)| {
-                let minter = BridgeMinter::new(service, credentials, &self.options)?;
-                Ok((Some(minter.base.clone()), Arc::new(minter) as Arc<dyn Minter>))
-            })
-            .collect::<Result<Vec<_>, AuthError>>()?;
+        let services = [
+            (BridgeService::Baas, self.baas),
+            (BridgeService::Gateway, self.gateway),
+        ]
+        .into_iter()
+        .filter_map(|(service, credentials)| Some((service, credentials?)))
+        .map(|(service, credentials)| {
+            let minter = BridgeMinter::new(service, credentials, &self.options)?;
+            Ok((
+                Some(minter.base.clone()),
+                Arc::new(minter) as Arc<dyn Minter>,
+            ))
+        })
+        .collect::<Result<Vec<_>, AuthError>>()?;
         if services.is_empty() {
             return Err(AuthError::Config("no Bridge service configured".into()));
         }
@@ -208,7 +222,10 @@ impl BridgeMinter {
         options: &AuthOptions,
     ) -> Result<Self, AuthError> {
         let [url_var, key_var, _] = service.env_names();
-        let url = credentials.base_url.as_deref().unwrap_or(service.default_base_url());
+        let url = credentials
+            .base_url
+            .as_deref()
+            .unwrap_or(service.default_base_url());
         if credentials.key_id.trim().is_empty() {
             return Err(AuthError::Config(format!("{key_var} is empty")));
         }

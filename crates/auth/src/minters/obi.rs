@@ -73,7 +73,10 @@ impl ObiConfig {
     pub fn build(self) -> Result<Auth, AuthError> {
         let minter = ObiMinter::new(self.clone())?;
         let base = minter.base.clone();
-        Ok(Auth::from_services(vec![(Some(base), Arc::new(minter))], self.options))
+        Ok(Auth::from_services(
+            vec![(Some(base), Arc::new(minter))],
+            self.options,
+        ))
     }
 }
 
@@ -133,8 +136,14 @@ impl Minter for ObiMinter {
             let request = self
                 .http
                 .post(http::endpoint(&self.base, "/v1/auth/token"))
-                .header("X-API-KEY", http::secret_header(self.api_key.expose_secret())?)
-                .header("X-API-SECRET", http::secret_header(self.api_secret.expose_secret())?);
+                .header(
+                    "X-API-KEY",
+                    http::secret_header(self.api_key.expose_secret())?,
+                )
+                .header(
+                    "X-API-SECRET",
+                    http::secret_header(self.api_secret.expose_secret())?,
+                );
             let response = self.http.send(request).await?;
             response.check_status()?;
             let parsed: TokenResponse = response.json()?;
@@ -166,7 +175,9 @@ impl Minter for ObiMinter {
                 RevokeScope::All => serde_json::json!({ "all": true }),
                 RevokeScope::Token => {
                     let jti = bearer.jti().ok_or_else(|| {
-                        AuthError::Protocol("the token has no jti, so it cannot be revoked alone".into())
+                        AuthError::Protocol(
+                            "the token has no jti, so it cannot be revoked alone".into(),
+                        )
                     })?;
                     serde_json::json!({ "jti": jti })
                 }

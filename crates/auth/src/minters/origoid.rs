@@ -139,7 +139,10 @@ impl OrigoIdConfig {
     pub fn build(self) -> Result<Auth, AuthError> {
         let minter = OrigoIdMinter::new(self.clone())?;
         let base = minter.base.clone();
-        Ok(Auth::from_services(vec![(Some(base), Arc::new(minter))], self.options))
+        Ok(Auth::from_services(
+            vec![(Some(base), Arc::new(minter))],
+            self.options,
+        ))
     }
 }
 
@@ -190,7 +193,9 @@ impl OrigoIdMinter {
         if let Some(seconds) = config.expire_after
             && !EXPIRE_AFTER_RANGE.contains(&seconds)
         {
-            return Err(AuthError::Config("expireAfter must be from 1 to 3600 seconds".into()));
+            return Err(AuthError::Config(
+                "expireAfter must be from 1 to 3600 seconds".into(),
+            ));
         }
         let url = config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         Ok(Self {
@@ -232,7 +237,9 @@ impl OrigoIdMinter {
             });
         }
         let data = envelope.data.ok_or_else(|| {
-            AuthError::Protocol(format!("OrigoID token answer without data (transactionId {transaction})"))
+            AuthError::Protocol(format!(
+                "OrigoID token answer without data (transactionId {transaction})"
+            ))
         })?;
         let fallback = self
             .expire_after

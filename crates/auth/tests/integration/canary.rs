@@ -21,7 +21,13 @@ const ORIGO_KEY: &str = "CANARY-origoid-key-8f00b2";
 const ORIGO_PASSWORD: &str = "CANARY-origoid-password-04e9";
 const OBI_SECRET: &str = "CANARY-obi-secret-800998";
 const TOKEN_PREFIX: &str = "CANARY-token";
-const ALL: [&str; 5] = [BRIDGE_SECRET, ORIGO_KEY, ORIGO_PASSWORD, OBI_SECRET, TOKEN_PREFIX];
+const ALL: [&str; 5] = [
+    BRIDGE_SECRET,
+    ORIGO_KEY,
+    ORIGO_PASSWORD,
+    OBI_SECRET,
+    TOKEN_PREFIX,
+];
 
 /// Issues `CANARY-token-<n>`; the API side accepts only tokens after the first.
 struct Tokens(Arc<AtomicUsize>);
@@ -39,9 +45,14 @@ struct Api;
 
 impl Respond for Api {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let auth = request.headers.get("authorization").map(|v| v.to_str().unwrap().to_owned());
+        let auth = request
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap().to_owned());
         match auth.as_deref() {
-            Some(a) if a.starts_with("Bearer CANARY-token-") && !a.ends_with("-1") => ResponseTemplate::new(200),
+            Some(a) if a.starts_with("Bearer CANARY-token-") && !a.ends_with("-1") => {
+                ResponseTemplate::new(200)
+            }
             _ => ResponseTemplate::new(401),
         }
     }
@@ -54,9 +65,18 @@ async fn server(token_path: &str) -> MockServer {
         .respond_with(Tokens(Arc::default()))
         .mount(&server)
         .await;
-    Mock::given(path("/v1/auth/revoke")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
-    Mock::given(path("/api/v1/x")).respond_with(Api).mount(&server).await;
-    Mock::given(path("/v1/x")).respond_with(Api).mount(&server).await;
+    Mock::given(path("/v1/auth/revoke"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v1/x"))
+        .respond_with(Api)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/x"))
+        .respond_with(Api)
+        .mount(&server)
+        .await;
     server
 }
 
@@ -78,11 +98,18 @@ async fn secrets_never_leak() {
     // Bridge: mint, 401, re-mint, replay.
     let bridge_server = server("/api/generate-token").await;
     let bridge = BridgeConfig::new()
-        .baas(BridgeCredentials::new("key-1", SecretString::from(BRIDGE_SECRET)).base_url(format!("{}/api", bridge_server.uri())))
+        .baas(
+            BridgeCredentials::new("key-1", SecretString::from(BRIDGE_SECRET))
+                .base_url(format!("{}/api", bridge_server.uri())),
+        )
         .options(options(&clock))
         .build()
         .unwrap();
-    let mut request = client.post(format!("{}/api/v1/x", bridge_server.uri())).body("{}").build().unwrap();
+    let mut request = client
+        .post(format!("{}/api/v1/x", bridge_server.uri()))
+        .body("{}")
+        .build()
+        .unwrap();
     bridge.authorize(&mut request).await.unwrap();
     assert!(request.headers()[AUTHORIZATION].is_sensitive());
     shown.push(format!("{request:?}"));
@@ -94,7 +121,9 @@ async fn secrets_never_leak() {
 
     // Obi: mint, revoke, revoke all, shutdown.
     let obi_server = server("/v1/auth/token").await;
-    let obi_config = ObiConfig::new("pgw_canary".into(), SecretString::from(OBI_SECRET)).base_url(obi_server.uri()).options(options(&clock));
+    let obi_config = ObiConfig::new("pgw_canary".into(), SecretString::from(OBI_SECRET))
+        .base_url(obi_server.uri())
+        .options(options(&clock));
     shown.push(format!("{obi_config:?}"));
     let obi = obi_config.clone().build().unwrap();
     obi.token().await.unwrap();
@@ -121,27 +150,51 @@ async fn secrets_never_leak() {
         let auth = config.clone().build().unwrap();
         let error = auth.token().await.unwrap_err();
         assert_eq!(error, AuthError::InvalidCredentials);
-        shown.push(format!("{error} {error:?} {auth:?} {:?}", OrigoIdMinter::new(config).unwrap()));
+        shown.push(format!(
+            "{error} {error:?} {auth:?} {:?}",
+            OrigoIdMinter::new(config).unwrap()
+        ));
     }
-    shown.push(format!("{:?}", OrigoIdCredentials::ApiKey(SecretString::from(ORIGO_KEY))));
-    shown.push(format!("{:?}", OrigoIdCredentials::Basic { username: "u".into(), password: SecretString::from(ORIGO_PASSWORD) }));
+    shown.push(format!(
+        "{:?}",
+        OrigoIdCredentials::ApiKey(SecretString::from(ORIGO_KEY))
+    ));
+    shown.push(format!(
+        "{:?}",
+        OrigoIdCredentials::Basic {
+            username: "u".into(),
+            password: SecretString::from(ORIGO_PASSWORD)
+        }
+    ));
 
     // A malformed answer whose serde error would quote a canary.
     let bad = MockServer::start().await;
     Mock::given(path("/api/generate-token"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(format!(r#"{{"token":"x","scopes":"{TOKEN_PREFIX}-in-body"}}"#)))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!(
+            r#"{{"token":"x","scopes":"{TOKEN_PREFIX}-in-body"}}"#
+        )))
         .mount(&bad)
         .await;
-    let credentials = BridgeCredentials::new("key-2", SecretString::from(BRIDGE_SECRET)).base_url(format!("{}/api", bad.uri()));
+    let credentials = BridgeCredentials::new("key-2", SecretString::from(BRIDGE_SECRET))
+        .base_url(format!("{}/api", bad.uri()));
     shown.push(format!("{credentials:?}"));
-    let minter = BridgeMinter::new(BridgeService::Gateway, credentials, &AuthOptions::default()).unwrap();
+    let minter =
+        BridgeMinter::new(BridgeService::Gateway, credentials, &AuthOptions::default()).unwrap();
     let error = minter.mint().await.unwrap_err();
     assert!(matches!(error, AuthError::Protocol(_)));
     shown.push(format!("{error} {error:?} {minter:?} {:?}", minter.info()));
 
     // Every other public type.
-    let minted = MintedToken::new(SecretString::from(format!("{TOKEN_PREFIX}-minted")), std::time::Duration::from_secs(1)).with_jti("j".into());
-    shown.push(format!("{minted:?} {:?} {:?}", SecretString::from(BRIDGE_SECRET), LifetimeSource::Default));
+    let minted = MintedToken::new(
+        SecretString::from(format!("{TOKEN_PREFIX}-minted")),
+        std::time::Duration::from_secs(1),
+    )
+    .with_jti("j".into());
+    shown.push(format!(
+        "{minted:?} {:?} {:?}",
+        SecretString::from(BRIDGE_SECRET),
+        LifetimeSource::Default
+    ));
     shown.push(format!("{:?} {:?}", AuthOptions::default(), clock));
     for error in [
         AuthError::AccountBlocked,
@@ -157,7 +210,10 @@ async fn secrets_never_leak() {
 
     drop(_guard);
     let logs = capture.text();
-    assert!(logs.contains("token minted") && logs.contains("replaying once"), "logs were captured:\n{logs}");
+    assert!(
+        logs.contains("token minted") && logs.contains("replaying once"),
+        "logs were captured:\n{logs}"
+    );
     assert_clean("logs", &logs);
     for text in &shown {
         assert_clean("Debug/Display", text);

@@ -19,22 +19,42 @@ fn rate_limited(seconds: u64) -> AuthError {
 }
 
 fn bridge(base: &str, options: &AuthOptions) -> BridgeMinter {
-    let credentials = BridgeCredentials::new("key-1234", SecretString::from("bridge-secret")).base_url(format!("{base}/api"));
+    let credentials = BridgeCredentials::new("key-1234", SecretString::from("bridge-secret"))
+        .base_url(format!("{base}/api"));
     BridgeMinter::new(BridgeService::Baas, credentials, options).unwrap()
 }
 
 fn origoid(base: &str, options: &AuthOptions) -> OrigoIdMinter {
-    OrigoIdMinter::new(OrigoIdConfig::api_key(SecretString::from("origo-key")).base_url(base).options(options.clone())).unwrap()
+    OrigoIdMinter::new(
+        OrigoIdConfig::api_key(SecretString::from("origo-key"))
+            .base_url(base)
+            .options(options.clone()),
+    )
+    .unwrap()
 }
 
 fn obi(base: &str, options: &AuthOptions) -> ObiMinter {
-    ObiMinter::new(ObiConfig::new("pgw_test".into(), "obi-secret".into()).base_url(base).options(options.clone())).unwrap()
+    ObiMinter::new(
+        ObiConfig::new("pgw_test".into(), "obi-secret".into())
+            .base_url(base)
+            .options(options.clone()),
+    )
+    .unwrap()
 }
 
 /// Mounts one answer at `route` and returns what the minter makes of it.
-async fn answer(route: &str, response: ResponseTemplate, mint: impl AsyncFnOnce(&str) -> Result<(), AuthError>) -> Result<(), AuthError> {
+async fn answer(
+    route: &str,
+    response: ResponseTemplate,
+    mint: impl AsyncFnOnce(&str) -> Result<(), AuthError>,
+) -> Result<(), AuthError> {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path(route)).respond_with(response).expect(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path(route))
+        .respond_with(response)
+        .expect(1)
+        .mount(&server)
+        .await;
     mint(&server.uri()).await
 }
 
@@ -50,21 +70,52 @@ fn envelope(status: &str, kind: &str, data: Value, errors: Value) -> Value {
 async fn bridge_matrix() {
     let opts = AuthOptions::default();
     let cases: Vec<(ResponseTemplate, AuthError)> = vec![
-        (ResponseTemplate::new(401).set_body_json(json!({"error": {"code": "UNAUTHORIZED", "message": "Token expired or invalid"}})), AuthError::InvalidCredentials),
+        (
+            ResponseTemplate::new(401).set_body_json(
+                json!({"error": {"code": "UNAUTHORIZED", "message": "Token expired or invalid"}}),
+            ),
+            AuthError::InvalidCredentials,
+        ),
         (ResponseTemplate::new(403), AuthError::AccountBlocked),
-        (ResponseTemplate::new(429).insert_header("Retry-After", "7"), rate_limited(7)),
-        (ResponseTemplate::new(429), AuthError::RateLimited { retry_after: None }),
-        (ResponseTemplate::new(500).set_body_json(json!({"statusCode": 500, "code": "22P02"})), AuthError::Transient("HTTP 500".into())),
-        (ResponseTemplate::new(503), AuthError::Transient("HTTP 503".into())),
-        (ResponseTemplate::new(400), AuthError::Protocol("HTTP 400".into())),
+        (
+            ResponseTemplate::new(429).insert_header("Retry-After", "7"),
+            rate_limited(7),
+        ),
+        (
+            ResponseTemplate::new(429),
+            AuthError::RateLimited { retry_after: None },
+        ),
+        (
+            ResponseTemplate::new(500).set_body_json(json!({"statusCode": 500, "code": "22P02"})),
+            AuthError::Transient("HTTP 500".into()),
+        ),
+        (
+            ResponseTemplate::new(503),
+            AuthError::Transient("HTTP 503".into()),
+        ),
+        (
+            ResponseTemplate::new(400),
+            AuthError::Protocol("HTTP 400".into()),
+        ),
     ];
     for (response, expected) in cases {
-        let got = answer("/api/generate-token", response, async |base| bridge(base, &opts).mint().await.map(drop)).await;
+        let got = answer("/api/generate-token", response, async |base| {
+            bridge(base, &opts).mint().await.map(drop)
+        })
+        .await;
         assert_eq!(got, Err(expected));
     }
     for body in ["not json", r#"{"expiresAt": null}"#, r#"{"token": 5}"#] {
-        let got = answer("/api/generate-token", ResponseTemplate::new(200).set_body_string(body), async |base| bridge(base, &opts).mint().await.map(drop)).await;
-        assert!(matches!(got, Err(AuthError::Protocol(_))), "{body}: {got:?}");
+        let got = answer(
+            "/api/generate-token",
+            ResponseTemplate::new(200).set_body_string(body),
+            async |base| bridge(base, &opts).mint().await.map(drop),
+        )
+        .await;
+        assert!(
+            matches!(got, Err(AuthError::Protocol(_))),
+            "{body}: {got:?}"
+        );
     }
 }
 
@@ -74,7 +125,9 @@ async fn bridge_success_and_null_expiry() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/generate-token"))
-        .and(body_json(json!({"keyId": "key-1234", "secret": "bridge-secret"})))
+        .and(body_json(
+            json!({"keyId": "key-1234", "secret": "bridge-secret"}),
+        ))
         .and(header("content-type", "application/json"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "token": "bridge-token", "expiresAt": null,
@@ -88,10 +141,16 @@ async fn bridge_success_and_null_expiry() {
     let auth = Auth::from_minter(bridge(&server.uri(), &options(&clock)), options(&clock));
     let token = auth.token().await.unwrap();
     assert_eq!(token.expose_secret(), "bridge-token");
-    assert_eq!((token.lifetime(), token.lifetime_source()), (Duration::from_secs(3600), LifetimeSource::Default));
+    assert_eq!(
+        (token.lifetime(), token.lifetime_source()),
+        (Duration::from_secs(3600), LifetimeSource::Default)
+    );
     assert_eq!(token.scopes(), ["wallet:*", "lending:*"]);
     let received = &server.received_requests().await.unwrap()[0];
-    assert!(received.headers.get("authorization").is_none(), "no bearer on mint");
+    assert!(
+        received.headers.get("authorization").is_none(),
+        "no bearer on mint"
+    );
 }
 
 #[tokio::test]
@@ -99,18 +158,31 @@ async fn bridge_expires_in_is_a_fallback_ttl() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/generate-token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "t", "expiresAt": null, "expiresIn": 1800})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"token": "t", "expiresAt": null, "expiresIn": 1800})),
+        )
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let token = Auth::from_minter(bridge(&server.uri(), &options(&clock)), options(&clock)).token().await.unwrap();
-    assert_eq!((token.lifetime(), token.lifetime_source()), (Duration::from_secs(1800), LifetimeSource::RelativeTtl));
+    let token = Auth::from_minter(bridge(&server.uri(), &options(&clock)), options(&clock))
+        .token()
+        .await
+        .unwrap();
+    assert_eq!(
+        (token.lifetime(), token.lifetime_source()),
+        (Duration::from_secs(1800), LifetimeSource::RelativeTtl)
+    );
 }
 
 #[tokio::test]
 async fn origoid_matrix() {
     let opts = AuthOptions::default();
-    let transient = |kind: &str| AuthError::Transient(format!("OrigoID answered {kind} (transactionId 550e8400-e29b-41d4-a716-446655440000)"));
+    let transient = |kind: &str| {
+        AuthError::Transient(format!(
+            "OrigoID answered {kind} (transactionId 550e8400-e29b-41d4-a716-446655440000)"
+        ))
+    };
     let cases: Vec<(ResponseTemplate, AuthError)> = vec![
         (ResponseTemplate::new(401).set_body_json(envelope("ERROR", "UNAUTHORIZED", Value::Null, json!([]))), AuthError::InvalidCredentials),
         (ResponseTemplate::new(200).set_body_json(envelope("ERROR", "UNAUTHORIZED", Value::Null, json!([]))), AuthError::InvalidCredentials),
@@ -131,11 +203,23 @@ async fn origoid_matrix() {
         ),
     ];
     for (response, expected) in cases {
-        let got = answer("/auth/token", response, async |base| origoid(base, &opts).mint().await.map(drop)).await;
+        let got = answer("/auth/token", response, async |base| {
+            origoid(base, &opts).mint().await.map(drop)
+        })
+        .await;
         assert_eq!(got, Err(expected));
     }
-    for body in [envelope("OK", "SUCCESS", Value::Null, json!([])), envelope("ERROR", "SOMETHING_NEW", Value::Null, json!([])), json!({"data": {}})] {
-        let got = answer("/auth/token", ResponseTemplate::new(200).set_body_json(body), async |base| origoid(base, &opts).mint().await.map(drop)).await;
+    for body in [
+        envelope("OK", "SUCCESS", Value::Null, json!([])),
+        envelope("ERROR", "SOMETHING_NEW", Value::Null, json!([])),
+        json!({"data": {}}),
+    ] {
+        let got = answer(
+            "/auth/token",
+            ResponseTemplate::new(200).set_body_json(body),
+            async |base| origoid(base, &opts).mint().await.map(drop),
+        )
+        .await;
         assert!(matches!(got, Err(AuthError::Protocol(_))), "{got:?}");
     }
 }
@@ -150,7 +234,12 @@ async fn origoid_success_and_expire_after() {
         .and(path("/auth/token"))
         .and(header("x-api-key", "origo-key"))
         .and(body_json(json!({"expireAfter": 60})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope("OK", "SUCCESS", data.clone(), json!([]))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(
+            "OK",
+            "SUCCESS",
+            data.clone(),
+            json!([]),
+        )))
         .expect(1)
         .mount(&server)
         .await;
@@ -159,18 +248,46 @@ async fn origoid_success_and_expire_after() {
         .and(path("/auth/token"))
         .and(header("authorization", "Basic dXNlcjpwYXNz"))
         .and(body_json(json!({})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope("OK", "SUCCESS", data, json!([]))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(
+            "OK",
+            "SUCCESS",
+            data,
+            json!([]),
+        )))
         .expect(1)
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let auth = OrigoIdConfig::api_key("origo-key".into()).base_url(server.uri()).expire_after(60).options(options(&clock)).build().unwrap();
+    let auth = OrigoIdConfig::api_key("origo-key".into())
+        .base_url(server.uri())
+        .expire_after(60)
+        .options(options(&clock))
+        .build()
+        .unwrap();
     let token = auth.token().await.unwrap();
-    assert_eq!((token.expose_secret(), token.lifetime(), token.lifetime_source()), ("origo-token", Duration::from_secs(60), LifetimeSource::RelativeTtl));
-    let auth = OrigoIdConfig::basic("user", "pass".into()).base_url(server.uri()).options(options(&clock)).build().unwrap();
+    assert_eq!(
+        (
+            token.expose_secret(),
+            token.lifetime(),
+            token.lifetime_source()
+        ),
+        (
+            "origo-token",
+            Duration::from_secs(60),
+            LifetimeSource::RelativeTtl
+        )
+    );
+    let auth = OrigoIdConfig::basic("user", "pass".into())
+        .base_url(server.uri())
+        .options(options(&clock))
+        .build()
+        .unwrap();
     auth.token().await.unwrap();
     for bad in [0, 3601] {
-        let result = OrigoIdConfig::api_key("k".into()).base_url(server.uri()).expire_after(bad).build();
+        let result = OrigoIdConfig::api_key("k".into())
+            .base_url(server.uri())
+            .expire_after(bad)
+            .build();
         assert!(matches!(result, Err(AuthError::Config(_))), "{bad}");
     }
 }
@@ -180,15 +297,32 @@ async fn obi_matrix() {
     let opts = AuthOptions::default();
     let cases: Vec<(ResponseTemplate, AuthError)> = vec![
         (ResponseTemplate::new(401), AuthError::InvalidCredentials),
-        (ResponseTemplate::new(403).set_body_json(json!({"result": "account-blocked"})), AuthError::AccountBlocked),
-        (ResponseTemplate::new(429).insert_header("Retry-After", "12"), rate_limited(12)),
-        (ResponseTemplate::new(502), AuthError::Transient("HTTP 502".into())),
+        (
+            ResponseTemplate::new(403).set_body_json(json!({"result": "account-blocked"})),
+            AuthError::AccountBlocked,
+        ),
+        (
+            ResponseTemplate::new(429).insert_header("Retry-After", "12"),
+            rate_limited(12),
+        ),
+        (
+            ResponseTemplate::new(502),
+            AuthError::Transient("HTTP 502".into()),
+        ),
     ];
     for (response, expected) in cases {
-        let got = answer("/v1/auth/token", response, async |base| obi(base, &opts).mint().await.map(drop)).await;
+        let got = answer("/v1/auth/token", response, async |base| {
+            obi(base, &opts).mint().await.map(drop)
+        })
+        .await;
         assert_eq!(got, Err(expected));
     }
-    let got = answer("/v1/auth/token", ResponseTemplate::new(200).set_body_string("{\"token\": \"x\""), async |base| obi(base, &opts).mint().await.map(drop)).await;
+    let got = answer(
+        "/v1/auth/token",
+        ResponseTemplate::new(200).set_body_string("{\"token\": \"x\""),
+        async |base| obi(base, &opts).mint().await.map(drop),
+    )
+    .await;
     assert!(matches!(got, Err(AuthError::Protocol(_))), "{got:?}");
 }
 
@@ -207,11 +341,20 @@ async fn obi_success() {
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let token = Auth::from_minter(obi(&server.uri(), &options(&clock)), options(&clock)).token().await.unwrap();
+    let token = Auth::from_minter(obi(&server.uri(), &options(&clock)), options(&clock))
+        .token()
+        .await
+        .unwrap();
     assert_eq!(token.jti(), Some("48e86a73-9e90-4c50-a634-a6f7ab47e583"));
-    assert_eq!((token.lifetime(), token.lifetime_source()), (Duration::from_secs(86400), LifetimeSource::RelativeTtl));
+    assert_eq!(
+        (token.lifetime(), token.lifetime_source()),
+        (Duration::from_secs(86400), LifetimeSource::RelativeTtl)
+    );
     let received = &server.received_requests().await.unwrap()[0];
-    assert!(received.body.is_empty(), "no body: the secret goes in headers only");
+    assert!(
+        received.body.is_empty(),
+        "no body: the secret goes in headers only"
+    );
     assert!(received.headers.get("authorization").is_none());
 }
 
@@ -220,8 +363,13 @@ async fn obi_success() {
 async fn transport_failures_for_every_api() {
     let opts = AuthOptions::default().timeouts(Duration::from_secs(2), Duration::from_millis(300));
     for (mode, check) in [
-        (Misbehave::Reset, (|e: &AuthError| matches!(e, AuthError::Transient(_))) as fn(&AuthError) -> bool),
-        (Misbehave::Truncate, |e| matches!(e, AuthError::Transient(_))),
+        (
+            Misbehave::Reset,
+            (|e: &AuthError| matches!(e, AuthError::Transient(_))) as fn(&AuthError) -> bool,
+        ),
+        (Misbehave::Truncate, |e| {
+            matches!(e, AuthError::Transient(_))
+        }),
         (Misbehave::Hang, |e| *e == AuthError::Timeout),
     ] {
         let base = raw_server(mode).await;
@@ -240,7 +388,10 @@ async fn transport_failures_for_every_api() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    assert!(matches!(obi(&closed, &opts).mint().await, Err(AuthError::Transient(_))));
+    assert!(matches!(
+        obi(&closed, &opts).mint().await,
+        Err(AuthError::Transient(_))
+    ));
 }
 
 /// Rejected credentials and blocked accounts are remembered: at most 2 mints a minute.
@@ -264,7 +415,10 @@ async fn bad_credentials_are_negatively_cached() {
         // The negative cache expires: recovery without a restart.
         Mock::given(method("POST"))
             .and(path("/v1/auth/token"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "ok", "jti": "j", "ttlSeconds": 60})))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"token": "ok", "jti": "j", "ttlSeconds": 60})),
+            )
             .with_priority(1)
             .mount(&server)
             .await;
@@ -277,13 +431,23 @@ async fn bad_credentials_are_negatively_cached() {
 #[tokio::test]
 async fn mint_refuses_redirects() {
     let elsewhere = MockServer::start().await;
-    Mock::given(header_exists("X-API-SECRET")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&elsewhere).await;
+    Mock::given(header_exists("X-API-SECRET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/auth/token"))
-        .respond_with(ResponseTemplate::new(307).insert_header("Location", format!("{}/v1/auth/token", elsewhere.uri()).as_str()))
+        .respond_with(ResponseTemplate::new(307).insert_header(
+            "Location",
+            format!("{}/v1/auth/token", elsewhere.uri()).as_str(),
+        ))
         .mount(&server)
         .await;
     let result = obi(&server.uri(), &AuthOptions::default()).mint().await;
-    assert!(matches!(result, Err(AuthError::Protocol(ref m)) if m.contains("redirect")), "{result:?}");
+    assert!(
+        matches!(result, Err(AuthError::Protocol(ref m)) if m.contains("redirect")),
+        "{result:?}"
+    );
 }

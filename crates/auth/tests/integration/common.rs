@@ -18,7 +18,9 @@ pub const HOUR: Duration = Duration::from_secs(3600);
 
 /// Options for tests: manual clock, no jitter.
 pub fn options(clock: &ManualClock) -> AuthOptions {
-    AuthOptions::default().clock(clock.clone()).jitter(Jitter::None)
+    AuthOptions::default()
+        .clock(clock.clone())
+        .jitter(Jitter::None)
 }
 
 /// A minter that counts calls, waits for a gate, optionally sleeps (real time) or fails,
@@ -111,7 +113,9 @@ impl Minter for GatedMinter {
                 self.inner.call_times.lock().unwrap().push(clock.elapsed());
             }
             let mut gate = self.inner.gate.subscribe();
-            gate.wait_for(|open| *open).await.expect("gate sender alive");
+            gate.wait_for(|open| *open)
+                .await
+                .expect("gate sender alive");
             let delay = *self.inner.delay.lock().unwrap();
             if let Some(delay) = delay {
                 tokio::time::sleep(delay).await;
@@ -119,7 +123,10 @@ impl Minter for GatedMinter {
             if let Some(error) = self.inner.failure.lock().unwrap().clone() {
                 return Err(error);
             }
-            Ok(MintedToken::new(SecretString::from(format!("tok-{n}")), HOUR).with_ttl(self.inner.ttl))
+            Ok(
+                MintedToken::new(SecretString::from(format!("tok-{n}")), HOUR)
+                    .with_ttl(self.inner.ttl),
+            )
         })
     }
 }
@@ -129,7 +136,10 @@ impl Minter for GatedMinter {
 pub fn spawn_callers(
     auth: &sdk_auth::Auth,
     n: usize,
-) -> (Vec<tokio::task::JoinHandle<Result<AccessToken, AuthError>>>, Arc<AtomicUsize>) {
+) -> (
+    Vec<tokio::task::JoinHandle<Result<AccessToken, AuthError>>>,
+    Arc<AtomicUsize>,
+) {
     let entered = Arc::new(AtomicUsize::new(0));
     let handles = (0..n)
         .map(|_| {
@@ -169,7 +179,9 @@ pub async fn raw_server(mode: Misbehave) -> String {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         loop {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
             tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 let _ = stream.read(&mut buf).await;

@@ -70,7 +70,10 @@ async fn soft_window_refresh_blocks_only_the_trigger() {
     for handle in handles {
         results.push(handle.await.unwrap());
     }
-    let slow: Vec<_> = results.iter().filter(|(_, t)| *t >= Duration::from_millis(150)).collect();
+    let slow: Vec<_> = results
+        .iter()
+        .filter(|(_, t)| *t >= Duration::from_millis(150))
+        .collect();
     assert_eq!(slow.len(), 1, "only the trigger waits");
     assert_eq!(slow[0].0, 2, "the trigger gets the new token");
     let mut fast: Vec<Duration> = results
@@ -152,7 +155,10 @@ async fn outage_in_refresh_window_keeps_old_token_and_backs_off() {
                 ok += 1;
             }
             Err(error) => {
-                assert!(clock.elapsed() >= hard - Duration::from_secs(1), "error before expiry: {error}");
+                assert!(
+                    clock.elapsed() >= hard - Duration::from_secs(1),
+                    "error before expiry: {error}"
+                );
                 assert!(error.is_transient(), "{error}");
                 transient += 1;
             }
@@ -164,7 +170,10 @@ async fn outage_in_refresh_window_keeps_old_token_and_backs_off() {
     // 3 attempts per mint; pauses 1, 2, 4 … 60 s between mints → about 16 mints.
     assert!(attempts <= 60, "{attempts} attempts");
     for pair in times[1..].windows(2) {
-        assert!(pair[1] - pair[0] >= Duration::from_millis(200), "attempts too close: {pair:?}");
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(200),
+            "attempts too close: {pair:?}"
+        );
     }
     minter.set_failure(None);
     let recovered_at = clock.elapsed();
@@ -173,7 +182,10 @@ async fn outage_in_refresh_window_keeps_old_token_and_backs_off() {
             break token;
         }
         clock.advance(Duration::from_secs(1));
-        assert!(clock.elapsed() - recovered_at <= Duration::from_secs(61), "no recovery");
+        assert!(
+            clock.elapsed() - recovered_at <= Duration::from_secs(61),
+            "no recovery"
+        );
     };
     assert_eq!(token.generation(), 2);
 }
@@ -186,7 +198,9 @@ async fn steady_state_over_a_day() {
     let processes: Vec<_> = (0..100)
         .map(|_| {
             let minter = GatedMinter::new(HOUR, true);
-            let options = AuthOptions::default().clock(clock.clone()).jitter(Jitter::Random);
+            let options = AuthOptions::default()
+                .clock(clock.clone())
+                .jitter(Jitter::Random);
             (Auth::from_minter(minter.clone(), options), minter)
         })
         .collect();
@@ -206,9 +220,13 @@ async fn steady_state_over_a_day() {
     let expected = (86_400.0_f64 / (3600.0 - 360.0 * 0.75)).ceil() as i64;
     for (i, (_, minter)) in processes.iter().enumerate() {
         let mints = minter.calls() as i64;
-        assert!((mints - expected).abs() <= 1, "process {i}: {mints} mints, expected {expected} ± 1");
+        assert!(
+            (mints - expected).abs() <= 1,
+            "process {i}: {mints} mints, expected {expected} ± 1"
+        );
     }
-    let spread = first_refresh.iter().max().unwrap().as_secs_f64() - first_refresh.iter().min().unwrap().as_secs_f64();
+    let spread = first_refresh.iter().max().unwrap().as_secs_f64()
+        - first_refresh.iter().min().unwrap().as_secs_f64();
     eprintln!("steady state: first refreshes spread over {spread:.0} s (jitter range 180 s)");
     assert!(spread >= 150.0, "spread {spread}");
 }

@@ -54,7 +54,12 @@ async fn setup(accept_from: usize) -> (MockServer, Auth, GatedMinter, reqwest::C
     (server, auth, minter, reqwest::Client::new())
 }
 
-async fn authorized(auth: &Auth, client: &reqwest::Client, url: &str, body: Vec<u8>) -> reqwest::Request {
+async fn authorized(
+    auth: &Auth,
+    client: &reqwest::Client,
+    url: &str,
+    body: Vec<u8>,
+) -> reqwest::Request {
     let mut request = client.post(url).body(body).build().unwrap();
     auth.authorize(&mut request).await.unwrap();
     request
@@ -92,14 +97,24 @@ async fn storm_of_401s_mints_once_and_replays_each_request_once() {
     assert_eq!(received.len(), 200);
     let mut by_body: HashMap<Vec<u8>, Vec<String>> = HashMap::new();
     for request in &received {
-        let auth = request.headers.get("authorization").unwrap().to_str().unwrap().to_owned();
+        let auth = request
+            .headers
+            .get("authorization")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
         by_body.entry(request.body.clone()).or_default().push(auth);
     }
     assert_eq!(by_body.len(), 100);
     for auths in by_body.values() {
         let mut auths = auths.clone();
         auths.sort();
-        assert_eq!(auths, ["Bearer tok-1", "Bearer tok-2"], "each body sent once per token");
+        assert_eq!(
+            auths,
+            ["Bearer tok-1", "Bearer tok-2"],
+            "each body sent once per token"
+        );
     }
 }
 
@@ -111,7 +126,10 @@ async fn second_401_is_returned_without_a_loop() {
     let request = authorized(&auth, &client, &url, b"payload".to_vec()).await;
     let response = auth.execute(&client, request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(AuthError::from_response(&response), Some(AuthError::RejectedAfterReplay));
+    assert_eq!(
+        AuthError::from_response(&response),
+        Some(AuthError::RejectedAfterReplay)
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
     assert_eq!(minter.calls(), 2);
 }
@@ -122,27 +140,49 @@ async fn streaming_body_is_not_replayed() {
     let capture = Capture::default();
     let _guard = capture.install();
     let (server, auth, minter, client) = setup(2).await;
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(b"chunk-1".to_vec()), Ok(b"chunk-2".to_vec())];
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(b"chunk-1".to_vec()), Ok(b"chunk-2".to_vec())];
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let mut request = client.post(format!("{}/upload", server.uri())).body(body).build().unwrap();
+    let mut request = client
+        .post(format!("{}/upload", server.uri()))
+        .body(body)
+        .build()
+        .unwrap();
     auth.authorize(&mut request).await.unwrap();
     let response = auth.execute(&client, request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(AuthError::from_response(&response), None);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
-    assert_eq!(minter.calls(), 1, "no re-mint for a request that cannot be replayed");
-    assert!(capture.text().contains("cannot be cloned"), "{}", capture.text());
+    assert_eq!(
+        minter.calls(),
+        1,
+        "no re-mint for a request that cannot be replayed"
+    );
+    assert!(
+        capture.text().contains("cannot be cloned"),
+        "{}",
+        capture.text()
+    );
 }
 
 /// A 403 (e.g. Obi account-blocked) is not a refresh trigger.
 #[tokio::test]
 async fn forbidden_is_not_a_refresh_trigger() {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(403)).mount(&server).await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
     let minter = GatedMinter::new(HOUR, true);
     let auth = Auth::from_minter(minter.clone(), options(&ManualClock::new()));
     let client = reqwest::Client::new();
-    let request = authorized(&auth, &client, &format!("{}/v1/quote", server.uri()), b"{}".to_vec()).await;
+    let request = authorized(
+        &auth,
+        &client,
+        &format!("{}/v1/quote", server.uri()),
+        b"{}".to_vec(),
+    )
+    .await;
     let response = auth.execute(&client, request).await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -153,7 +193,13 @@ async fn forbidden_is_not_a_refresh_trigger() {
 #[tokio::test]
 async fn failed_remint_returns_the_original_401() {
     let (server, auth, minter, client) = setup(2).await;
-    let request = authorized(&auth, &client, &format!("{}/x", server.uri()), b"a".to_vec()).await;
+    let request = authorized(
+        &auth,
+        &client,
+        &format!("{}/x", server.uri()),
+        b"a".to_vec(),
+    )
+    .await;
     minter.set_failure(Some(AuthError::InvalidCredentials));
     let response = auth.execute(&client, request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
@@ -180,15 +226,24 @@ async fn bridge_services_never_share_tokens() {
         servers.push(server);
     }
     let auth = BridgeConfig::new()
-        .baas(BridgeCredentials::new("baas-key", SecretString::from("s1")).base_url(format!("{}/api", servers[0].uri())))
-        .gateway(BridgeCredentials::new("gw-key", SecretString::from("s2")).base_url(format!("{}/api", servers[1].uri())))
+        .baas(
+            BridgeCredentials::new("baas-key", SecretString::from("s1"))
+                .base_url(format!("{}/api", servers[0].uri())),
+        )
+        .gateway(
+            BridgeCredentials::new("gw-key", SecretString::from("s2"))
+                .base_url(format!("{}/api", servers[1].uri())),
+        )
         .options(options(&ManualClock::new()))
         .build()
         .unwrap();
     let client = reqwest::Client::new();
     for (server, name) in servers.iter().zip(["baas", "gateway"]) {
         for _ in 0..2 {
-            let mut request = client.get(format!("{}/api/v1/x", server.uri())).build().unwrap();
+            let mut request = client
+                .get(format!("{}/api/v1/x", server.uri()))
+                .build()
+                .unwrap();
             auth.authorize(&mut request).await.unwrap();
             let header = request.headers().get(AUTHORIZATION).unwrap();
             assert!(header.is_sensitive());
@@ -196,7 +251,10 @@ async fn bridge_services_never_share_tokens() {
         }
     }
     let mut foreign = client.get("http://127.0.0.1:9/api/v1/x").build().unwrap();
-    assert!(matches!(auth.authorize(&mut foreign).await, Err(AuthError::Config(_))));
+    assert!(matches!(
+        auth.authorize(&mut foreign).await,
+        Err(AuthError::Config(_))
+    ));
     assert!(foreign.headers().get(AUTHORIZATION).is_none());
     assert_eq!(auth.token().await.unwrap().expose_secret(), "baas-token");
 }
