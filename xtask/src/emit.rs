@@ -136,15 +136,16 @@ fn module_source(
         .unwrap_or_default();
     let unauthenticated = services::unauthenticated(sub);
     let client_tokens = generated.tokens;
-    let extra = quote! {
+    let base_url = quote! {
         /// Base URL of this client's server with every variable at its default (progenitor
         /// ignores `servers`; pass this, or your own URL, to `Client::new`).
         pub const DEFAULT_BASE_URL: &str = #server;
-        /// Operations sent without a bearer token (their security names no bearer scheme).
-        pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[#(#unauthenticated),*];
     };
     let hooks = config.auth.then(|| {
         quote! {
+            /// Operations sent without a bearer token (their security names no bearer scheme).
+            pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[#(#unauthenticated),*];
+
             /// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
             impl ClientHooks<sdk_auth::Auth> for Client {
                 async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
@@ -163,7 +164,7 @@ fn module_source(
             }
         }
     });
-    let code = progenitor::format(quote! { #client_tokens #extra #hooks })?;
+    let code = progenitor::format(quote! { #client_tokens #base_url #hooks })?;
     Ok((code, generated.uses))
 }
 
