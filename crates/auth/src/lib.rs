@@ -21,6 +21,22 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Behaviour
+//!
+//! - **Lifetime** comes from the best source the response offers: a relative TTL, else the
+//!   JWT's `exp − iat`, else `expiresAt` measured against the server's `Date` header, else the
+//!   API's documented default (Bridge 1 h, OrigoID `expireAfter` or 1 h, Obi 24 h).
+//! - **Refresh ahead**: from `expiry − lead` (see [`AuthOptions`]) exactly one caller refreshes
+//!   while the others keep the old token without waiting; from `expiry − margin` everyone
+//!   waits for one shared mint. A failed refresh keeps the old token while it is usable.
+//! - **Failures**: transient ones are retried within a mint (bounded, exponential); after a
+//!   failed mint the next one waits (1 s doubling to 60 s, or `Retry-After`); rejected
+//!   credentials and blocked accounts are remembered for 30 s. Recovery is automatic.
+//! - **401**: [`Auth::execute`] invalidates only the token the request carried, re-mints
+//!   once for any number of concurrent 401s, and replays each request once.
+//! - **Minting** uses its own HTTP client: no redirects, explicit timeouts, `https` only
+//!   (plain `http` to loopback hosts for tests), never a bearer token.
+//!
 //! The core spawns no tasks and holds no lock across an `.await`; the only runtime
 //! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
 //! Tokio runtime anyway). Inject a [`ManualClock`] for deterministic tests.
