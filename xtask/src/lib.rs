@@ -6,6 +6,7 @@
 //! write a crate. Every problem is a [`Finding`] with a rule name and a location; all of an
 //! API's problems are reported at once, and nothing is written unless every API succeeds.
 
+pub mod bench;
 pub mod config;
 pub mod document;
 pub mod emit;

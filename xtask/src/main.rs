@@ -12,6 +12,7 @@ commands:
   lint                       print every normaliser finding for every API (notes included)
   generate --spec FILE --out DIR [--name CRATE] [--fixes FILE]
                              generate a crate from any OpenAPI 3.0/3.1 document
+  bench [ROUNDS]             time regen (warm, in memory) and each generated crate's build
   help                       this text";
 
 fn main() -> ExitCode {
@@ -69,6 +70,16 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 eprintln!("{}", built.findings);
             }
             println!("{}: {built}", out.display());
+        }
+        "bench" => {
+            let rounds = args
+                .get(1)
+                .map(|r| {
+                    r.parse()
+                        .map_err(|_| format!("ROUNDS must be a number, got `{r}`"))
+                })
+                .transpose()?;
+            xtask::bench::run(&root, rounds.unwrap_or(5))?;
         }
         "help" | "--help" | "-h" => println!("{USAGE}"),
         other => {
