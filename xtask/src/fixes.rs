@@ -58,7 +58,7 @@ pub fn parse(value: Value) -> Result<FixSet, Findings> {
             findings.add(
                 Severity::Error,
                 "fix-syntax",
-                &path_to_pointer(&path),
+                &pointer::from_serde_path(&path),
                 e.into_inner().to_string(),
             );
             return Err(findings);
@@ -88,18 +88,6 @@ pub fn parse(value: Value) -> Result<FixSet, Findings> {
     } else {
         Ok(set)
     }
-}
-
-/// Converts serde_path_to_error's `a.b[0].c` into `/a/b/0/c`.
-fn path_to_pointer(path: &str) -> String {
-    if path == "." {
-        return String::new();
-    }
-    path.replace('[', ".")
-        .replace(']', "")
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .fold(String::new(), |acc, t| pointer::join(&acc, t))
 }
 
 /// Applies every fix in order. Fixes that fail are reported (all of them) by name; the

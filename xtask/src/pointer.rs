@@ -27,3 +27,16 @@ pub fn tokens(pointer: &str) -> Option<Vec<String>> {
 pub fn local_ref(reference: &str) -> Option<&str> {
     reference.strip_prefix('#')
 }
+
+/// Converts a `serde_path_to_error` path (`a.b[0].c`, or `.` for the root) into a JSON
+/// pointer (`/a/b/0/c`), so deserialisation errors are located like every other finding.
+pub fn from_serde_path(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    path.replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .fold(String::new(), |acc, t| join(&acc, t))
+}

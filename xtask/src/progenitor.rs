@@ -53,22 +53,11 @@ pub fn parse(doc: &Value) -> Result<openapiv3::OpenAPI, Findings> {
         f.add(
             Severity::Error,
             "openapi-structure",
-            &dotted_to_pointer(&path),
+            &crate::pointer::from_serde_path(&path),
             format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
         );
         f
     })
-}
-
-fn dotted_to_pointer(path: &str) -> String {
-    if path == "." {
-        return String::new();
-    }
-    path.replace('[', ".")
-        .replace(']', "")
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .fold(String::new(), |acc, t| crate::pointer::join(&acc, t))
 }
 
 /// Serialises panic-hook swaps: the hook is process-global.

@@ -230,34 +230,45 @@ fn keywords(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
             ),
         }
     }
-    for key in ANNOTATIONS_3_1 {
-        if map.shift_remove(*key).is_some() {
-            out.add(
-                Severity::Note,
-                "annotation-dropped",
-                &pointer::join(ptr, key),
-                format!("`{key}` has no OpenAPI 3.0 equivalent; dropped"),
-            );
-        }
-    }
-    for key in VALIDATION_ONLY {
-        if map.shift_remove(*key).is_some() {
-            out.add(
-                Severity::Warning,
-                "validation-dropped",
-                &pointer::join(ptr, key),
-                format!("`{key}` is not supported; dropped (decoding becomes more lenient)"),
-            );
-        }
-    }
-    for key in UNSUPPORTED {
-        if map.contains_key(*key) {
-            out.add(
-                Severity::Error,
-                "unsupported-keyword",
-                &pointer::join(ptr, key),
-                format!("`{key}` cannot be expressed for the generator; replace this schema with a fix in the API's fixes.yaml"),
-            );
+    // (keywords, dropped?, severity, rule, what happens)
+    let keyword_rules: [(&[&str], bool, Severity, &str, &str); 3] = [
+        (
+            ANNOTATIONS_3_1,
+            true,
+            Severity::Note,
+            "annotation-dropped",
+            "has no OpenAPI 3.0 equivalent; dropped",
+        ),
+        (
+            VALIDATION_ONLY,
+            true,
+            Severity::Warning,
+            "validation-dropped",
+            "is not supported; dropped (decoding becomes more lenient)",
+        ),
+        (
+            UNSUPPORTED,
+            false,
+            Severity::Error,
+            "unsupported-keyword",
+            "cannot be expressed for the generator; replace this schema with a fix in the API's fixes.yaml",
+        ),
+    ];
+    for (keys, dropped, severity, rule, what) in keyword_rules {
+        for key in keys {
+            let present = if dropped {
+                map.shift_remove(*key).is_some()
+            } else {
+                map.contains_key(*key)
+            };
+            if present {
+                out.add(
+                    severity,
+                    rule,
+                    &pointer::join(ptr, key),
+                    format!("`{key}` {what}"),
+                );
+            }
         }
     }
     if map.get("additionalProperties") == Some(&Value::Bool(false)) {
