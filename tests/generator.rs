@@ -12,7 +12,11 @@ use xtask::{ApiConfig, Error, Job, Severity, document, normalise, tree};
 fn job(spec: &Path) -> Job {
     let fixes = spec.with_extension("fixes.yaml");
     Job {
-        name: spec.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+        name: spec
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
         spec: spec.to_owned(),
         fixes: fixes.exists().then_some(fixes),
         config: ApiConfig::standalone("fixture-client"),
@@ -31,7 +35,9 @@ fn each_normaliser_rule_rewrites_its_fixture() {
         let mut doc = document::load(path).expect("fixture parses").value;
         let findings = normalise::normalise(&mut doc);
         assert!(!findings.has_errors(), "{findings}");
-        insta::assert_yaml_snapshot!(json!({ "findings": rendered_findings(&findings), "normalised": doc }));
+        insta::assert_yaml_snapshot!(
+            json!({ "findings": rendered_findings(&findings), "normalised": doc })
+        );
     });
 }
 
@@ -42,10 +48,16 @@ fn each_bad_spec_fails_with_located_errors() {
             return;
         }
         let findings = job(path).build().expect_err("a bad spec must not generate");
-        let errors: Vec<_> = findings.sorted().into_iter().filter(|f| f.severity == Severity::Error).collect();
+        let errors: Vec<_> = findings
+            .sorted()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
         assert!(!errors.is_empty());
         for e in &errors {
-            let located = e.location.contains(".yaml#") || e.location.contains(".json#") || e.location.split(':').count() >= 3;
+            let located = e.location.contains(".yaml#")
+                || e.location.contains(".json#")
+                || e.location.split(':').count() >= 3;
             assert!(located, "finding without a usable location: {e}");
         }
         insta::assert_snapshot!(findings.to_string());
@@ -54,9 +66,21 @@ fn each_bad_spec_fails_with_located_errors() {
 
 #[test]
 fn all_problems_are_reported_at_once() {
-    let findings = job(&fixture("errors/many-problems.yaml")).build().unwrap_err();
-    let rules: Vec<&str> = findings.sorted().iter().filter(|f| f.severity == Severity::Error).map(|f| f.rule).collect();
-    for rule in ["dangling-ref", "duplicate-operation-id", "unsupported-keyword", "exclusive-bound-without-limit"] {
+    let findings = job(&fixture("errors/many-problems.yaml"))
+        .build()
+        .unwrap_err();
+    let rules: Vec<&str> = findings
+        .sorted()
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.rule)
+        .collect();
+    for rule in [
+        "dangling-ref",
+        "duplicate-operation-id",
+        "unsupported-keyword",
+        "exclusive-bound-without-limit",
+    ] {
         assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
     }
 }
@@ -64,18 +88,29 @@ fn all_problems_are_reported_at_once() {
 #[test]
 fn edge_case_and_real_world_style_specs_generate() {
     insta::glob!("fixtures/codegen/*.yaml", |path| {
-        let built = job(path).build().unwrap_or_else(|f| panic!("{} failed:\n{f}", path.display()));
+        let built = job(path)
+            .build()
+            .unwrap_or_else(|f| panic!("{} failed:\n{f}", path.display()));
         let lib = &built.files[Path::new("src/lib.rs")];
         syn::parse_file(lib).expect("generated code parses as Rust");
-        insta::assert_snapshot!(format!("{}\n---- Cargo.toml ----\n{}\n---- src/lib.rs ----\n{lib}", built.findings, built.files[Path::new("Cargo.toml")]));
+        insta::assert_snapshot!(format!(
+            "{}\n---- Cargo.toml ----\n{}\n---- src/lib.rs ----\n{lib}",
+            built.findings,
+            built.files[Path::new("Cargo.toml")]
+        ));
     });
 }
 
 #[test]
 fn a_missing_spec_file_is_a_located_error() {
-    let findings = job(&fixture("errors/does-not-exist.yaml")).build().unwrap_err();
+    let findings = job(&fixture("errors/does-not-exist.yaml"))
+        .build()
+        .unwrap_err();
     let text = findings.to_string();
-    assert!(text.contains("read-file") && text.contains("does-not-exist.yaml"), "{text}");
+    assert!(
+        text.contains("read-file") && text.contains("does-not-exist.yaml"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -99,7 +134,12 @@ fn output_is_deterministic_and_independent_of_path_order() {
         files
             .iter()
             .filter(|(path, _)| !path.ends_with("NORMALISATION.md"))
-            .map(|(_, text)| text.lines().filter(|l| !l.contains("sha256")).collect::<Vec<_>>().join("\n"))
+            .map(|(_, text)| {
+                text.lines()
+                    .filter(|l| !l.contains("sha256"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
             .collect()
     };
     assert_eq!(without_provenance(&first), without_provenance(&reordered));
@@ -109,7 +149,11 @@ fn output_is_deterministic_and_independent_of_path_order() {
 fn committed_generated_crates_are_up_to_date() {
     let drift = xtask::check(&workspace_root()).expect("every registered spec generates");
     let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
-    assert!(drift.is_empty(), "generated/ is stale; run `cargo xtask regen`:\n{}", listed.join("\n"));
+    assert!(
+        drift.is_empty(),
+        "generated/ is stale; run `cargo xtask regen`:\n{}",
+        listed.join("\n")
+    );
 }
 
 #[test]
@@ -118,9 +162,21 @@ fn generated_files_carry_the_provenance_banner() {
     for (api, b) in built {
         for (path, text) in &b.files {
             let head: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
-            assert!(head.contains("@generated") && head.contains("DO NOT EDIT"), "{api}/{}", path.display());
-            assert!(head.contains("cargo xtask regen") && head.contains(&format!("specs/{api}/")), "{api}/{}", path.display());
-            assert!(head.contains("sha256") && head.contains("progenitor-impl 0.15.1"), "{api}/{}", path.display());
+            assert!(
+                head.contains("@generated") && head.contains("DO NOT EDIT"),
+                "{api}/{}",
+                path.display()
+            );
+            assert!(
+                head.contains("cargo xtask regen") && head.contains(&format!("specs/{api}/")),
+                "{api}/{}",
+                path.display()
+            );
+            assert!(
+                head.contains("sha256") && head.contains("progenitor-impl 0.15.1"),
+                "{api}/{}",
+                path.display()
+            );
         }
     }
 }
@@ -135,25 +191,57 @@ fn check_reports_changed_missing_and_extra_files() {
     fs::write(dir.join("src/lib.rs"), "// edited by hand\n").unwrap();
     fs::write(dir.join("src/extra.rs"), "").unwrap();
     fs::remove_file(dir.join("Cargo.toml")).unwrap();
-    let drift: Vec<String> = tree::diff(&dir, &built.files).unwrap().iter().map(ToString::to_string).collect();
+    let drift: Vec<String> = tree::diff(&dir, &built.files)
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(drift.len(), 3, "{drift:?}");
-    assert!(drift.iter().any(|d| d.starts_with("stale:") && d.contains("lib.rs") && d.contains("-// edited by hand")));
-    assert!(drift.iter().any(|d| d.starts_with("extra:") && d.contains("extra.rs")));
-    assert!(drift.iter().any(|d| d.starts_with("missing:") && d.contains("Cargo.toml")));
+    assert!(drift.iter().any(|d| d.starts_with("stale:")
+        && d.contains("lib.rs")
+        && d.contains("-// edited by hand")));
+    assert!(
+        drift
+            .iter()
+            .any(|d| d.starts_with("extra:") && d.contains("extra.rs"))
+    );
+    assert!(
+        drift
+            .iter()
+            .any(|d| d.starts_with("missing:") && d.contains("Cargo.toml"))
+    );
 }
 
 #[test]
 fn a_failed_generation_leaves_the_output_untouched() {
     let out = tempdir("untouched").join("crate");
-    let good = xtask::generate(&fixture("codegen/petstore-3.1.yaml"), None, &out, "petstore-client").unwrap();
+    let good = xtask::generate(
+        &fixture("codegen/petstore-3.1.yaml"),
+        None,
+        &out,
+        "petstore-client",
+    )
+    .unwrap();
     let before = snapshot_dir(&out);
-    let err = xtask::generate(&fixture("errors/dangling-ref.yaml"), None, &out, "petstore-client").unwrap_err();
+    let err = xtask::generate(
+        &fixture("errors/dangling-ref.yaml"),
+        None,
+        &out,
+        "petstore-client",
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Spec(_)), "{err}");
     assert_eq!(before, snapshot_dir(&out));
     assert_eq!(before.len(), good.files.len());
 
     let fresh = tempdir("never-created").join("crate");
-    xtask::generate(&fixture("errors/dangling-ref.yaml"), None, &fresh, "x-client").unwrap_err();
+    xtask::generate(
+        &fixture("errors/dangling-ref.yaml"),
+        None,
+        &fresh,
+        "x-client",
+    )
+    .unwrap_err();
     assert!(!fresh.exists(), "nothing is created on error");
 }
 
@@ -161,7 +249,13 @@ fn a_failed_generation_leaves_the_output_untouched() {
 fn generate_refuses_to_overwrite_a_directory_it_did_not_write() {
     let out = tempdir("foreign");
     fs::write(out.join("notes.txt"), "mine").unwrap();
-    let err = xtask::generate(&fixture("codegen/petstore-3.1.yaml"), None, &out, "petstore-client").unwrap_err();
+    let err = xtask::generate(
+        &fixture("codegen/petstore-3.1.yaml"),
+        None,
+        &out,
+        "petstore-client",
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("refusing to overwrite"), "{err}");
     assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
 }
@@ -172,22 +266,39 @@ fn a_bridge_fix_that_no_longer_applies_fails_regen_with_its_name() {
     let specs = root.join("specs/bridge");
     fs::create_dir_all(&specs).unwrap();
     for file in ["fixes.yaml", "codegen.toml"] {
-        fs::copy(workspace_root().join("specs/bridge").join(file), specs.join(file)).unwrap();
+        fs::copy(
+            workspace_root().join("specs/bridge").join(file),
+            specs.join(file),
+        )
+        .unwrap();
     }
     // The vendor renames an operation's summary, which the operation-ids fix tests for.
     let vendor = fs::read_to_string(workspace_root().join("specs/bridge/openapi.yaml")).unwrap();
     assert!(vendor.contains("summary: Upsert a customer"));
-    fs::write(specs.join("openapi.yaml"), vendor.replace("summary: Upsert a customer", "summary: Create or update a customer")).unwrap();
+    fs::write(
+        specs.join("openapi.yaml"),
+        vendor.replace(
+            "summary: Upsert a customer",
+            "summary: Create or update a customer",
+        ),
+    )
+    .unwrap();
 
     let err = xtask::regen(&root).unwrap_err().to_string();
-    assert!(err.contains("fix-no-longer-applies") && err.contains("fix `operation-ids`"), "{err}");
+    assert!(
+        err.contains("fix-no-longer-applies") && err.contains("fix `operation-ids`"),
+        "{err}"
+    );
     assert!(!root.join("generated").exists(), "nothing written");
 }
 
 #[test]
 fn the_banner_names_the_pinned_progenitor_version() {
     let manifest = fs::read_to_string(workspace_root().join("xtask/Cargo.toml")).unwrap();
-    assert!(manifest.contains(&format!("progenitor-impl = \"={}\"", xtask::emit::PROGENITOR_VERSION)));
+    assert!(manifest.contains(&format!(
+        "progenitor-impl = \"={}\"",
+        xtask::emit::PROGENITOR_VERSION
+    )));
 }
 
 /// A fresh, empty directory under the target dir (kept for inspection after a failure).
@@ -199,5 +310,28 @@ fn tempdir(name: &str) -> PathBuf {
 }
 
 fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    tree::list(dir).unwrap().into_iter().map(|p| (p.clone(), fs::read(dir.join(p)).unwrap())).collect()
+    tree::list(dir)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.clone(), fs::read(dir.join(p)).unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_progenitor_panic_becomes_a_finding() {
+    // The normaliser rejects this shape; fed to progenitor directly, typify panics on it.
+    let mut doc = document::load(&fixture("errors/enum-variant-clash.yaml"))
+        .unwrap()
+        .value;
+    doc["paths"] = json!({ "/s": { "get": { "operationId": "get_s", "responses": { "200": {
+        "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } } } } } });
+    let spec = xtask::progenitor::parse(&doc).unwrap();
+    let findings = xtask::progenitor::generate(&spec, false)
+        .err()
+        .expect("typify panics on clashing variants");
+    let text = findings.to_string();
+    assert!(
+        text.contains("progenitor-panic") && text.contains("Failed to make unique variant names"),
+        "{text}"
+    );
 }

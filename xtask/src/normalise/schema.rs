@@ -280,6 +280,18 @@ fn keywords(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
             "`additionalProperties: false` dropped so that new server fields do not break decoding",
         );
     }
+    if let Some(Value::Array(values)) = map.get("enum") {
+        let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        let clashes = crate::names::clashing_enum_values(&strings);
+        if !clashes.is_empty() {
+            out.add(
+                Severity::Error,
+                "enum-variant-clash",
+                &pointer::join(ptr, "enum"),
+                format!("enum values {} would become the same Rust variant; drop or rename one with a fix, or make the schema a plain string", clashes.join(", ")),
+            );
+        }
+    }
     if matches!(map.get("items"), Some(Value::Array(_))) {
         out.add(
             Severity::Error,
