@@ -1,1 +1,249 @@
-//! obi glue (being written).
+//! Obi FARE.AI (ride-fare pricing): the generated client, a ready-to-use constructor, a quote
+//! call that enforces the route-metadata rule before sending, and token revocation.
+//!
+//! # Layout
+//!
+//! Everything of the generated crate `obi-api` is re-exported here with
+//! `pub use obi_api::*`, so [`Client`], [`types`], [`builder`], [`Error`], [`ResponseValue`]
+//! and [`DEFAULT_BASE_URL`] are reachable as `sdk::obi::…` without a second dependency. The
+//! hand-written additions are:
+//!
+//! * [`client`], [`client_at`], [`from_env`] and [`from_env_with`]: a [`Client`] whose bearer
+//!   token is minted (`X-API-KEY` + `X-API-SECRET`), cached, refreshed and replayed on 401 by
+//!   [`sdk_auth::Auth`];
+//! * [`check_route_metadata`] and [`quote`]: `distanceKm` and `durationMinutes` must be sent
+//!   both or neither; a request with only one is refused with [`RouteMetadataError`] before
+//!   anything (not even a token request) goes on the wire;
+//! * [`revoke`], [`revoke_all`] and [`shutdown`]: revocation through the client's
+//!   [`Auth`], which also forgets the revoked token. Prefer them to the
+//!   generated `revoke_token` operation, which leaves the revoked token in the cache.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use sdk::obi::{self, types::{Coordinates, QuoteRequest}};
+//!
+//! // Reads OBI_API_KEY, OBI_API_SECRET and optionally OBI_URL.
+//! let client = obi::from_env()?;
+//! let request = QuoteRequest {
+//!     pickup: Coordinates { latitude: 40.758, longitude: -73.9855 },
+//!     destination: Coordinates { latitude: 40.6413, longitude: -73.7781 },
+//!     distance_km: Some(24.1),
+//!     duration_minutes: Some(45.0),
+//!     scheduled_at: None,
+//! };
+//! let quote = obi::quote(&client, request).await?.into_inner();
+//! println!("{:?}", quote.recommendations);
+//! obi::shutdown(&client, std::time::Duration::from_secs(2)).await?; // revokes the token
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+pub use obi_api::*;
+use sdk_auth::{Auth, AuthError, AuthOptions, ObiConfig};
+
+// ---------------------------------------------------------------------------------------------
+// Ready clients
+// ---------------------------------------------------------------------------------------------
+
+/// A [`Client`] for production (`https://api.obifareai.com`) authenticated by `config`.
+///
+/// Any base URL set on `config` is replaced by the production URL so that the token endpoint
+/// and the API calls always share one origin; use [`client_at`] for another server.
+///
+/// # Errors
+/// [`AuthError::Config`] if `config` is invalid. No network call is made: the first token is
+/// minted on the first request.
+pub fn client(config: ObiConfig) -> Result<Client, AuthError> {
+    client_at(DEFAULT_BASE_URL, config)
+}
+
+/// A [`Client`] for the server at `base_url` (token endpoint `{base_url}/v1/auth/token`),
+/// authenticated by `config`.
+///
+/// `base_url` must be `https`, or plain `http` to a loopback address (for tests).
+///
+/// # Errors
+/// [`AuthError::Config`] if `config` or `base_url` is invalid.
+pub fn client_at(base_url: &str, config: ObiConfig) -> Result<Client, AuthError> {
+    let base_url = base_url.trim_end_matches('/');
+    let auth = config.base_url(base_url).build()?;
+    Ok(Client::new(base_url, auth))
+}
+
+/// A [`Client`] configured from the process environment: `OBI_API_KEY`, `OBI_API_SECRET`
+/// and optionally `OBI_URL` (default [`DEFAULT_BASE_URL`]).
+///
+/// # Errors
+/// [`AuthError::Config`] naming a missing variable (never its value).
+pub fn from_env() -> Result<Client, AuthError> {
+    from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
+}
+
+/// [`from_env`] reading variables from `env` instead of the process environment, with
+/// explicit [`AuthOptions`].
+///
+/// # Errors
+/// As [`from_env`].
+pub fn from_env_with(
+    env: impl Fn(&str) -> Option<String>,
+    options: AuthOptions,
+) -> Result<Client, AuthError> {
+    let base_url = env("OBI_URL")
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+    let config = ObiConfig::from_env(env)?.options(options);
+    client_at(base_url.trim(), config)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revocation
+// ---------------------------------------------------------------------------------------------
+
+/// The client's [`Auth`]: token access, revocation and shutdown.
+pub fn auth(client: &Client) -> &Auth {
+    client.inner()
+}
+
+/// Revokes the client's current token (by its `jti`) and forgets it; the next call mints a
+/// new one. Does nothing if no token is cached.
+///
+/// # Errors
+/// Why the revocation request failed.
+pub async fn revoke(client: &Client) -> Result<(), AuthError> {
+    auth(client).revoke().await
+}
+
+/// Revokes every token of the account (`{"all": true}`, the emergency switch when a secret
+/// leaks) and empties the cache. Mints a token first if none is cached, since revoking needs
+/// one. Other processes' tokens stop working within about 60 seconds.
+///
+/// # Errors
+/// Why no token could be had or the revocation request failed.
+pub async fn revoke_all(client: &Client) -> Result<(), AuthError> {
+    auth(client).revoke_all().await
+}
+
+/// Best-effort cleanup at process exit: revokes the current token within `timeout`.
+///
+/// # Errors
+/// [`AuthError::Timeout`] if `timeout` passed first, or why revocation failed; callers may
+/// ignore it.
+pub async fn shutdown(client: &Client, timeout: Duration) -> Result<(), AuthError> {
+    auth(client).shutdown(timeout).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quotes: the both-or-neither rule
+// ---------------------------------------------------------------------------------------------
+
+/// A route-metadata field of [`types::QuoteRequest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RouteField {
+    /// `distanceKm`.
+    DistanceKm,
+    /// `durationMinutes`.
+    DurationMinutes,
+}
+
+impl RouteField {
+    /// The JSON member name (`distanceKm` or `durationMinutes`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DistanceKm => "distanceKm",
+            Self::DurationMinutes => "durationMinutes",
+        }
+    }
+}
+
+impl fmt::Display for RouteField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A [`types::QuoteRequest`] whose route metadata Obi would reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RouteMetadataError {
+    /// Exactly one of `distanceKm` / `durationMinutes` is set; Obi answers
+    /// 400 `route-metadata-incomplete`. Set both, or neither to let the gateway resolve the
+    /// route.
+    #[error("{present} is set but {missing} is not: send both or neither")]
+    Incomplete {
+        /// The field that is set.
+        present: RouteField,
+        /// The field that is missing.
+        missing: RouteField,
+    },
+    /// The field is NaN or infinite, which JSON cannot carry (it would be sent as `null`).
+    #[error("{0} must be a finite number")]
+    NotFinite(RouteField),
+}
+
+/// Checks the both-or-neither rule of `distanceKm` / `durationMinutes` (and that a set value
+/// is a finite number).
+///
+/// # Errors
+/// [`RouteMetadataError`] naming the offending field.
+pub fn check_route_metadata(request: &types::QuoteRequest) -> Result<(), RouteMetadataError> {
+    let fields = [
+        (RouteField::DistanceKm, request.distance_km),
+        (RouteField::DurationMinutes, request.duration_minutes),
+    ];
+    for (field, value) in fields {
+        if value.is_some_and(|v| !v.is_finite()) {
+            return Err(RouteMetadataError::NotFinite(field));
+        }
+    }
+    match fields {
+        [(present, Some(_)), (missing, None)] | [(missing, None), (present, Some(_))] => {
+            Err(RouteMetadataError::Incomplete { present, missing })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Why [`quote`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QuoteError {
+    /// Refused before sending: see [`RouteMetadataError`]. No request was made.
+    #[error("quote request not sent: {0}")]
+    RouteMetadata(#[from] RouteMetadataError),
+    /// The call failed: no token (the auth error is in the message), transport, or an error
+    /// response (400/403 carry a [`types::ErrorResponse`] with a kebab-case `result` code).
+    #[error(transparent)]
+    Api(Box<Error<types::ErrorResponse>>),
+}
+
+impl From<Error<types::ErrorResponse>> for QuoteError {
+    fn from(error: Error<types::ErrorResponse>) -> Self {
+        Self::Api(Box::new(error))
+    }
+}
+
+impl QuoteError {
+    /// The `result` code of a documented error response (`route-metadata-incomplete`,
+    /// `account-blocked`, …), if the server sent one.
+    pub fn result_code(&self) -> Option<&str> {
+        match self {
+            Self::Api(error) => match &**error {
+                Error::ErrorResponse(response) => response.result.as_deref(),
+                _ => None,
+            },
+            Self::RouteMetadata(_) => None,
+        }
+    }
+}
+
+/// Prices a trip: checks [`check_route_metadata`], then sends `POST /v1/quote`.
+///
+/// # Errors
+/// [`QuoteError::RouteMetadata`] without any network traffic, or [`QuoteError::Api`].
+pub async fn quote(
+    client: &Client,
+    request: types::QuoteRequest,
+) -> Result<ResponseValue<types::QuoteResponse>, QuoteError> {
+    check_route_metadata(&request)?;
+    Ok(client.create_quote().body(request).send().await?)
+}
