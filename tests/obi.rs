@@ -1,17 +1,14 @@
 //! Obi FARE.AI: every documented example of `specs/obi/openapi.yaml` against the generated
 //! types, the both-or-neither rule of the route metadata, and the ready client on loopback.
 
-#[path = "fixtures/origoid/spec_examples.rs"]
-mod spec_examples;
-
 use std::time::Duration;
 
 use sdk::obi::{self, Client, QuoteError, RouteField, RouteMetadataError, types};
 use sdk_auth::{AuthOptions, ObiConfig};
 use serde_json::{Value, json};
-use spec_examples::{Row, Spec};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use workspace_tests::spec_examples::{self, Row, Spec};
 
 /// One row per operation. The response types come from the generated `send()` signature
 /// (see [`Row::new`]); the request body type from what `body` accepts.

@@ -1,9 +1,6 @@
 //! OrigoID: every documented example of `specs/origoid/openapi.yaml` against the generated
 //! types, envelope → `Result` classification, and the ready client on loopback.
 
-#[path = "fixtures/origoid/spec_examples.rs"]
-mod spec_examples;
-
 use std::time::Duration;
 
 use sdk::origoid::{
@@ -12,9 +9,9 @@ use sdk::origoid::{
 use sdk_auth::{AuthOptions, OrigoIdConfig};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use spec_examples::{Row, Spec};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use workspace_tests::spec_examples::{self, Row, Spec};
 
 /// One row per operation: `operationId: request body type`. The response types come from the
 /// generated `send()` signature (see [`Row::with_body`]).
