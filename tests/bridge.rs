@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use sdk::AuthOptions;
 use sdk::bridge::{
     ApiErrorExt, BridgeCredentials, BridgeError, BridgeErrorKind, Clients, CollectionState,
     CustomerIdExt, DEFAULT_FSP_ID, PollError, PollOptions, baas, collections,
@@ -573,7 +574,8 @@ async fn harness(baas_tokens: &[&str], gateway_tokens: &[&str]) -> Harness {
         ("BRIDGE_GATEWAY_KEY_ID", GATEWAY_KEY.0.to_owned()),
         ("BRIDGE_GATEWAY_SECRET", GATEWAY_KEY.1.to_owned()),
     ]);
-    let clients = Clients::from_env(|name| env.get(name).cloned()).expect("clients");
+    let clients = Clients::from_env_with(|name| env.get(name).cloned(), AuthOptions::default())
+        .expect("clients");
     Harness {
         baas,
         gateway,
@@ -925,8 +927,11 @@ fn configuration_errors_are_typed_and_send_nothing() {
         ("BRIDGE_BAAS_SECRET", BAAS_KEY.1),
         ("BRIDGE_GATEWAY_KEY_ID", GATEWAY_KEY.0),
     ]);
-    let missing = Clients::from_env(|name| env.get(name).map(|v| (*v).to_owned()))
-        .expect_err("gateway secret missing");
+    let missing = Clients::from_env_with(
+        |name| env.get(name).map(|v| (*v).to_owned()),
+        AuthOptions::default(),
+    )
+    .expect_err("gateway secret missing");
     assert_eq!(
         missing.to_string(),
         "invalid auth configuration: environment variable BRIDGE_GATEWAY_SECRET is not set"

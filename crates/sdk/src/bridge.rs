@@ -19,7 +19,7 @@
 //! use sdk::bridge::{self, BridgeError, Clients, collections::types::MobileCollectionRequest};
 //!
 //! // BRIDGE_BAAS_KEY_ID / _SECRET / _URL and BRIDGE_GATEWAY_KEY_ID / _SECRET / _URL.
-//! let clients = Clients::from_process_env()?;
+//! let clients = Clients::from_env()?;
 //!
 //! // Typed success, friendly typed error.
 //! let products = clients.baas.list_loan_products().send().await.map_err(BridgeError::from)?;
@@ -124,15 +124,27 @@ impl Clients {
         }
     }
 
-    /// Reads both services from `env`: `BRIDGE_BAAS_KEY_ID`, `BRIDGE_BAAS_SECRET`,
-    /// `BRIDGE_GATEWAY_KEY_ID` and `BRIDGE_GATEWAY_SECRET` are required; `BRIDGE_BAAS_URL` and
-    /// `BRIDGE_GATEWAY_URL` are optional (include the `/api` suffix). Empty values count as
-    /// unset.
+    /// Clients configured from the process environment: `BRIDGE_BAAS_KEY_ID`,
+    /// `BRIDGE_BAAS_SECRET`, `BRIDGE_GATEWAY_KEY_ID` and `BRIDGE_GATEWAY_SECRET` are required;
+    /// `BRIDGE_BAAS_URL` and `BRIDGE_GATEWAY_URL` are optional (include the `/api` suffix).
+    /// Empty values count as unset.
     ///
     /// # Errors
     /// [`AuthError::Config`] naming the first missing variable (never a value), or an invalid
     /// base URL (https only; plain http only to loopback).
-    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, AuthError> {
+    pub fn from_env() -> Result<Self, AuthError> {
+        Self::from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
+    }
+
+    /// [`from_env`](Self::from_env) reading variables from `env` instead of the process
+    /// environment (tests never touch the real one), with explicit [`AuthOptions`].
+    ///
+    /// # Errors
+    /// As [`from_env`](Self::from_env).
+    pub fn from_env_with(
+        env: impl Fn(&str) -> Option<String>,
+        options: AuthOptions,
+    ) -> Result<Self, AuthError> {
         let read = |name: &str| env(name).filter(|value| !value.trim().is_empty());
         let service = |service: BridgeService| {
             let [url, key_id, secret] = env_names(service);
@@ -144,7 +156,7 @@ impl Clients {
         };
         let (baas, baas_url) = service(BridgeService::Baas)?;
         let (gateway, gateway_url) = service(BridgeService::Gateway)?;
-        let mut builder = Self::builder(baas, gateway);
+        let mut builder = Self::builder(baas, gateway).options(options);
         if let Some(url) = baas_url {
             builder = builder.baas_url(url);
         }
@@ -152,14 +164,6 @@ impl Clients {
             builder = builder.gateway_url(url);
         }
         builder.build()
-    }
-
-    /// [`from_env`](Self::from_env) on the process environment.
-    ///
-    /// # Errors
-    /// As [`from_env`](Self::from_env).
-    pub fn from_process_env() -> Result<Self, AuthError> {
-        Self::from_env(|name| std::env::var(name).ok())
     }
 
     /// Assembles clients from `Auth`s you built yourself (custom minters, shared options).
