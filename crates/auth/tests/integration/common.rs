@@ -206,41 +206,47 @@ pub async fn raw_server(mode: Misbehave) -> String {
     format!("http://{addr}")
 }
 
-/// A `MakeWriter` collecting everything a tracing subscriber writes.
-#[derive(Clone, Default)]
-pub struct Capture(Arc<Mutex<Vec<u8>>>);
+/// Everything the process-wide TRACE subscriber has written.
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
-impl Capture {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
+/// The logs written since this capture started. One global subscriber serves every test in
+/// this binary: thread-local subscribers (`set_default`) race with tracing's global callsite
+/// interest cache when tests run in parallel and then miss events. Other tests' lines may
+/// appear in a capture too, which only makes the secret canary stricter.
+pub struct Capture(usize);
 
-    /// A TRACE-level subscriber writing here, set as this thread's default.
-    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(self.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
+impl Default for Capture {
+    fn default() -> Self {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_ansi(false)
+                .with_writer(|| LogWriter)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber");
+        });
+        Capture(LOGS.lock().unwrap().len())
     }
 }
 
-impl Write for Capture {
+impl Capture {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&LOGS.lock().unwrap()[self.0..]).into_owned()
+    }
+}
+
+/// Appends to [`LOGS`].
+struct LogWriter;
+
+impl Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        LOGS.lock().unwrap().extend_from_slice(buf);
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
     }
 }

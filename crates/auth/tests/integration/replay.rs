@@ -138,7 +138,6 @@ async fn second_401_is_returned_without_a_loop() {
 #[tokio::test]
 async fn streaming_body_is_not_replayed() {
     let capture = Capture::default();
-    let _guard = capture.install();
     let (server, auth, minter, client) = setup(2).await;
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         vec![Ok(b"chunk-1".to_vec()), Ok(b"chunk-2".to_vec())];
