@@ -41,6 +41,18 @@ pub fn operations(doc: &Value) -> Vec<OperationRef> {
     out
 }
 
+/// Pointers of path items given by `$ref` (progenitor cannot read them).
+pub fn ref_path_items(doc: &Value) -> Vec<String> {
+    match doc.get("paths") {
+        Some(Value::Object(paths)) => paths
+            .iter()
+            .filter(|(_, item)| item.get("$ref").is_some())
+            .map(|(path, _)| pointer::join("/paths", path))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Follows `$ref`s from `ptr` to the pointer of the object they end at (at most 32 hops).
 pub fn resolve(doc: &Value, ptr: &str) -> Option<String> {
     let mut current = ptr.to_owned();

@@ -20,17 +20,16 @@ const REQUEST_MEDIA: &[&str] = &[
 
 /// Applies every operation rule.
 pub fn normalise(doc: &mut Value, out: &mut Findings) {
+    for item in walk::ref_path_items(doc) {
+        out.add(
+            Severity::Error,
+            "path-item-ref",
+            &item,
+            "path items given by `$ref` are not supported; inline the path item with a fix",
+        );
+    }
     let ops = walk::operations(doc);
     for op in &ops {
-        let item = pointer::join("/paths", &op.path);
-        if doc.pointer(&format!("{item}/$ref")).is_some() {
-            out.add(
-                Severity::Error,
-                "path-item-ref",
-                &item,
-                "path items given by `$ref` are not supported; inline the path item",
-            );
-        }
         parameters(doc, op, out);
         request_body(doc, op, out);
         responses(doc, op, out);

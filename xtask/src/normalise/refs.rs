@@ -10,7 +10,21 @@ use crate::walk;
 /// Reports dangling, external and misplaced references anywhere outside example data.
 pub fn check(doc: &Value, out: &mut Findings) {
     let schema_roots = walk::schema_roots(doc);
-    visit(doc, doc, "", &schema_roots, out);
+    let path_item_refs = walk::ref_path_items(doc);
+    for (key, value) in doc.as_object().into_iter().flatten() {
+        let ptr = pointer::join("", key);
+        if key == "paths" {
+            // `$ref` path items are reported by the operation rules; look only inside the rest.
+            for (path, item) in value.as_object().into_iter().flatten() {
+                let item_ptr = pointer::join(&ptr, path);
+                if !path_item_refs.contains(&item_ptr) {
+                    visit(doc, item, &item_ptr, &schema_roots, out);
+                }
+            }
+        } else {
+            visit(doc, value, &ptr, &schema_roots, out);
+        }
+    }
 }
 
 /// Keys whose values are data, not spec: their `$ref`-looking members are left alone.
