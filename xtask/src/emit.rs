@@ -26,6 +26,9 @@ pub struct Provenance {
     pub fixes: Option<(String, String)>,
     /// The command that regenerates this crate.
     pub command: String,
+    /// Name and reason of every fix applied, listed in the report so that removing one shows
+    /// up by name in `cargo xtask check`.
+    pub applied_fixes: Vec<(String, String)>,
 }
 
 /// A crate's files, by path relative to the crate directory.
@@ -325,6 +328,16 @@ fn report_md(p: &Provenance, report: &Findings) -> String {
         "<!--\n{}-->\n\n# What the normaliser changed\n\n",
         banner("", p).replace("\n ", "\n")
     );
+    if !p.applied_fixes.is_empty() {
+        let source = p.fixes.as_ref().map_or("", |(path, _)| path.as_str());
+        out.push_str(&format!(
+            "## Fixes applied first ({source})\n\n| fix | why |\n|---|---|\n"
+        ));
+        for (name, reason) in &p.applied_fixes {
+            out.push_str(&format!("| `{name}` | {} |\n", one_line(reason)));
+        }
+        out.push_str("\n## Normaliser findings\n\n");
+    }
     if report.is_empty() {
         out.push_str("Nothing: the document was already in the subset progenitor reads.\n");
         return out;
@@ -340,8 +353,16 @@ fn report_md(p: &Provenance, report: &Findings) -> String {
             f.severity,
             f.rule,
             f.location,
-            f.message.replace('|', "\\|")
+            one_line(&f.message)
         ));
     }
     out
+}
+
+/// Text fit for one Markdown table cell.
+fn one_line(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }

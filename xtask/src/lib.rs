@@ -130,12 +130,16 @@ impl Job {
         let mut doc = loaded.value;
         let mut findings = Findings::default();
         let mut fixes_provenance = None;
+        let mut applied_fixes = Vec::new();
         if let Some(path) = &self.fixes {
             let fixes_name = self.display(path);
             let fixes_doc = document::load(path).map_err(|f| located(f, &fixes_name))?;
             fixes_provenance = Some((fixes_name.clone(), fixes_doc.sha256));
             match fixes::parse(fixes_doc.value) {
-                Ok(set) => findings.extend(located(fixes::apply(&mut doc, &set), &fixes_name)),
+                Ok(set) => {
+                    findings.extend(located(fixes::apply(&mut doc, &set), &fixes_name));
+                    applied_fixes = set.fixes.into_iter().map(|f| (f.name, f.reason)).collect();
+                }
                 Err(f) => findings.extend(located(f, &fixes_name)),
             }
         }
@@ -163,6 +167,7 @@ impl Job {
             spec: spec_name.clone(),
             spec_sha256: loaded.sha256,
             fixes: fixes_provenance,
+            applied_fixes,
             command: self.command.clone(),
         };
         let files = emit::crate_files(&self.config, &doc, &provenance, &findings)
