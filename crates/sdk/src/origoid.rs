@@ -54,16 +54,16 @@ use sdk_auth::{AuthError, AuthOptions, OrigoIdConfig};
 // Ready clients
 // ---------------------------------------------------------------------------------------------
 
-/// A [`Client`] for production (`https://api.origoid.com`) authenticated by `config`.
-///
-/// Any base URL set on `config` is replaced by the production URL so that the token endpoint
-/// and the API calls always share one origin; use [`client_at`] for another server.
+/// A [`Client`] authenticated by `config`, talking to the server `config` names (its
+/// [`base_url`](OrigoIdConfig::base_url), else production): the token endpoint and the API calls
+/// always share one origin, so the token only ever goes where it was minted.
 ///
 /// # Errors
-/// [`AuthError::Config`] if `config` is invalid (e.g. `expireAfter` outside 1..=3600).
-/// No network call is made: the first token is minted on the first request.
+/// [`AuthError::Config`] if `config` is invalid. No network call is made: the first token is
+/// minted on the first request.
 pub fn client(config: OrigoIdConfig) -> Result<Client, AuthError> {
-    client_at(DEFAULT_BASE_URL, config)
+    let base_url = config.effective_base_url().trim_end_matches('/').to_owned();
+    Ok(Client::new(&base_url, config.build()?))
 }
 
 /// A [`Client`] for the server at `base_url` (token endpoint `{base_url}/auth/token`),
@@ -74,9 +74,7 @@ pub fn client(config: OrigoIdConfig) -> Result<Client, AuthError> {
 /// # Errors
 /// [`AuthError::Config`] if `config` or `base_url` is invalid.
 pub fn client_at(base_url: &str, config: OrigoIdConfig) -> Result<Client, AuthError> {
-    let base_url = base_url.trim_end_matches('/');
-    let auth = config.base_url(base_url).build()?;
-    Ok(Client::new(base_url, auth))
+    client(config.base_url(base_url.trim_end_matches('/')))
 }
 
 /// A [`Client`] configured from the process environment: `ORIGOID_API_KEY`, or
@@ -89,8 +87,8 @@ pub fn from_env() -> Result<Client, AuthError> {
     from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
 }
 
-/// [`from_env`] reading variables from `env` instead of the process environment, with
-/// explicit [`AuthOptions`].
+/// [`from_env`] reading variables from `env` instead of the process environment (so tests
+/// never touch the real one), with explicit [`AuthOptions`].
 ///
 /// # Errors
 /// As [`from_env`].
@@ -98,11 +96,7 @@ pub fn from_env_with(
     env: impl Fn(&str) -> Option<String>,
     options: AuthOptions,
 ) -> Result<Client, AuthError> {
-    let base_url = env("ORIGOID_URL")
-        .filter(|url| !url.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-    let config = OrigoIdConfig::from_env(env)?.options(options);
-    client_at(base_url.trim(), config)
+    client(OrigoIdConfig::from_env(env)?.options(options))
 }
 
 // ---------------------------------------------------------------------------------------------

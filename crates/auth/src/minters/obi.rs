@@ -48,6 +48,12 @@ impl ObiConfig {
         self
     }
 
+    /// The base URL tokens are minted at and API calls go to: the one set with
+    /// [`base_url`](Self::base_url), else the documented production server.
+    pub fn effective_base_url(&self) -> &str {
+        self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)
+    }
+
     /// Shared options (clock, refresh policy, timeouts).
     pub fn options(mut self, options: AuthOptions) -> Self {
         self.options = options;
@@ -111,7 +117,7 @@ struct TokenResponse {
 impl ObiMinter {
     /// A minter from `config`; checks the base URL (https, or http to loopback only).
     pub fn new(config: ObiConfig) -> Result<Self, AuthError> {
-        let url = config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let url = config.effective_base_url();
         Ok(Self {
             base: http::base_url(url, "OBI_URL")?,
             api_key: config.api_key,

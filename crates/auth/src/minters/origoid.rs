@@ -96,6 +96,12 @@ impl OrigoIdConfig {
         self
     }
 
+    /// The base URL tokens are minted at and API calls go to: the one set with
+    /// [`base_url`](Self::base_url), else the documented production server.
+    pub fn effective_base_url(&self) -> &str {
+        self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)
+    }
+
     /// Shared options (clock, refresh policy, timeouts).
     pub fn options(mut self, options: AuthOptions) -> Self {
         self.options = options;
@@ -197,7 +203,7 @@ impl OrigoIdMinter {
                 "expireAfter must be from 1 to 3600 seconds".into(),
             ));
         }
-        let url = config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let url = config.effective_base_url();
         Ok(Self {
             base: http::base_url(url, "ORIGOID_URL")?,
             credentials: config.credentials,
