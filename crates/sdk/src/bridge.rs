@@ -97,29 +97,14 @@ pub struct Clients {
     pub undocumented: undocumented::Client,
 }
 
-/// Environment variable names of one service: base URL, key id, secret.
-fn env_names(service: BridgeService) -> [&'static str; 3] {
-    match service {
-        BridgeService::Baas => [
-            "BRIDGE_BAAS_URL",
-            "BRIDGE_BAAS_KEY_ID",
-            "BRIDGE_BAAS_SECRET",
-        ],
-        BridgeService::Gateway => [
-            "BRIDGE_GATEWAY_URL",
-            "BRIDGE_GATEWAY_KEY_ID",
-            "BRIDGE_GATEWAY_SECRET",
-        ],
-    }
-}
-
 impl Clients {
-    /// Starts a builder from the two key pairs (BaaS core, Collections gateway); the base URLs
-    /// default to [`baas::DEFAULT_BASE_URL`] and [`collections::DEFAULT_BASE_URL`].
+    /// Starts a builder from the two key pairs (BaaS core, Collections gateway). Each service
+    /// talks to the base URL set on its credentials, else to [`baas::DEFAULT_BASE_URL`] and
+    /// [`collections::DEFAULT_BASE_URL`].
     pub fn builder(baas: BridgeCredentials, gateway: BridgeCredentials) -> ClientsBuilder {
         ClientsBuilder {
-            baas: (baas, baas::DEFAULT_BASE_URL.to_owned()),
-            gateway: (gateway, collections::DEFAULT_BASE_URL.to_owned()),
+            baas,
+            gateway,
             options: AuthOptions::default(),
         }
     }
@@ -145,25 +130,9 @@ impl Clients {
         env: impl Fn(&str) -> Option<String>,
         options: AuthOptions,
     ) -> Result<Self, AuthError> {
-        let read = |name: &str| env(name).filter(|value| !value.trim().is_empty());
-        let service = |service: BridgeService| {
-            let [url, key_id, secret] = env_names(service);
-            let missing =
-                |name: &str| AuthError::Config(format!("environment variable {name} is not set"));
-            let key_id = read(key_id).ok_or_else(|| missing(key_id))?;
-            let secret = read(secret).ok_or_else(|| missing(secret))?;
-            Ok::<_, AuthError>((BridgeCredentials::new(key_id, secret.into()), read(url)))
-        };
-        let (baas, baas_url) = service(BridgeService::Baas)?;
-        let (gateway, gateway_url) = service(BridgeService::Gateway)?;
-        let mut builder = Self::builder(baas, gateway).options(options);
-        if let Some(url) = baas_url {
-            builder = builder.baas_url(url);
-        }
-        if let Some(url) = gateway_url {
-            builder = builder.gateway_url(url);
-        }
-        builder.build()
+        let baas = BridgeCredentials::from_env(BridgeService::Baas, &env)?;
+        let gateway = BridgeCredentials::from_env(BridgeService::Gateway, &env)?;
+        Self::builder(baas, gateway).options(options).build()
     }
 
     /// Assembles clients from `Auth`s you built yourself (custom minters, shared options).
@@ -189,24 +158,24 @@ impl Clients {
 /// Builder of [`Clients`]: base URLs and auth options on top of the two key pairs.
 #[derive(Debug, Clone)]
 pub struct ClientsBuilder {
-    baas: (BridgeCredentials, String),
-    gateway: (BridgeCredentials, String),
+    baas: BridgeCredentials,
+    gateway: BridgeCredentials,
     options: AuthOptions,
 }
 
 impl ClientsBuilder {
     /// BaaS core base URL, including the `/api` suffix (default [`baas::DEFAULT_BASE_URL`]).
-    /// Tokens are minted at `{url}/generate-token`; a base URL set on the credentials is
-    /// replaced by this one so that minting and calls always go to the same host.
+    /// Tokens are minted at `{url}/generate-token` and calls go to `{url}/...`: always the same
+    /// host. Replaces a base URL set on the credentials.
     pub fn baas_url(mut self, url: impl Into<String>) -> Self {
-        self.baas.1 = url.into();
+        self.baas = self.baas.base_url(url);
         self
     }
 
     /// Collections gateway base URL, including the `/api` suffix (default
     /// [`collections::DEFAULT_BASE_URL`]). Same rules as [`baas_url`](Self::baas_url).
     pub fn gateway_url(mut self, url: impl Into<String>) -> Self {
-        self.gateway.1 = url.into();
+        self.gateway = self.gateway.base_url(url);
         self
     }
 
@@ -222,8 +191,11 @@ impl ClientsBuilder {
     /// [`AuthError::Config`] for an empty key id or an invalid base URL (https only; plain
     /// http only to loopback). Nothing is sent: the first token is minted on first use.
     pub fn build(self) -> Result<Clients, AuthError> {
-        let auth = |service: BridgeService, (credentials, url): (BridgeCredentials, String)| {
-            let url = url.trim_end_matches('/').to_owned();
+        let auth = |service: BridgeService, credentials: BridgeCredentials| {
+            let url = credentials
+                .effective_base_url(service)
+                .trim_end_matches('/')
+                .to_owned();
             let credentials = credentials.base_url(url.clone());
             let config = match service {
                 BridgeService::Baas => BridgeConfig::new().baas(credentials),

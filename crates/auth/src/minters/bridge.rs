@@ -82,6 +82,31 @@ impl BridgeCredentials {
         self.base_url = Some(url.into());
         self
     }
+
+    /// The base URL set with [`base_url`](Self::base_url), else `service`'s documented one.
+    pub fn effective_base_url(&self, service: BridgeService) -> &str {
+        self.base_url
+            .as_deref()
+            .unwrap_or(service.default_base_url())
+    }
+
+    /// Reads `service`'s key pair from `env`: `BRIDGE_BAAS_KEY_ID` and `BRIDGE_BAAS_SECRET`
+    /// (required) and `BRIDGE_BAAS_URL` (optional), or the same `BRIDGE_GATEWAY_*` three.
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] naming a missing variable (never a value).
+    pub fn from_env(
+        service: BridgeService,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, AuthError> {
+        let [url, key_id, secret] = service.env_names();
+        let mut credentials = Self::new(
+            config::required(&env, key_id)?,
+            config::required(&env, secret)?.into(),
+        );
+        credentials.base_url = config::optional(&env, url);
+        Ok(credentials)
+    }
 }
 
 impl fmt::Debug for BridgeCredentials {
@@ -136,16 +161,12 @@ impl BridgeConfig {
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, AuthError> {
         let mut config = Self::new();
         for service in [BridgeService::Baas, BridgeService::Gateway] {
-            let [url, key_id, secret] = service.env_names();
+            let [_, key_id, secret] = service.env_names();
             if config::optional(&env, key_id).is_none() && config::optional(&env, secret).is_none()
             {
                 continue;
             }
-            let mut credentials = BridgeCredentials::new(
-                config::required(&env, key_id)?,
-                config::required(&env, secret)?.into(),
-            );
-            credentials.base_url = config::optional(&env, url);
+            let credentials = BridgeCredentials::from_env(service, &env)?;
             match service {
                 BridgeService::Baas => config.baas = Some(credentials),
                 BridgeService::Gateway => config.gateway = Some(credentials),
