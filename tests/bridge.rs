@@ -818,6 +818,45 @@ async fn phone_lookup_null_or_404_is_none() {
 
 /// Mounts `/api/collection/status` for `ORDER_1`: each of `statuses` once, in order, then the
 /// last one for ever.
+/// Bridge answers some successes with no body at all (bridge.md §3); the generated hooks read
+/// that as JSON `null`, so untyped operations succeed instead of failing to decode.
+#[tokio::test]
+async fn an_empty_success_body_reads_as_null() {
+    let h = harness(&["baas-token"], &["gateway-token"]).await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/api/v1/wms/wallets/00000000-0000-4000-8000-000000000001/approve",
+        ))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&h.baas)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/api/v1/wms/wallets/00000000-0000-4000-8000-000000000002/approve",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "APPROVED"})))
+        .mount(&h.baas)
+        .await;
+    let empty = h
+        .clients
+        .baas
+        .approve_wallet()
+        .wallet_id("00000000-0000-4000-8000-000000000001")
+        .send()
+        .await
+        .expect("empty 200");
+    assert_eq!(empty.into_inner(), Value::Null);
+    let full = h
+        .clients
+        .baas
+        .approve_wallet()
+        .wallet_id("00000000-0000-4000-8000-000000000002")
+        .send()
+        .await
+        .expect("JSON 200");
+    assert_eq!(full.into_inner(), json!({"status": "APPROVED"}));
+}
+
 async fn mount_statuses(gateway: &MockServer, statuses: &[&str]) {
     let mut body = example_body("get_collection_status", 200);
     body["transactionId"] = json!("ORDER_1");

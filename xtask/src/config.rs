@@ -19,9 +19,22 @@ pub struct ApiConfig {
     /// Clients carry `sdk_auth::Auth` and the generator emits the auth hooks.
     #[serde(default)]
     pub auth: bool,
+    /// How to read a successful response with an empty body: `"null"` hands the generated
+    /// code a JSON `null` (so `serde_json::Value` and `Option` responses decode), for APIs
+    /// that answer some successes with nothing where JSON is documented. Needs `auth`.
+    #[serde(default)]
+    pub empty_success_body: Option<EmptySuccessBody>,
     /// One module with its own `Client` per service; empty means one client at the crate root.
     #[serde(default, rename = "service")]
     pub services: Vec<Service>,
+}
+
+/// What an empty successful body is read as.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum EmptySuccessBody {
+    /// A JSON `null`.
+    Null,
 }
 
 /// A generated module holding the operations of one service.
@@ -53,6 +66,7 @@ impl ApiConfig {
             description: format!("Typed client generated from an OpenAPI document ({crate_name})."),
             strict: false,
             auth: false,
+            empty_success_body: None,
             services: Vec::new(),
         }
     }
@@ -75,6 +89,12 @@ impl ApiConfig {
                 "`crate = {:?}` is not a valid package name",
                 self.crate_name
             ));
+        }
+        if self.empty_success_body.is_some() && !self.auth {
+            return Err(
+                "`empty_success_body` works through the auth hooks: it needs `auth = true`"
+                    .to_owned(),
+            );
         }
         for s in &self.services {
             if !is_snake_ident(&s.module) {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use quote::quote;
 use serde_json::Value;
 
-use crate::config::{ApiConfig, Service};
+use crate::config::{ApiConfig, EmptySuccessBody, Service};
 use crate::finding::{Findings, Severity};
 use crate::progenitor::{self, Uses};
 use crate::services;
@@ -144,6 +144,28 @@ fn module_source(
         /// ignores `servers`; pass this, or your own URL, to `Client::new`).
         pub const DEFAULT_BASE_URL: &str = #server;
     };
+    let (read_response, empty_body_fn) = match config.empty_success_body {
+        None => (quote!(response), quote!()),
+        Some(EmptySuccessBody::Null) => (
+            quote!(empty_success_body_as_null(response)),
+            quote! {
+                /// This API answers some successes with an empty body where JSON is documented;
+                /// read it as `null`, as the vendor's own clients do, so that `serde_json::Value`
+                /// and `Option` responses decode.
+                fn empty_success_body_as_null(response: reqwest::Response) -> reqwest::Response {
+                    if !response.status().is_success() || response.content_length() != Some(0) {
+                        return response;
+                    }
+                    let mut response = http::Response::<reqwest::Body>::from(response);
+                    *response.body_mut() = reqwest::Body::from("null");
+                    let headers = response.headers_mut();
+                    headers.insert(reqwest::header::CONTENT_LENGTH, reqwest::header::HeaderValue::from_static("4"));
+                    headers.insert(reqwest::header::CONTENT_TYPE, reqwest::header::HeaderValue::from_static("application/json"));
+                    reqwest::Response::from(response)
+                }
+            },
+        ),
+    };
     let hooks = config.auth.then(|| {
         quote! {
             /// Operations sent without a bearer token (their security names no bearer scheme).
@@ -159,12 +181,16 @@ fn module_source(
                 }
 
                 async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-                    if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-                        return self.client().execute(request).await;
-                    }
-                    self.inner().execute(self.client(), request).await
+                    let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
+                        self.client().execute(request).await?
+                    } else {
+                        self.inner().execute(self.client(), request).await?
+                    };
+                    Ok(#read_response)
                 }
             }
+
+            #empty_body_fn
         }
     });
     let code = progenitor::format(quote! { #client_tokens #base_url #hooks })?;
@@ -302,6 +328,9 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     }
     if config.auth {
         deps.push(r#"sdk-auth = { path = "../../crates/auth" }"#.to_owned());
+    }
+    if config.empty_success_body.is_some() {
+        deps.push(r#"http = "1""#.to_owned());
     }
     deps.sort();
     let features: Vec<String> = config

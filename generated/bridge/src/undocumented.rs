@@ -1132,10 +1132,35 @@ impl ClientHooks<sdk_auth::Auth> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            return self.client().execute(request).await;
-        }
-
-        self.inner().execute(self.client(), request).await
+        let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
+            self.client().execute(request).await?
+        } else {
+            self.inner().execute(self.client(), request).await?
+        };
+        Ok(empty_success_body_as_null(response))
     }
+}
+
+/// This API answers some successes with an empty body where JSON is documented;
+/// read it as `null`, as the vendor's own clients do, so that `serde_json::Value`
+/// and `Option` responses decode.
+fn empty_success_body_as_null(response: reqwest::Response) -> reqwest::Response {
+    if !response.status().is_success() || response.content_length() != Some(0) {
+        return response;
+    }
+
+    let mut response = http::Response::<reqwest::Body>::from(response);
+    *response.body_mut() = reqwest::Body::from("null");
+    let headers = response.headers_mut();
+    headers
+        .insert(
+            reqwest::header::CONTENT_LENGTH,
+            reqwest::header::HeaderValue::from_static("4"),
+        );
+    headers
+        .insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+    reqwest::Response::from(response)
 }

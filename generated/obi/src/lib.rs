@@ -1602,10 +1602,11 @@ impl ClientHooks<sdk_auth::Auth> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            return self.client().execute(request).await;
-        }
-
-        self.inner().execute(self.client(), request).await
+        let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
+            self.client().execute(request).await?
+        } else {
+            self.inner().execute(self.client(), request).await?
+        };
+        Ok(response)
     }
 }
