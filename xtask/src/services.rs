@@ -16,6 +16,7 @@ pub fn assign(doc: &Value, services: &[Service]) -> Result<Vec<Vec<String>>, Fin
     let mut assigned = vec![Vec::new(); services.len()];
     let mut findings = Findings::default();
     let root_servers = server_urls(doc.get("servers"));
+    let mut ids = BTreeSet::new();
     for op in walk::operations(doc) {
         let operation = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
         let own = own_servers(doc, &op);
@@ -23,6 +24,7 @@ pub fn assign(doc: &Value, services: &[Service]) -> Result<Vec<Vec<String>>, Fin
             .get("operationId")
             .and_then(Value::as_str)
             .unwrap_or_default();
+        ids.insert(id);
         let by_rule = services.iter().position(|s| {
             let by_extension = s
                 .extension
@@ -53,12 +55,7 @@ pub fn assign(doc: &Value, services: &[Service]) -> Result<Vec<Vec<String>>, Fin
     }
     for (i, s) in services.iter().enumerate() {
         for id in &s.include {
-            let exists = walk::operations(doc).iter().any(|o| {
-                doc.pointer(&format!("{}/operationId", o.pointer))
-                    .and_then(Value::as_str)
-                    == Some(id)
-            });
-            if !exists {
+            if !ids.contains(id.as_str()) {
                 findings.add(Severity::Error, "unknown-include", "", format!("service `{}` (#{i}) includes operation `{id}`, which the spec does not have", s.module));
             }
         }

@@ -7,6 +7,54 @@
 
 #![deny(missing_docs)]
 
+/// The ready-client constructors of a single-service API (`client`, `client_at`, `from_env`,
+/// `from_env_with`), written once for OrigoID and Obi. The token endpoint and the API calls
+/// always share one base URL, so a token only ever goes where it was minted.
+macro_rules! ready_client_constructors {
+    (config: $config:ident, token_path: $token_path:literal, env: $env_doc:literal) => {
+        #[doc = concat!(
+            "A [`Client`] authenticated by `config`, talking to the server `config` names (its\n",
+            "[`base_url`](", stringify!($config), "::base_url), else production).\n\n",
+            "# Errors\n[`AuthError::Config`] if `config` is invalid. No network call is made: ",
+            "the first token is minted on the first request."
+        )]
+        pub fn client(config: $config) -> Result<Client, AuthError> {
+            let base_url = config.effective_base_url().trim_end_matches('/').to_owned();
+            Ok(Client::new(&base_url, config.build()?))
+        }
+
+        #[doc = concat!(
+            "A [`Client`] for the server at `base_url` (token endpoint `{base_url}", $token_path,
+            "`), authenticated by `config`.\n\n`base_url` must be `https`, or plain `http` to a ",
+            "loopback address (for tests).\n\n# Errors\n[`AuthError::Config`] if `config` or ",
+            "`base_url` is invalid."
+        )]
+        pub fn client_at(base_url: &str, config: $config) -> Result<Client, AuthError> {
+            client(config.base_url(base_url.trim_end_matches('/')))
+        }
+
+        #[doc = concat!(
+            "A [`Client`] configured from the process environment: ", $env_doc, ".\n\n",
+            "# Errors\n[`AuthError::Config`] naming a missing or invalid variable (never its value)."
+        )]
+        pub fn from_env() -> Result<Client, AuthError> {
+            from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
+        }
+
+        /// [`from_env`] reading variables from `env` instead of the process environment (so
+        /// tests never touch the real one), with explicit [`AuthOptions`].
+        ///
+        /// # Errors
+        /// As [`from_env`].
+        pub fn from_env_with(
+            env: impl Fn(&str) -> Option<String>,
+            options: AuthOptions,
+        ) -> Result<Client, AuthError> {
+            client($config::from_env(env)?.options(options))
+        }
+    };
+}
+
 pub mod bridge;
 pub mod obi;
 pub mod origoid;

@@ -47,48 +47,10 @@ use sdk_auth::{Auth, AuthError, AuthOptions, ObiConfig};
 // Ready clients
 // ---------------------------------------------------------------------------------------------
 
-/// A [`Client`] authenticated by `config`, talking to the server `config` names (its
-/// [`base_url`](ObiConfig::base_url), else production): the token endpoint and the API calls
-/// always share one origin, so the token only ever goes where it was minted.
-///
-/// # Errors
-/// [`AuthError::Config`] if `config` is invalid. No network call is made: the first token is
-/// minted on the first request.
-pub fn client(config: ObiConfig) -> Result<Client, AuthError> {
-    let base_url = config.effective_base_url().trim_end_matches('/').to_owned();
-    Ok(Client::new(&base_url, config.build()?))
-}
-
-/// A [`Client`] for the server at `base_url` (token endpoint `{base_url}/v1/auth/token`),
-/// authenticated by `config`.
-///
-/// `base_url` must be `https`, or plain `http` to a loopback address (for tests).
-///
-/// # Errors
-/// [`AuthError::Config`] if `config` or `base_url` is invalid.
-pub fn client_at(base_url: &str, config: ObiConfig) -> Result<Client, AuthError> {
-    client(config.base_url(base_url.trim_end_matches('/')))
-}
-
-/// A [`Client`] configured from the process environment: `OBI_API_KEY`, `OBI_API_SECRET`
-/// and optionally `OBI_URL` (default [`DEFAULT_BASE_URL`]).
-///
-/// # Errors
-/// [`AuthError::Config`] naming a missing or invalid variable (never its value).
-pub fn from_env() -> Result<Client, AuthError> {
-    from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
-}
-
-/// [`from_env`] reading variables from `env` instead of the process environment (so tests
-/// never touch the real one), with explicit [`AuthOptions`].
-///
-/// # Errors
-/// As [`from_env`].
-pub fn from_env_with(
-    env: impl Fn(&str) -> Option<String>,
-    options: AuthOptions,
-) -> Result<Client, AuthError> {
-    client(ObiConfig::from_env(env)?.options(options))
+ready_client_constructors! {
+    config: ObiConfig,
+    token_path: "/v1/auth/token",
+    env: "`OBI_API_KEY`, `OBI_API_SECRET` and optionally `OBI_URL` (default [`DEFAULT_BASE_URL`])"
 }
 
 // ---------------------------------------------------------------------------------------------
