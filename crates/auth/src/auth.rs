@@ -13,9 +13,15 @@ use reqwest::header::AUTHORIZATION;
 use crate::cache::TokenCache;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
+use crate::health::Health;
 use crate::http::same_origin;
 use crate::minters::{Minter, RevokeScope};
+use crate::retry::RetryBudget;
 use crate::token::AccessToken;
+
+/// Tells whether an HTTP-200 body is really a transient failure (OrigoID's
+/// `SERVICE_UNAVAILABLE` envelope); returns the reason for logs.
+pub(crate) type SuccessBodyCheck = fn(&[u8]) -> Option<&'static str>;
 
 /// Bearer-token authentication for one API: mints, caches, refreshes, replays on 401 and
 /// revokes. Cheap to clone (one `Arc`); clones share tokens.
@@ -24,7 +30,15 @@ use crate::token::AccessToken;
 /// [`ObiConfig`](crate::ObiConfig) or, for tests and custom APIs, [`Auth::from_minter`].
 #[derive(Clone)]
 pub struct Auth {
-    services: Arc<[Service]>,
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) services: Vec<Service>,
+    pub(crate) options: AuthOptions,
+    /// Shared by every call of this `Auth` and its clones.
+    pub(crate) budget: RetryBudget,
+    pub(crate) success_check: Option<SuccessBodyCheck>,
 }
 
 /// One credential set with its own token cache.
@@ -51,13 +65,33 @@ impl Auth {
                 cache: Arc::new(TokenCache::new(minter, options.clone())),
             })
             .collect();
-        Self { services }
+        Self {
+            inner: Arc::new(Inner {
+                services,
+                budget: RetryBudget::new(&options.retry),
+                options,
+                success_check: None,
+            }),
+        }
+    }
+
+    /// Marks HTTP-200 bodies that `check` recognises as transient failures (retried like a
+    /// 503 for idempotent operations).
+    pub(crate) fn with_success_check(mut self, check: SuccessBodyCheck) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.success_check = Some(check);
+        }
+        self
+    }
+
+    fn services(&self) -> &[Service] {
+        &self.inner.services
     }
 
     /// The service whose base URL has the same origin as `url`: a token is only ever sent
     /// to the service that issued it.
     pub(crate) fn service_for(&self, url: &Url) -> Option<&Service> {
-        self.services.iter().find(|service| {
+        self.services().iter().find(|service| {
             service
                 .base
                 .as_ref()
@@ -87,7 +121,12 @@ impl Auth {
     /// The current token of the first configured service (Bridge: BaaS if configured),
     /// minting if needed. Use it to get auth failures as a typed error before a call.
     pub async fn token(&self) -> Result<AccessToken, AuthError> {
-        self.services[0].cache.token().await
+        self.services()[0].cache.token().await
+    }
+
+    /// Where the first configured service's token stands (see [`Health`]), without minting.
+    pub fn health(&self) -> Health {
+        self.services()[0].cache.health()
     }
 
     /// The token for requests to `url` (Bridge: picks BaaS or gateway by origin).
@@ -100,14 +139,14 @@ impl Auth {
 
     fn revocable(&self) -> Result<impl Iterator<Item = &Service>, AuthError> {
         if !self
-            .services
+            .services()
             .iter()
             .any(|s| s.cache.minter.supports_revocation())
         {
             return Err(AuthError::Unsupported("token revocation"));
         }
         Ok(self
-            .services
+            .services()
             .iter()
             .filter(|s| s.cache.minter.supports_revocation()))
     }
@@ -169,9 +208,9 @@ impl Auth {
         if self.revocable().is_err() {
             return Ok(());
         }
-        let clock = &self.services[0].cache.options.clock;
+        let clock = &self.inner.options.clock;
         let revoke = pin!(self.revoke());
-        match select(revoke, clock.sleep(timeout)).await {
+        match select(revoke, clock.timer(timeout)).await {
             Either::Left((result, _)) => result,
             Either::Right(_) => {
                 tracing::warn!(?timeout, "token revocation at shutdown timed out");
@@ -185,7 +224,7 @@ impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Auth ")?;
         let mut list = f.debug_list();
-        for service in self.services.iter() {
+        for service in self.services() {
             list.entry(&format_args!(
                 "{}/{} key_id={:?} base={:?}",
                 service.cache.info.api,

@@ -9,7 +9,12 @@
 //!
 //! The mint future installs its own result, so it lands exactly once whoever polls it.
 //! The lock is a plain mutex held for a few field reads, never across an `.await`.
+//!
+//! Waits are bounded: a caller waits at most `token_wait` for a token and a mint gives up
+//! after the same time, so a hanging token endpoint costs each caller one bounded wait
+//! followed by fast failures during the backoff.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,8 +23,10 @@ use futures_util::future::{Shared, WeakShared};
 use reqwest::header::HeaderValue;
 use tracing::Instrument as _;
 
+use crate::clock;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
+use crate::health::Health;
 use crate::lifetime::{self, Phase};
 use crate::minters::{BoxFuture, Minter, MinterInfo};
 use crate::token::{AccessToken, MintedToken};
@@ -35,6 +42,8 @@ pub(crate) struct TokenCache {
     pub(crate) info: MinterInfo,
     pub(crate) options: AuthOptions,
     state: Mutex<State>,
+    /// Mirrors `state.rejection.is_some()`, so a successful call checks it without the lock.
+    rejected: AtomicBool,
 }
 
 #[derive(Default)]
@@ -45,9 +54,11 @@ struct State {
     failure: Option<Failure>,
     generation: u64,
     mints_started: u64,
+    rejection: Option<Failure>,
 }
 
-/// The last mint failure: remembered until `retry_at` (negative cache and backoff).
+/// The last failure of a kind, remembered until `retry_at` (negative cache and backoff):
+/// a failed mint, or the API rejecting a freshly minted token.
 struct Failure {
     error: AuthError,
     retry_at: Instant,
@@ -81,6 +92,7 @@ impl TokenCache {
             minter,
             options,
             state: Mutex::default(),
+            rejected: AtomicBool::new(false),
         }
     }
 
@@ -89,18 +101,25 @@ impl TokenCache {
     }
 
     /// The current token, minting if needed. Never waits while a usable token exists,
-    /// except for the one caller that starts a refresh ahead of expiry.
+    /// except for the one caller that starts a refresh ahead of expiry, and never longer
+    /// than `token_wait`.
     pub(crate) async fn token(self: &Arc<Self>) -> MintResult {
         let mint = match self.plan() {
             Plan::Ready(token) => return Ok(token),
             Plan::Fail(error) => return Err(error),
             Plan::Wait(mint) => mint,
         };
-        match mint.await {
-            Ok(token) => Ok(token),
-            // A failed refresh keeps the old token while it is still usable.
-            Err(error) => self.usable().ok_or(error),
-        }
+        let error = match clock::within(&*self.options.clock, self.options.token_wait, mint).await {
+            Some(Ok(token)) => return Ok(token),
+            Some(Err(error)) => error,
+            None => {
+                tracing::warn!(api = self.info.api, service = self.info.service,
+                    wait = ?self.options.token_wait, "gave up waiting for a token");
+                AuthError::Timeout
+            }
+        };
+        // A failed refresh keeps the old token while it is still usable.
+        self.usable().ok_or(error)
     }
 
     fn plan(self: &Arc<Self>) -> Plan {
@@ -156,17 +175,23 @@ impl TokenCache {
         );
         async {
             let mut attempt = 1;
-            let minted = loop {
-                match self.minter.mint().await {
-                    Err(error) if error.is_retryable_now() && attempt < self.options.max_attempts => {
-                        let delay = self.options.retry_delay.saturating_mul(1 << (attempt - 1).min(16));
-                        tracing::debug!(attempt, error = %error, ?delay, "mint attempt failed; retrying");
-                        self.options.clock.sleep(delay).await;
-                        attempt += 1;
+            let attempts = async {
+                loop {
+                    match self.minter.mint().await {
+                        Err(error) if error.is_retryable_now() && attempt < self.options.max_attempts => {
+                            let delay = self.options.retry_delay.saturating_mul(1 << (attempt - 1).min(16));
+                            tracing::debug!(attempt, error = %error, ?delay, "mint attempt failed; retrying");
+                            self.options.clock.sleep(delay).await;
+                            attempt += 1;
+                        }
+                        result => break result,
                     }
-                    result => break result,
                 }
             };
+            let limit = self.options.token_wait;
+            let minted = clock::within(&*self.options.clock, limit, std::pin::pin!(attempts))
+                .await
+                .unwrap_or(Err(AuthError::Timeout));
             tracing::Span::current().record("attempts", attempt);
             self.install(id, minted)
         }
@@ -223,9 +248,7 @@ impl TokenCache {
 
     /// How long to wait after a failed mint before minting again.
     fn pause_after(&self, error: &AuthError, consecutive: u32) -> Duration {
-        let backoff = FIRST_BACKOFF
-            .saturating_mul(1 << (consecutive - 1).min(16))
-            .min(self.options.max_backoff);
+        let backoff = self.backoff(consecutive);
         match error {
             AuthError::InvalidCredentials | AuthError::AccountBlocked | AuthError::Config(_) => {
                 self.options.negative_ttl
@@ -235,6 +258,13 @@ impl TokenCache {
             } => (*after).max(backoff),
             _ => backoff,
         }
+    }
+
+    /// 1 s doubling per consecutive failure, up to `max_backoff`.
+    fn backoff(&self, consecutive: u32) -> Duration {
+        FIRST_BACKOFF
+            .saturating_mul(1 << consecutive.saturating_sub(1).min(16))
+            .min(self.options.max_backoff)
     }
 
     /// The current token if it is still usable (not hard-expired); never mints.
@@ -263,6 +293,73 @@ impl TokenCache {
     /// Forgets the current token (after revocation).
     pub(crate) fn clear(&self) {
         self.lock().current = None;
+    }
+
+    /// Whether a 401 may trigger a re-mint and replay now: always, unless the API recently
+    /// rejected a freshly minted token (then once per backoff interval).
+    pub(crate) fn replay_allowed(&self) -> bool {
+        if !self.rejected.load(Ordering::Relaxed) {
+            return true;
+        }
+        let now = self.options.clock.now();
+        self.lock()
+            .rejection
+            .as_ref()
+            .is_none_or(|rejection| rejection.retry_at <= now)
+    }
+
+    /// The API answered 401 to a request replayed with a fresh token: stop re-minting per
+    /// request until the backoff passes or a call succeeds.
+    pub(crate) fn note_rejected(&self) {
+        let now = self.options.clock.now();
+        let mut state = self.lock();
+        let consecutive = state.rejection.as_ref().map_or(0, |r| r.consecutive) + 1;
+        let pause = self.backoff(consecutive);
+        state.rejection = Some(Failure {
+            error: AuthError::RejectedAfterReplay,
+            retry_at: now.checked_add(pause).unwrap_or(now),
+            consecutive,
+        });
+        self.rejected.store(true, Ordering::Relaxed);
+        tracing::warn!(api = self.info.api, service = self.info.service, consecutive,
+            next_replay_in = ?pause, "the API rejected a freshly minted token; re-mints on 401 paused");
+    }
+
+    /// The API accepted a request (anything but 401): leave the rejected state.
+    pub(crate) fn note_accepted(&self) {
+        // Read before writing: the common case (never rejected) must not dirty a shared line.
+        if self.rejected.load(Ordering::Relaxed) && self.rejected.swap(false, Ordering::Relaxed) {
+            self.lock().rejection = None;
+            tracing::info!(api = self.info.api, service = self.info.service,
+                "the API accepts the token again");
+        }
+    }
+
+    /// Where this service stands, without minting.
+    pub(crate) fn health(&self) -> Health {
+        let now = self.options.clock.now();
+        let state = self.lock();
+        let usable = state
+            .current
+            .as_ref()
+            .is_some_and(|token| token.phase(now) != Phase::Expired);
+        let retry_in = |failure: &Failure| failure.retry_at.saturating_duration_since(now);
+        if let Some(rejection) = &state.rejection {
+            Health::Rejected {
+                consecutive: rejection.consecutive,
+                replay_in: retry_in(rejection),
+            }
+        } else if let Some(failure) = &state.failure {
+            Health::MintFailing {
+                error: failure.error.clone(),
+                retry_in: retry_in(failure),
+                token_usable: usable,
+            }
+        } else if usable {
+            Health::Ready
+        } else {
+            Health::Idle
+        }
     }
 }
 

@@ -20,8 +20,31 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
     fn now(&self) -> Instant;
     /// Wall-clock now.
     fn wall(&self) -> SystemTime;
-    /// Completes after `duration` (used for mint retry backoff and shutdown timeouts).
+    /// Completes after `duration` (used for backoff between attempts).
     fn sleep(&self, duration: Duration) -> Sleep;
+
+    /// Completes when a timeout of `duration` has run out while other work was pending
+    /// (token waits, call deadlines, shutdown). Defaults to [`sleep`](Self::sleep).
+    fn timer(&self, duration: Duration) -> Sleep {
+        self.sleep(duration)
+    }
+}
+
+/// Runs `future` for at most `limit` by `clock`'s [`timer`](Clock::timer): `None` if the timer
+/// fired first. The timer is only made if the future does not finish on its first poll, so
+/// the common, immediate case costs nothing (and needs no runtime).
+pub(crate) async fn within<F: Future + Unpin>(
+    clock: &dyn Clock,
+    limit: Duration,
+    mut future: F,
+) -> Option<F::Output> {
+    if let Some(output) = futures_util::FutureExt::now_or_never(&mut future) {
+        return Some(output);
+    }
+    match futures_util::future::select(future, clock.timer(limit)).await {
+        futures_util::future::Either::Left((output, _)) => Some(output),
+        futures_util::future::Either::Right(_) => None,
+    }
 }
 
 /// The real clock: [`Instant::now`], [`SystemTime::now`] and Tokio's timer.
@@ -49,7 +72,8 @@ impl Clock for SystemClock {
 /// Monotonic and wall time advance together via [`ManualClock::advance`]; the wall clock can
 /// be moved on its own with [`ManualClock::set_wall`] to simulate skew. [`Clock::sleep`]
 /// completes immediately and advances the clock by the requested duration, so backoff in a
-/// test costs no real time. Clones share the same time.
+/// test costs no real time. [`Clock::timer`] never completes: time moves only when told, so
+/// a timeout cannot fire while the work it guards is pending. Clones share the same time.
 #[derive(Debug, Clone)]
 pub struct ManualClock {
     state: Arc<Mutex<ManualState>>,
@@ -125,6 +149,10 @@ impl Clock for ManualClock {
     fn sleep(&self, duration: Duration) -> Sleep {
         self.advance(duration);
         Box::pin(std::future::ready(()))
+    }
+
+    fn timer(&self, _duration: Duration) -> Sleep {
+        Box::pin(std::future::pending())
     }
 }
 

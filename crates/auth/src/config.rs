@@ -1,14 +1,17 @@
 //! Options shared by every API (clock, refresh policy, retries, timeouts) and the injectable
 //! environment used by the `from_env` constructors.
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use reqwest::header::HeaderValue;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::AuthError;
+use crate::retry::RetryPolicy;
+
+/// The `User-Agent` sent by default: this crate and its version.
+const DEFAULT_USER_AGENT: &str = concat!("sdk-auth/", env!("CARGO_PKG_VERSION"));
 
 /// How much of the refresh lead is randomly cut off per token, so that many processes that
 /// minted at the same moment do not all refresh at the same moment.
@@ -28,7 +31,7 @@ impl Jitter {
         let fraction = match self {
             Self::None => 0.0,
             Self::Fixed(fraction) => fraction,
-            Self::Random => random_unit() * 0.5,
+            Self::Random => fastrand::f64() * 0.5,
         };
         if fraction.is_finite() {
             fraction.clamp(0.0, 0.5)
@@ -36,13 +39,6 @@ impl Jitter {
             0.0
         }
     }
-}
-
-/// A uniform number in `0.0..1.0` from std's randomly keyed hasher (no RNG dependency).
-fn random_unit() -> f64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let bits = RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed));
-    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Knobs shared by all APIs. The defaults suit production; tests mostly swap the clock and
@@ -65,6 +61,10 @@ pub struct AuthOptions {
     pub(crate) max_backoff: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
+    pub(crate) token_wait: Duration,
+    pub(crate) call_deadline: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: HeaderValue,
 }
 
 impl Default for AuthOptions {
@@ -81,6 +81,10 @@ impl Default for AuthOptions {
             max_backoff: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(15),
+            token_wait: Duration::from_secs(10),
+            call_deadline: Some(Duration::from_secs(60)),
+            retry: RetryPolicy::default(),
+            user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
         }
     }
 }
@@ -145,6 +149,40 @@ impl AuthOptions {
         self.connect_timeout = connect;
         self.request_timeout = request;
         self
+    }
+
+    /// The longest a caller waits for a token, mint attempts and backoff included (default
+    /// 10 s); then the call fails with [`AuthError::Timeout`] without being sent.
+    pub fn token_wait(mut self, wait: Duration) -> Self {
+        self.token_wait = wait;
+        self
+    }
+
+    /// The deadline of one business call: token, every attempt and the backoff between them
+    /// (default 60 s; `None` for no deadline beyond the HTTP client's own timeouts).
+    pub fn call_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.call_deadline = deadline;
+        self
+    }
+
+    /// How business calls are retried (default [`RetryPolicy::default`]; turn retries off
+    /// with [`RetryPolicy::disabled`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` of every request, API calls and mints alike (default
+    /// `sdk-auth/<version>`; the `sdk` crate sets `sdk/<version>`). A request that already
+    /// carries one keeps it.
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] if `user_agent` is not a valid header value.
+    pub fn user_agent(mut self, user_agent: &str) -> Result<Self, AuthError> {
+        self.user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+            AuthError::Config("the User-Agent contains characters not allowed in a header".into())
+        })?;
+        Ok(self)
     }
 }
 

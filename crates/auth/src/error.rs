@@ -61,19 +61,30 @@ impl AuthError {
     }
 
     /// [`RejectedAfterReplay`](Self::RejectedAfterReplay) if `response` is a 401 that
-    /// [`Auth::execute`](crate::Auth::execute) got after refreshing the token and replaying.
+    /// [`Auth::send`](crate::Auth::send) got although the token was fresh: after replaying
+    /// with a newly minted token, or while a fresh token was rejected moments ago.
     ///
-    /// `execute` must return a `reqwest::Response`, so this is how a caller recovers the
-    /// typed reason from the response it got back.
+    /// The mark is a response extension, so it is gone once a generated client has decoded
+    /// the response; the `sdk` crate's error conversion treats every 401 that way.
     pub fn from_response(response: &reqwest::Response) -> Option<Self> {
         response
             .extensions()
-            .get::<crate::replay::ReplayRejected>()
+            .get::<crate::execute::ReplayRejected>()
             .map(|_| Self::RejectedAfterReplay)
     }
 
-    /// Short stable name of the variant, used as the `outcome` of mint spans.
-    pub(crate) fn kind(&self) -> &'static str {
+    /// The typed reason inside an error of a generated call, if it is an auth failure
+    /// (searches `error`'s source chain for a [`CallFailure::Auth`](crate::CallFailure::Auth)).
+    pub fn find<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a AuthError> {
+        match crate::failure::CallFailure::find(error)? {
+            crate::failure::CallFailure::Auth(auth) => Some(auth),
+            _ => None,
+        }
+    }
+
+    /// Short stable name of the variant (`invalid_credentials`, `timeout`, …), as used in
+    /// the `outcome` of mint spans and the `error.type` of call spans.
+    pub fn kind(&self) -> &'static str {
         match self {
             Self::InvalidCredentials => "invalid_credentials",
             Self::AccountBlocked => "account_blocked",

@@ -5,13 +5,14 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{DATE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{DATE, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::clock::Clock;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
+use crate::retry;
 
 /// The client minters use. It is separate from the API client, so minting never passes
 /// through the hooks and a bearer token is never used to mint.
@@ -39,6 +40,7 @@ impl MintHttp {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
+            .user_agent(options.user_agent.clone())
             .build()
             .map_err(|_| AuthError::Config("could not build the token HTTP client".into()))?;
         Ok(Self {
@@ -131,15 +133,7 @@ impl RawResponse {
 
     /// `Retry-After` as seconds or an HTTP date, capped at the configured maximum backoff.
     pub(crate) fn retry_after(&self) -> Option<Duration> {
-        let value = header_str(self.headers.get(RETRY_AFTER))?.trim();
-        let after = match value.parse::<u64>() {
-            Ok(seconds) => Duration::from_secs(seconds),
-            Err(_) => httpdate::parse_http_date(value)
-                .ok()?
-                .duration_since(self.received_at)
-                .unwrap_or_default(),
-        };
-        Some(after.min(self.max_retry_after))
+        retry::retry_after(&self.headers, self.received_at, self.max_retry_after)
     }
 }
 

@@ -4,7 +4,7 @@
 //! an absolute `expiresAt` corrected for the server's clock (`Date` header), and finally a
 //! documented per-API default. All arithmetic saturates: odd clocks never panic.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -29,21 +29,43 @@ pub enum LifetimeSource {
     Default,
 }
 
-/// The lifetime of `minted`, measured from now.
+/// Shortest lifetime believed from a token answer: anything shorter (zero, an `expiresAt`
+/// already past by a wrong server clock) would make every call mint, so the next source is
+/// tried instead.
+const MIN_PLAUSIBLE: Duration = Duration::from_secs(10);
+
+/// The lifetime of `minted`, measured from now: the first plausible source in order of
+/// trust, else the API's documented default.
 pub(crate) fn lifetime(minted: &MintedToken, wall_now: SystemTime) -> (Duration, LifetimeSource) {
-    let (lifetime, source) = if let Some(ttl) = minted.ttl.filter(|ttl| !ttl.is_zero()) {
-        (ttl, LifetimeSource::RelativeTtl)
-    } else if let Some(lifetime) = jwt_lifetime(minted.secret()) {
-        (lifetime, LifetimeSource::JwtClaims)
-    } else if let Some(expires_at) = minted.expires_at {
+    let absolute = || {
         // The server's clock says what "now" is for its own timestamp; ours may be skewed.
         let server_now = minted.server_date.unwrap_or(wall_now);
-        let remaining = expires_at.duration_since(server_now).unwrap_or_default();
-        (remaining, LifetimeSource::AbsoluteExpiry)
-    } else {
-        (minted.fallback_lifetime, LifetimeSource::Default)
+        minted
+            .expires_at
+            .map(|at| at.duration_since(server_now).unwrap_or_default())
     };
-    (lifetime.min(MAX_LIFETIME), source)
+    let sources: [(LifetimeSource, &dyn Fn() -> Option<Duration>); 3] = [
+        (LifetimeSource::RelativeTtl, &|| minted.ttl),
+        (LifetimeSource::JwtClaims, &|| jwt_lifetime(minted.secret())),
+        (LifetimeSource::AbsoluteExpiry, &absolute),
+    ];
+    for (source, read) in sources {
+        match read() {
+            Some(lifetime) if lifetime >= MIN_PLAUSIBLE => {
+                return (lifetime.min(MAX_LIFETIME), source);
+            }
+            Some(lifetime) => tracing::warn!(
+                ?source,
+                lifetime_ms = lifetime.as_millis() as u64,
+                "ignoring an implausibly short token lifetime; trying the next source"
+            ),
+            None => {}
+        }
+    }
+    (
+        minted.fallback_lifetime.min(MAX_LIFETIME),
+        LifetimeSource::Default,
+    )
 }
 
 /// `exp − iat` from a JWT payload, if both claims are present and sensible.
@@ -64,64 +86,9 @@ fn jwt_lifetime(token: &str) -> Option<Duration> {
 
 /// Parses an RFC 3339 date-time (`2026-05-19T16:03:39.701484Z`, `…+03:00`).
 pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
-    let b = text.as_bytes();
-    let digits = |from: usize, to: usize| -> Option<i64> {
-        let part = b.get(from..to)?;
-        part.iter().all(u8::is_ascii_digit).then_some(())?;
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    let separators_ok = b.get(4) == Some(&b'-')
-        && b.get(7) == Some(&b'-')
-        && matches!(b.get(10), Some(b'T' | b't' | b' '))
-        && b.get(13) == Some(&b':')
-        && b.get(16) == Some(&b':');
-    if !separators_ok {
-        return None;
-    }
-    let (year, month, day) = (digits(0, 4)?, digits(5, 7)?, digits(8, 10)?);
-    let (hour, minute, second) = (digits(11, 13)?, digits(14, 16)?, digits(17, 19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
-        return None;
-    }
-    if second > 60 {
-        return None;
-    }
-    let mut rest = &text[19..];
-    let mut nanos = 0u32;
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if len == 0 {
-            return None;
-        }
-        let kept = &fraction[..len.min(9)];
-        nanos = kept.parse::<u32>().ok()? * 10u32.pow(9 - kept.len() as u32);
-        rest = &fraction[len..];
-    }
-    let offset = match rest.as_bytes() {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let hh = std::str::from_utf8(&[*h1, *h2]).ok()?.parse::<i64>().ok()?;
-            let mm = std::str::from_utf8(&[*m1, *m2]).ok()?.parse::<i64>().ok()?;
-            let minutes = hh * 60 + mm;
-            if *sign == b'-' { -minutes } else { minutes }
-        }
-        _ => return None,
-    };
-    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-        - offset * 60;
-    let whole = UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(seconds).ok()?))?;
-    whole.checked_add(Duration::from_nanos(u64::from(nanos)))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .ok()
+        .map(SystemTime::from)
 }
 
 /// Where a token stands relative to its refresh schedule.
@@ -182,6 +149,7 @@ impl Schedule {
 mod tests {
     use super::*;
     use secrecy::SecretString;
+    use std::time::UNIX_EPOCH;
 
     fn jwt(payload: &str) -> String {
         format!(
@@ -242,9 +210,30 @@ mod tests {
             .with_expires_at(at(999_400 + 3600))
             .with_server_date(at(999_400));
         assert_eq!(lifetime(&m, local).0, Duration::from_secs(3600));
-        // Already past: zero, no panic.
+        // Already past (a wrong server clock): not believed, no panic.
         let m = minted("opaque").with_expires_at(at(10));
-        assert_eq!(lifetime(&m, local).0, Duration::ZERO);
+        assert_eq!(
+            lifetime(&m, local),
+            (Duration::from_secs(3600), LifetimeSource::Default)
+        );
+    }
+
+    #[test]
+    fn implausible_sources_fall_through_to_the_next() {
+        let now = at(1_000_000);
+        let token = jwt(r#"{"iat":100,"exp":1000}"#);
+        // A 2 s TTL is skipped for the JWT's 900 s.
+        let short_ttl = minted(&token).with_ttl(Duration::from_secs(2));
+        assert_eq!(
+            lifetime(&short_ttl, now),
+            (Duration::from_secs(900), LifetimeSource::JwtClaims)
+        );
+        // A JWT lifetime of 3 s and an expiry already past leave the default.
+        let short = minted(&jwt(r#"{"iat":0,"exp":3}"#)).with_expires_at(at(999_000));
+        assert_eq!(
+            lifetime(&short, now),
+            (Duration::from_secs(3600), LifetimeSource::Default)
+        );
     }
 
     #[test]
@@ -271,6 +260,10 @@ mod tests {
     fn rfc3339() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(UNIX_EPOCH));
         assert_eq!(
+            parse_rfc3339("1969-12-31T23:59:59Z"),
+            UNIX_EPOCH.checked_sub(Duration::from_secs(1))
+        );
+        assert_eq!(
             parse_rfc3339("2026-05-19T16:03:39.701484Z"),
             Some(at(1_779_206_619) + Duration::from_micros(701_484))
         );
@@ -287,7 +280,6 @@ mod tests {
             "2026-13-01T00:00:00Z",
             "2026-01-01T00:00:00",
             "2026-01-01T00:00:00.Z",
-            "1969-12-31T23:59:59Z",
             "2026-01-01T00:00:00+0100",
             "2026-01-01T0a:00:00Z",
         ] {

@@ -8,7 +8,7 @@ use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, Minter, MinterInfo, key_prefix, minted};
+use super::{BoxFuture, Minter, MinterInfo, key_prefix, lenient, minted};
 use crate::auth::Auth;
 use crate::config::{self, AuthOptions};
 use crate::error::AuthError;
@@ -229,9 +229,11 @@ struct TokenRequest<'a> {
 #[serde(rename_all = "camelCase")]
 struct TokenResponse {
     token: SecretString,
+    #[serde(default, deserialize_with = "lenient::string")]
     expires_at: Option<String>,
+    #[serde(default, deserialize_with = "lenient::seconds")]
     expires_in: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::strings")]
     scopes: Vec<String>,
 }
 

@@ -10,7 +10,7 @@ use reqwest::header::AUTHORIZATION;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::{BoxFuture, Minter, MinterInfo, RevokeScope, key_prefix, minted};
+use super::{BoxFuture, Minter, MinterInfo, RevokeScope, key_prefix, lenient, minted};
 use crate::auth::Auth;
 use crate::config::{self, AuthOptions};
 use crate::error::AuthError;
@@ -109,8 +109,11 @@ pub struct ObiMinter {
 #[serde(rename_all = "camelCase")]
 struct TokenResponse {
     token: SecretString,
+    #[serde(default, deserialize_with = "lenient::string")]
     jti: Option<String>,
+    #[serde(default, deserialize_with = "lenient::string")]
     expires_at: Option<String>,
+    #[serde(default, deserialize_with = "lenient::seconds")]
     ttl_seconds: Option<u64>,
 }
 

@@ -10,7 +10,7 @@ use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, Minter, MinterInfo, key_prefix, minted};
+use super::{BoxFuture, Minter, MinterInfo, key_prefix, lenient, minted};
 use crate::auth::Auth;
 use crate::config::{self, AuthOptions};
 use crate::error::AuthError;
@@ -145,10 +145,10 @@ impl OrigoIdConfig {
     pub fn build(self) -> Result<Auth, AuthError> {
         let minter = OrigoIdMinter::new(self.clone())?;
         let base = minter.base.clone();
-        Ok(Auth::from_services(
-            vec![(Some(base), Arc::new(minter))],
-            self.options,
-        ))
+        Ok(
+            Auth::from_services(vec![(Some(base), Arc::new(minter))], self.options)
+                .with_success_check(service_unavailable),
+        )
     }
 }
 
@@ -167,30 +167,48 @@ struct TokenRequest {
     expire_after: Option<u32>,
 }
 
-/// The OrigoID envelope (only the fields minting needs).
+/// The OrigoID envelope (only the fields minting needs). Classified by `status` and `type`
+/// whatever the shape of `data` and `errors`: `data` is decoded only for `status: OK`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Envelope {
-    status: String,
-    #[serde(rename = "type")]
-    kind: String,
-    data: Option<TokenData>,
+    #[serde(default, deserialize_with = "lenient::string")]
+    status: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
+    kind: Option<String>,
     #[serde(default)]
-    errors: Vec<ErrorDetail>,
+    data: Option<serde_json::Value>,
+    #[serde(default)]
+    errors: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient::string")]
     transaction_id: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct TokenData {
     access_token: SecretString,
+    #[serde(default, deserialize_with = "lenient::seconds")]
     expires_in: Option<u64>,
-    scope: Option<String>,
+    #[serde(default, deserialize_with = "lenient::strings")]
+    scope: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct ErrorDetail {
-    field: String,
-    code: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    field: Option<String>,
+    #[serde(default, deserialize_with = "lenient::string")]
+    code: Option<String>,
+}
+
+/// OrigoID's `SERVICE_UNAVAILABLE` envelope, which comes with HTTP 200: an upstream
+/// registry is down and nothing was processed (`billable: false`), so an idempotent call
+/// may be repeated like after a 503.
+pub(crate) fn service_unavailable(body: &[u8]) -> Option<&'static str> {
+    let envelope: Envelope = serde_json::from_slice(body).ok()?;
+    (envelope.status.as_deref() == Some("ERROR")
+        && envelope.kind.as_deref() == Some("SERVICE_UNAVAILABLE"))
+    .then_some("origoid_service_unavailable")
 }
 
 impl OrigoIdMinter {
@@ -215,21 +233,23 @@ impl OrigoIdMinter {
     /// Turns an envelope into a token, or into the error its `type` stands for.
     fn token(&self, envelope: Envelope, response: &RawResponse) -> Result<MintedToken, AuthError> {
         let transaction = envelope.transaction_id.as_deref().unwrap_or("none");
-        if envelope.status != "OK" {
-            return Err(match envelope.kind.as_str() {
+        let kind = envelope.kind.as_deref().unwrap_or("none");
+        if envelope.status.as_deref() != Some("OK") {
+            return Err(match kind {
                 "UNAUTHORIZED" => AuthError::InvalidCredentials,
                 "RATE_LIMIT_EXCEEDED" => AuthError::RateLimited {
                     retry_after: response.retry_after(),
                 },
                 "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" => AuthError::Transient(format!(
-                    "OrigoID answered {} (transactionId {transaction})",
-                    envelope.kind
+                    "OrigoID answered {kind} (transactionId {transaction})"
                 )),
                 "INVALID_REQUEST" => {
                     let details: Vec<String> = envelope
                         .errors
-                        .iter()
-                        .map(|e| format!("{} {}", e.field, e.code))
+                        .and_then(|errors| serde_json::from_value::<Vec<ErrorDetail>>(errors).ok())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| format!("{} {}", e.field.unwrap_or_default(), e.code.unwrap_or_default()))
                         .collect();
                     AuthError::Config(format!(
                         "OrigoID rejected the token request: {} (transactionId {transaction})",
@@ -238,21 +258,24 @@ impl OrigoIdMinter {
                 }
                 other => AuthError::Protocol(format!(
                     "OrigoID answered status {} type {other} (transactionId {transaction})",
-                    envelope.status
+                    envelope.status.as_deref().unwrap_or("none")
                 )),
             });
         }
-        let data = envelope.data.ok_or_else(|| {
-            AuthError::Protocol(format!(
-                "OrigoID token answer without data (transactionId {transaction})"
-            ))
-        })?;
+        let data = envelope
+            .data
+            .and_then(|data| serde_json::from_value::<TokenData>(data).ok())
+            .ok_or_else(|| {
+                AuthError::Protocol(format!(
+                    "OrigoID token answer without a usable accessToken (transactionId {transaction})"
+                ))
+            })?;
         let fallback = self
             .expire_after
             .map_or(DEFAULT_LIFETIME, |s| Duration::from_secs(s.into()));
         Ok(
             minted(data.access_token, fallback, data.expires_in, None, response)
-                .with_scopes(data.scope.into_iter().collect()),
+                .with_scopes(data.scope),
         )
     }
 }

@@ -170,7 +170,7 @@ async fn secrets_never_leak() {
     let bad = MockServer::start().await;
     Mock::given(path("/api/generate-token"))
         .respond_with(ResponseTemplate::new(200).set_body_string(format!(
-            r#"{{"token":"x","scopes":"{TOKEN_PREFIX}-in-body"}}"#
+            r#"{{"token":["{TOKEN_PREFIX}-in-body"]}}"#
         )))
         .mount(&bad)
         .await;

@@ -29,7 +29,8 @@ impl Respond for Api {
             Some(n) if n >= self.accept_from.load(Ordering::SeqCst) => {
                 ResponseTemplate::new(200).set_body_bytes(request.body.clone())
             }
-            _ => ResponseTemplate::new(401),
+            // Slow enough that every request of a storm is sent before the first 401 lands.
+            _ => ResponseTemplate::new(401).set_delay(std::time::Duration::from_millis(100)),
         }
     }
 }
@@ -188,9 +189,9 @@ async fn forbidden_is_not_a_refresh_trigger() {
     assert_eq!(minter.calls(), 1);
 }
 
-/// If the re-mint fails, the original 401 is returned and nothing is replayed.
+/// If the re-mint fails, nothing is replayed and the caller gets the typed reason.
 #[tokio::test]
-async fn failed_remint_returns_the_original_401() {
+async fn failed_remint_returns_the_typed_auth_error() {
     let (server, auth, minter, client) = setup(2).await;
     let request = authorized(
         &auth,
@@ -200,8 +201,11 @@ async fn failed_remint_returns_the_original_401() {
     )
     .await;
     minter.set_failure(Some(AuthError::InvalidCredentials));
-    let response = auth.execute(&client, request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let error = auth.execute(&client, request).await.unwrap_err();
+    assert_eq!(
+        AuthError::find(&error),
+        Some(&AuthError::InvalidCredentials)
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert_eq!(minter.calls(), 2);
 }

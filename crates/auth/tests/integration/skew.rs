@@ -79,10 +79,10 @@ async fn jwt_claims_beat_absolute_expiry() {
     );
 }
 
-/// An expiry already in the past yields a zero lifetime (no panic) and the next caller
-/// mints again at once.
+/// An expiry already in the past (a wrong server clock) is not believed: the documented
+/// default applies, so callers do not mint before every call.
 #[tokio::test]
-async fn past_expiry_triggers_an_immediate_remint() {
+async fn past_expiry_falls_back_to_the_default_lifetime() {
     let clock = ManualClock::new();
     let (auth, server) = bridge_auth(
         json!({"token": "opaque", "expiresAt": "2020-01-01T00:00:00Z"}),
@@ -91,8 +91,12 @@ async fn past_expiry_triggers_an_immediate_remint() {
     )
     .await;
     let first = auth.token().await.unwrap();
-    assert_eq!(first.lifetime(), Duration::ZERO);
-    let second = auth.token().await.unwrap();
-    assert_eq!(second.generation(), 2);
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(
+        (first.lifetime(), first.lifetime_source()),
+        (Duration::from_secs(3600), LifetimeSource::Default)
+    );
+    for _ in 0..50 {
+        assert_eq!(auth.token().await.unwrap().generation(), 1);
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

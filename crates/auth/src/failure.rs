@@ -1,0 +1,109 @@
+//! Typed failures of [`Auth::send`](crate::Auth::send) that are not an HTTP response, carried
+//! through progenitor's `exec` hook.
+//!
+//! progenitor's hooks can only fail with `reqwest::Error` (from `exec`) or a
+//! `Error::Custom(String)` (from `pre`), so a typed reason would be flattened to text. Instead,
+//! `send` returns a real `reqwest::Error` whose [`source`](std::error::Error::source) chain
+//! holds a [`CallFailure`]: it reaches the caller inside `Error::CommunicationError`, and
+//! [`CallFailure::find`] (or the `sdk` crate's error conversion) gets it back intact, with no
+//! second call and no side channel. The `reqwest::Error` is made without any network traffic:
+//! reading a response body that fails with the `CallFailure`.
+
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use futures_util::stream;
+use reqwest::{ResponseBuilderExt as _, StatusCode};
+use reqwest::header::HeaderMap;
+
+use crate::error::AuthError;
+
+/// Why a call produced no response the generated client could decode.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallFailure {
+    /// No token could be had for the request (it was not sent), or the re-mint after a 401
+    /// failed.
+    #[error(transparent)]
+    Auth(AuthError),
+    /// The call deadline (token, attempts and backoff together) passed.
+    #[error("the call did not finish within its deadline of {} ms ({attempts} attempt(s) sent)", .deadline.as_millis())]
+    DeadlineExceeded {
+        /// The configured deadline.
+        deadline: Duration,
+        /// Requests sent before it passed.
+        attempts: u32,
+    },
+    /// The API answered an error status with an empty body, which the generated client would
+    /// otherwise report as an undecodable payload without its status.
+    #[error("HTTP {status} with an empty body")]
+    EmptyErrorBody {
+        /// The status the API answered.
+        status: StatusCode,
+        /// The response headers (`Retry-After`, request ids).
+        headers: HeaderMap,
+    },
+}
+
+impl CallFailure {
+    /// The first `CallFailure` in `error`'s source chain (including `error` itself).
+    pub fn find<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a CallFailure> {
+        let mut current = Some(error);
+        while let Some(error) = current {
+            if let Some(failure) = error.downcast_ref::<CallFailure>() {
+                return Some(failure);
+            }
+            current = error.source();
+        }
+        None
+    }
+
+    /// A `reqwest::Error` whose source chain holds `self`; no request is made. Its URL is a
+    /// label naming the failure (`sdk-auth:no-token/invalid_credentials`), since reqwest
+    /// prints the URL but not the source: "error decoding response body for url (…)".
+    pub(crate) async fn into_reqwest(self) -> reqwest::Error {
+        let label = match &self {
+            Self::Auth(error) => format!("sdk-auth:no-token/{}", error.kind()),
+            Self::DeadlineExceeded { .. } => "sdk-auth:deadline-exceeded".to_owned(),
+            Self::EmptyErrorBody { status, .. } => {
+                format!("sdk-auth:empty-error-body/{}", status.as_u16())
+            }
+        };
+        let body = reqwest::Body::wrap_stream(stream::once(async move {
+            Err::<Vec<u8>, CallFailure>(self)
+        }));
+        let mut builder = http::Response::builder();
+        if let Ok(url) = reqwest::Url::parse(&label) {
+            builder = builder.url(url);
+        }
+        let (parts, ()) = builder.body(()).unwrap_or_default().into_parts();
+        let response = reqwest::Response::from(http::Response::from_parts(parts, body));
+        match response.bytes().await {
+            Err(error) => error,
+            Ok(_) => unreachable!("a body stream that yields only an error cannot be read"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn survives_the_trip_through_reqwest() {
+        let failure = CallFailure::Auth(AuthError::RateLimited {
+            retry_after: Some(Duration::from_secs(3)),
+        });
+        let error = failure.into_reqwest().await;
+        let found = CallFailure::find(&error).expect("in the source chain");
+        assert!(matches!(
+            found,
+            CallFailure::Auth(AuthError::RateLimited { retry_after: Some(d) }) if d.as_secs() == 3
+        ));
+        assert!(CallFailure::find(&std::fmt::Error).is_none());
+        assert!(
+            error.to_string().contains("sdk-auth:no-token/rate_limited"),
+            "{error}"
+        );
+    }
+}
