@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use sdk::AuthOptions;
 use sdk::bridge::{
-    ApiErrorExt, BridgeCredentials, BridgeError, BridgeErrorKind, Clients, CollectionState,
-    CustomerIdExt, DEFAULT_FSP_ID, PollError, PollOptions, baas, collections,
-    find_customer_by_phone, poll_collection, poll_collection_with,
+    ApiErrorExt, BridgeCredentials, Clients, CollectionState, CustomerIdExt, DEFAULT_FSP_ID,
+    PollError, PollOptions, baas, collections, find_customer_by_phone, poll_collection,
+    poll_collection_with,
 };
+use sdk::{AuthOptions, ErrorBody, ErrorKind};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -57,7 +57,7 @@ impl Module {
 
     /// Decodes an error body with this module's `ApiError` and converts it like a real
     /// `ErrorResponse` would be.
-    fn error(self, body: Value, status: u16) -> Result<BridgeError, String> {
+    fn error(self, body: Value, status: u16) -> Result<sdk::Error, String> {
         match self {
             Module::Baas => api_error::<baas::types::ApiError>(body, status),
             Module::Collections => api_error::<collections::types::ApiError>(body, status),
@@ -69,15 +69,15 @@ impl Module {
     }
 }
 
-fn api_error<E: DeserializeOwned + ApiErrorExt>(
+fn api_error<E: DeserializeOwned + ErrorBody>(
     body: Value,
     status: u16,
-) -> Result<BridgeError, String> {
+) -> Result<sdk::Error, String> {
     let parsed: E = serde_json::from_value(body).map_err(|e| e.to_string())?;
     let status = StatusCode::from_u16(status).map_err(|e| e.to_string())?;
     let error =
         baas::Error::ErrorResponse(baas::ResponseValue::new(parsed, status, HeaderMap::new()));
-    Ok(BridgeError::from(error))
+    Ok(sdk::Error::from(error))
 }
 
 /// A generated type, by name, with a decoder from JSON.
@@ -131,15 +131,14 @@ const NO_SCHEMA: Option<&str> =
 const UNDOCUMENTED: Option<&str> =
     Some("undocumented operation: success response unknown (bridge.md §4, §13)");
 
-/// Every operation of the generated crate: 31 BaaS (incl. `generate_token`), 3 Collections +
-/// the gateway's own `generate_token`, and 3 undocumented loan operations.
+/// Every operation of the generated crate: 30 BaaS, 3 Collections and 3 undocumented loan
+/// operations (`generate_token` is left out of the clients: the auth layer calls it).
 fn operations() -> Vec<Op> {
     use Module::{Baas, Collections};
     use baas::types as b;
     use collections::types as c;
     #[allow(unused_mut)]
     let mut ops = vec![
-        op::<b::TokenResponse, b::GenerateTokenRequest>("generate_token", Baas, None),
         op::<b::UpsertCustomerResponse, b::UpsertCustomerRequest>("upsert_customer", Baas, None),
         op::<Value, NoBody>(
             "list_customers",
@@ -180,7 +179,6 @@ fn operations() -> Vec<Op> {
         op::<b::ReserveResponse, b::ReserveRequest>("reserve_funds", Baas, None),
         op::<Value, b::CommitHoldRequest>("commit_hold", Baas, NO_SCHEMA),
         op::<Value, b::ReleaseHoldRequest>("release_hold", Baas, NO_SCHEMA),
-        op::<c::TokenResponse, c::GenerateTokenRequest>("generate_token", Collections, None),
         op::<c::MobileCollectionResponse, c::MobileCollectionRequest>(
             "trigger_mobile_collection",
             Collections,
@@ -294,19 +292,17 @@ fn table_covers_every_generated_operation_and_fixture() {
         );
     }
     let table: BTreeSet<String> = ops.iter().map(|op| op.id.to_owned()).collect();
+    // `generate_token` is left out of the clients (`omit` in specs/bridge/codegen.toml): the
+    // auth layer calls it, with each service's key pair.
     let fixtures: BTreeSet<String> = fixture_ids()
         .into_iter()
+        .filter(|id| id != "generate_token")
         .filter(|id| cfg!(feature = "bridge-undocumented") || !load(id).undocumented)
         .collect();
     assert_eq!(table, fixtures, "table vs tests/fixtures/bridge");
     let vendor = ops.iter().filter(|op| op.untyped_because != UNDOCUMENTED);
-    // generate_token is one vendor operation served by both modules.
-    assert_eq!(
-        vendor
-            .filter(|op| op.module != Module::Collections || op.id != "generate_token")
-            .count(),
-        34
-    );
+    // The vendor's 34 operations but generate_token, which the auth layer calls.
+    assert_eq!(vendor.count(), 33);
 }
 
 #[test]
@@ -357,14 +353,21 @@ fn every_example_decodes_into_its_generated_type() {
                 .position(|&(case_op, status, code, message)| {
                     case_op.is_none_or(|id| id == op.id)
                         && status == example.status
-                        && error.code.as_deref() == code
-                        && error.message == message
+                        && error.code() == code
+                        && error.message() == message
                 });
             match found {
                 Some(index) => {
                     used_error_cases.insert(index);
-                    assert_eq!(error.kind, BridgeErrorKind::Api);
-                    assert_eq!(error.status, Some(example.status));
+                    let status = StatusCode::from_u16(example.status).unwrap();
+                    assert_eq!(error.status(), Some(status));
+                    let kind = match example.status {
+                        401 => ErrorKind::Auth,
+                        429 => ErrorKind::RateLimited,
+                        408 | 500..=599 => ErrorKind::Unavailable,
+                        _ => ErrorKind::Rejected,
+                    };
+                    assert_eq!(error.kind(), kind, "{context}");
                 }
                 None => failures.push(format!("{context}: unexpected helper result {error:?}")),
             }
@@ -412,9 +415,8 @@ fn typed_operation_count() {
     for (id, reason) in &untyped {
         println!("  untyped {id}: {reason}");
     }
-    // 22 BaaS (incl. generate_token) + 3 Collections vendor operations, plus the gateway's
-    // generate_token which is the same vendor operation.
-    assert_eq!(typed, 26);
+    // 21 BaaS + 3 Collections vendor operations (generate_token is the auth layer's).
+    assert_eq!(typed, 24);
 }
 
 #[test]
@@ -490,13 +492,13 @@ fn error_accessors_pick_the_right_field() {
     ];
     for (body, code, message, details) in cases {
         let error: baas::types::ApiError = serde_json::from_value(body.clone()).unwrap();
-        assert_eq!(error.code(), code, "{body}");
-        assert_eq!(error.message().as_deref(), message, "{body}");
-        assert_eq!(error.details(), details.as_ref(), "{body}");
+        assert_eq!(ApiErrorExt::code(&error), code, "{body}");
+        assert_eq!(ApiErrorExt::message(&error).as_deref(), message, "{body}");
+        assert_eq!(ApiErrorExt::details(&error), details.as_ref(), "{body}");
     }
     let error = api_error::<collections::types::ApiError>(json!({"error": "[object Object]"}), 502)
         .unwrap();
-    assert_eq!(error.message, "Bad Gateway");
+    assert_eq!(error.message(), "Bad Gateway");
     assert!(error.is_retryable());
 }
 
@@ -570,9 +572,9 @@ async fn harness(baas_tokens: &[&str], gateway_tokens: &[&str]) -> Harness {
         ("BRIDGE_BAAS_URL", format!("{}/api", baas.uri())),
         ("BRIDGE_BAAS_KEY_ID", BAAS_KEY.0.to_owned()),
         ("BRIDGE_BAAS_SECRET", BAAS_KEY.1.to_owned()),
-        ("BRIDGE_GATEWAY_URL", format!("{}/api/", gateway.uri())),
-        ("BRIDGE_GATEWAY_KEY_ID", GATEWAY_KEY.0.to_owned()),
-        ("BRIDGE_GATEWAY_SECRET", GATEWAY_KEY.1.to_owned()),
+        ("BRIDGE_COLLECTIONS_URL", format!("{}/api/", gateway.uri())),
+        ("BRIDGE_COLLECTIONS_KEY_ID", GATEWAY_KEY.0.to_owned()),
+        ("BRIDGE_COLLECTIONS_SECRET", GATEWAY_KEY.1.to_owned()),
     ]);
     let clients = Clients::from_env_with(|name| env.get(name).cloned(), AuthOptions::default())
         .expect("clients");
@@ -735,13 +737,17 @@ async fn a_second_401_is_a_typed_error() {
         .wallet_id("00000000-0000-4000-8000-000000000001")
         .send()
         .await
-        .map_err(BridgeError::from)
+        .map_err(sdk::Error::from)
         .expect_err("401 twice");
     assert_eq!(
-        (error.kind, error.status),
-        (BridgeErrorKind::Api, Some(401))
+        (error.kind(), error.status()),
+        (ErrorKind::Auth, Some(StatusCode::UNAUTHORIZED))
     );
-    assert_eq!(error.code.as_deref(), Some("UNAUTHORIZED"));
+    assert_eq!(
+        error.auth_error(),
+        Some(&sdk::AuthError::RejectedAfterReplay)
+    );
+    assert_eq!(error.code(), Some("UNAUTHORIZED"));
 }
 
 #[tokio::test]
@@ -760,7 +766,7 @@ async fn observed_error_body_over_http() {
         .await;
     let request: baas::types::CreateLoanRequest =
         serde_json::from_value(load("create_loan").request).expect("request example");
-    let error = BridgeError::from(
+    let error = sdk::Error::from(
         h.clients
             .baas
             .create_loan()
@@ -769,11 +775,12 @@ async fn observed_error_body_over_http() {
             .await
             .expect_err("500"),
     );
-    assert_eq!(error.status, Some(500));
-    assert_eq!(error.code.as_deref(), Some("22P02"));
-    assert!(error.message.starts_with("invalid input syntax"));
+    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(error.kind(), ErrorKind::Unavailable);
+    assert_eq!(error.code(), Some("22P02"));
+    assert!(error.message().starts_with("invalid input syntax"));
     assert!(error.is_retryable());
-    assert!(error.to_string().contains("HTTP 500 [22P02]"));
+    assert!(error.to_string().contains("(HTTP 500, 22P02)"), "{error}");
 }
 
 #[tokio::test]
@@ -954,7 +961,7 @@ async fn poll_surfaces_an_undocumented_terminal_status() {
 fn configuration_errors_are_typed_and_send_nothing() {
     let key = |(id, secret): (&str, &str)| BridgeCredentials::new(id, secret.to_owned().into());
     let plain_http = Clients::builder(key(BAAS_KEY), key(GATEWAY_KEY))
-        .gateway_url("http://gateway.example/api")
+        .collections_url("http://gateway.example/api")
         .build()
         .expect_err("plain http to a non-loopback host");
     assert!(
@@ -964,7 +971,7 @@ fn configuration_errors_are_typed_and_send_nothing() {
     let env = BTreeMap::from([
         ("BRIDGE_BAAS_KEY_ID", BAAS_KEY.0),
         ("BRIDGE_BAAS_SECRET", BAAS_KEY.1),
-        ("BRIDGE_GATEWAY_KEY_ID", GATEWAY_KEY.0),
+        ("BRIDGE_COLLECTIONS_KEY_ID", GATEWAY_KEY.0),
     ]);
     let missing = Clients::from_env_with(
         |name| env.get(name).map(|v| (*v).to_owned()),
@@ -973,6 +980,6 @@ fn configuration_errors_are_typed_and_send_nothing() {
     .expect_err("gateway secret missing");
     assert_eq!(
         missing.to_string(),
-        "invalid auth configuration: environment variable BRIDGE_GATEWAY_SECRET is not set"
+        "invalid auth configuration: environment variable BRIDGE_COLLECTIONS_SECRET is not set"
     );
 }

@@ -24,6 +24,15 @@ pub struct ApiConfig {
     /// that answer some successes with nothing where JSON is documented. Needs `auth`.
     #[serde(default)]
     pub empty_success_body: Option<EmptySuccessBody>,
+    /// POST/PATCH operations that are safe to repeat because the API documents an
+    /// idempotency key the request always carries (spec operationId or its Rust name); the
+    /// auth layer retries them like GET/PUT/DELETE. Needs `auth`.
+    #[serde(default)]
+    pub idempotent: Vec<String>,
+    /// Operations left out of the clients (spec operationId or Rust name), e.g. a token
+    /// endpoint the auth layer calls itself: a generated call could not carry the credentials.
+    #[serde(default)]
+    pub omit: Vec<String>,
     /// One module with its own `Client` per service; empty means one client at the crate root.
     #[serde(default, rename = "service")]
     pub services: Vec<Service>,
@@ -67,6 +76,8 @@ impl ApiConfig {
             strict: false,
             auth: false,
             empty_success_body: None,
+            idempotent: Vec::new(),
+            omit: Vec::new(),
             services: Vec::new(),
         }
     }
@@ -93,6 +104,12 @@ impl ApiConfig {
         if self.empty_success_body.is_some() && !self.auth {
             return Err(
                 "`empty_success_body` works through the auth hooks: it needs `auth = true`"
+                    .to_owned(),
+            );
+        }
+        if !self.idempotent.is_empty() && !self.auth {
+            return Err(
+                "`idempotent` tells the auth layer what to retry: it needs `auth = true`"
                     .to_owned(),
             );
         }

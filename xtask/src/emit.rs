@@ -41,6 +41,8 @@ pub fn crate_files(
     provenance: &Provenance,
     report: &Findings,
 ) -> Result<Files, Findings> {
+    crate::operations::check_names(doc, &config.idempotent, "idempotent")?;
+    let doc = &crate::operations::omit(doc, &config.omit)?;
     let implicit = [Service {
         module: String::new(),
         doc: String::new(),
@@ -128,6 +130,7 @@ fn module_source(
 ) -> Result<(String, Uses), Findings> {
     let spec = progenitor::parse(sub)?;
     let generated = progenitor::generate(&spec, config.auth)?;
+    let client_tokens = crate::postprocess::strip_api_version(generated.tokens)?;
     let servers = whole
         .get("servers")
         .and_then(Value::as_array)
@@ -138,7 +141,6 @@ fn module_source(
         .map(services::default_url)
         .unwrap_or_default();
     let unauthenticated = services::unauthenticated(sub);
-    let client_tokens = generated.tokens;
     let base_url = quote! {
         /// Base URL of this client's server with every variable at its default (progenitor
         /// ignores `servers`; pass this, or your own URL, to `Client::new`).
@@ -167,25 +169,21 @@ fn module_source(
         ),
     };
     let hooks = config.auth.then(|| {
+        let table = crate::operations::table(sub, &config.idempotent, &unauthenticated);
         quote! {
             /// Operations sent without a bearer token (their security names no bearer scheme).
             pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[#(#unauthenticated),*];
 
-            /// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
-            impl ClientHooks<sdk_auth::Auth> for Client {
-                async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
-                    if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-                        return Ok(());
-                    }
-                    self.inner().authorize(request).await.map_err(|e| Error::Custom(e.to_string()))
-                }
+            #table
 
+            /// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
+            /// on 401, retries of transient failures, one deadline and one tracing span per
+            /// call. A failure that is not an HTTP response (no token, deadline passed) comes
+            /// back as `Error::CommunicationError` whose source chain holds the typed
+            /// [`sdk_auth::CallFailure`].
+            impl ClientHooks<sdk_auth::Auth> for Client {
                 async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-                    let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-                        self.client().execute(request).await?
-                    } else {
-                        self.inner().execute(self.client(), request).await?
-                    };
+                    let response = self.inner().send(self.client(), request, &operation(info.operation_id)).await?;
                     Ok(#read_response)
                 }
             }

@@ -39,6 +39,8 @@ pub(crate) struct Inner {
     /// Shared by every call of this `Auth` and its clones.
     pub(crate) budget: RetryBudget,
     pub(crate) success_check: Option<SuccessBodyCheck>,
+    /// Built once: stamping it is a reference-count bump.
+    pub(crate) user_agent: reqwest::header::HeaderValue,
 }
 
 /// One credential set with its own token cache.
@@ -69,6 +71,7 @@ impl Auth {
             inner: Arc::new(Inner {
                 services,
                 budget: RetryBudget::new(&options.retry),
+                user_agent: options.effective_user_agent(),
                 options,
                 success_check: None,
             }),
@@ -129,7 +132,7 @@ impl Auth {
         self.services()[0].cache.health()
     }
 
-    /// The token for requests to `url` (Bridge: picks BaaS or gateway by origin).
+    /// The token for requests to `url` (Bridge: picks BaaS or collections by origin).
     pub async fn token_for(&self, url: &Url) -> Result<AccessToken, AuthError> {
         let service = self.service_for(url).ok_or_else(|| {
             AuthError::Config("the URL does not match any configured service base URL".into())

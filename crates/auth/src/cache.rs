@@ -330,8 +330,11 @@ impl TokenCache {
         // Read before writing: the common case (never rejected) must not dirty a shared line.
         if self.rejected.load(Ordering::Relaxed) && self.rejected.swap(false, Ordering::Relaxed) {
             self.lock().rejection = None;
-            tracing::info!(api = self.info.api, service = self.info.service,
-                "the API accepts the token again");
+            tracing::info!(
+                api = self.info.api,
+                service = self.info.service,
+                "the API accepts the token again"
+            );
         }
     }
 

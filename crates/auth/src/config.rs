@@ -64,7 +64,8 @@ pub struct AuthOptions {
     pub(crate) token_wait: Duration,
     pub(crate) call_deadline: Option<Duration>,
     pub(crate) retry: RetryPolicy,
-    pub(crate) user_agent: HeaderValue,
+    /// `None` until set: then [`DEFAULT_USER_AGENT`] applies.
+    pub(crate) user_agent: Option<HeaderValue>,
 }
 
 impl Default for AuthOptions {
@@ -84,7 +85,7 @@ impl Default for AuthOptions {
             token_wait: Duration::from_secs(10),
             call_deadline: Some(Duration::from_secs(60)),
             retry: RetryPolicy::default(),
-            user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+            user_agent: None,
         }
     }
 }
@@ -179,10 +180,26 @@ impl AuthOptions {
     /// # Errors
     /// [`AuthError::Config`] if `user_agent` is not a valid header value.
     pub fn user_agent(mut self, user_agent: &str) -> Result<Self, AuthError> {
-        self.user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+        self.user_agent = Some(HeaderValue::from_str(user_agent).map_err(|_| {
             AuthError::Config("the User-Agent contains characters not allowed in a header".into())
-        })?;
+        })?);
         Ok(self)
+    }
+
+    /// Sets the `User-Agent` to `user_agent` unless one was set with
+    /// [`user_agent`](Self::user_agent): how a crate built on this one names itself by default.
+    pub fn user_agent_default(mut self, user_agent: &'static str) -> Self {
+        if self.user_agent.is_none() {
+            self.user_agent = Some(HeaderValue::from_static(user_agent));
+        }
+        self
+    }
+
+    /// The `User-Agent` requests carry.
+    pub(crate) fn effective_user_agent(&self) -> HeaderValue {
+        self.user_agent
+            .clone()
+            .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT))
     }
 }
 

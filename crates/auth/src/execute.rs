@@ -188,8 +188,9 @@ impl Auth {
             false => None,
         };
         if !request.headers().contains_key(USER_AGENT) {
-            let agent = options.user_agent.clone();
-            request.headers_mut().insert(USER_AGENT, agent);
+            request
+                .headers_mut()
+                .insert(USER_AGENT, self.inner.user_agent.clone());
         }
         let started = options.clock.now();
         let mut retries = 0;
@@ -213,7 +214,7 @@ impl Auth {
                             match replay(service, bearer, replayed, spare) {
                                 Replay::Send(next) => {
                                     replayed = true;
-                                    request = next;
+                                    request = *next;
                                     continue;
                                 }
                                 Replay::Rejected => {
@@ -226,9 +227,8 @@ impl Auth {
                         service.cache.note_accepted();
                     }
                     let retry_possible = spare.is_some() && retries + 1 < policy.max_attempts;
-                    let (response, transient) = self
-                        .inspect(response, operation, retry_possible)
-                        .await?;
+                    let (response, transient) =
+                        self.inspect(response, operation, retry_possible).await?;
                     match transient {
                         None => {
                             self.inner.budget.on_success();
@@ -253,7 +253,9 @@ impl Auth {
             let next = spare.filter(|_| {
                 repeatable
                     && retries + 1 < policy.max_attempts
-                    && transient.retry_after.is_none_or(|after| after <= policy.max_retry_after)
+                    && transient
+                        .retry_after
+                        .is_none_or(|after| after <= policy.max_retry_after)
                     && within_deadline
                     && self.inner.budget.allows_retry()
             });
@@ -303,9 +305,10 @@ impl Auth {
             504 => Some(transient("http_504")),
             _ => None,
         };
-        let check = self.inner.success_check.filter(|_| {
-            status == StatusCode::OK && operation.idempotent && retry_possible
-        });
+        let check = self
+            .inner
+            .success_check
+            .filter(|_| status == StatusCode::OK && operation.idempotent && retry_possible);
         let Some(check) = check else {
             return Ok((response, found));
         };
@@ -343,7 +346,7 @@ pub(crate) struct ReplayRejected;
 /// What to do after a 401.
 enum Replay {
     /// Send this copy again with a fresh token.
-    Send(reqwest::Request),
+    Send(Box<reqwest::Request>),
     /// Return the 401: a fresh token was rejected too.
     Rejected,
     /// Return the 401: the body is a stream and cannot be sent twice.
@@ -362,13 +365,19 @@ fn replay(
         return Replay::Rejected;
     }
     let Some(spare) = spare else {
-        tracing::warn!(api = info.api, service = info.service,
-            "401 received; not replaying because the request body is a stream and cannot be cloned");
+        tracing::warn!(
+            api = info.api,
+            service = info.service,
+            "401 received; not replaying because the request body is a stream and cannot be cloned"
+        );
         return Replay::Impossible;
     };
     if !service.cache.replay_allowed() {
-        tracing::debug!(api = info.api, service = info.service,
-            "401 received; a fresh token was rejected recently, so no re-mint yet");
+        tracing::debug!(
+            api = info.api,
+            service = info.service,
+            "401 received; a fresh token was rejected recently, so no re-mint yet"
+        );
         return Replay::Rejected;
     }
     service.cache.invalidate(bearer);
@@ -377,7 +386,7 @@ fn replay(
         service = info.service,
         "401 received; replaying once with a fresh token"
     );
-    Replay::Send(spare)
+    Replay::Send(Box::new(spare))
 }
 
 /// The response for the caller. For an operation with a typed error body, an error status

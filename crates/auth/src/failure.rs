@@ -13,8 +13,8 @@ use std::error::Error as StdError;
 use std::time::Duration;
 
 use futures_util::stream;
-use reqwest::{ResponseBuilderExt as _, StatusCode};
 use reqwest::header::HeaderMap;
+use reqwest::{ResponseBuilderExt as _, StatusCode};
 
 use crate::error::AuthError;
 
@@ -69,9 +69,10 @@ impl CallFailure {
                 format!("sdk-auth:empty-error-body/{}", status.as_u16())
             }
         };
-        let body = reqwest::Body::wrap_stream(stream::once(async move {
-            Err::<Vec<u8>, CallFailure>(self)
-        }));
+        let body =
+            reqwest::Body::wrap_stream(stream::once(
+                async move { Err::<Vec<u8>, CallFailure>(self) },
+            ));
         let mut builder = http::Response::builder();
         if let Ok(url) = reqwest::Url::parse(&label) {
             builder = builder.url(url);

@@ -40,7 +40,7 @@ impl MintHttp {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
-            .user_agent(options.user_agent.clone())
+            .user_agent(options.effective_user_agent())
             .build()
             .map_err(|_| AuthError::Config("could not build the token HTTP client".into()))?;
         Ok(Self {

@@ -63,13 +63,13 @@ pub use config::{AuthOptions, Jitter};
 pub use error::AuthError;
 pub use failure::CallFailure;
 pub use health::Health;
-pub use operation::Operation;
-pub use retry::RetryPolicy;
 pub use lifetime::LifetimeSource;
 pub use minters::bridge::{BridgeConfig, BridgeCredentials, BridgeMinter, BridgeService};
 pub use minters::obi::{ObiConfig, ObiMinter};
 pub use minters::origoid::{OrigoIdConfig, OrigoIdCredentials, OrigoIdMinter};
 pub use minters::{BoxFuture, Minter, MinterInfo, RevokeScope};
+pub use operation::Operation;
+pub use retry::{RetryPolicy, retry_after};
 pub use token::{AccessToken, MintedToken};
 
 /// Re-export of [`secrecy::SecretString`], the type every secret is passed in.

@@ -162,8 +162,9 @@ impl RetryBudget {
     }
 }
 
-/// `Retry-After` as delta-seconds or an HTTP-date (relative to `now`), capped at `cap`.
-pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime, cap: Duration) -> Option<Duration> {
+/// `Retry-After` of `headers` as delta-seconds or an HTTP-date (relative to `now`), capped
+/// at `cap`; `None` when absent or unreadable.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime, cap: Duration) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     let after = match value.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
@@ -220,12 +221,18 @@ mod tests {
         let mut headers = HeaderMap::new();
         assert_eq!(retry_after(&headers, now, cap), None);
         headers.insert(RETRY_AFTER, HeaderValue::from_static(" 7 "));
-        assert_eq!(retry_after(&headers, now, cap), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&headers, now, cap),
+            Some(Duration::from_secs(7))
+        );
         headers.insert(RETRY_AFTER, HeaderValue::from_static("99999"));
         assert_eq!(retry_after(&headers, now, cap), Some(cap));
         let date = httpdate::fmt_http_date(now + Duration::from_secs(12));
         headers.insert(RETRY_AFTER, HeaderValue::from_str(&date).unwrap());
-        assert_eq!(retry_after(&headers, now, cap), Some(Duration::from_secs(12)));
+        assert_eq!(
+            retry_after(&headers, now, cap),
+            Some(Duration::from_secs(12))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(12));
         headers.insert(RETRY_AFTER, HeaderValue::from_str(&past).unwrap());
         assert_eq!(retry_after(&headers, now, cap), Some(Duration::ZERO));

@@ -2,14 +2,34 @@
 //! (Mexican identity verification) and Obi FARE.AI (ride-fare pricing).
 //!
 //! Each API's typed client is generated from its OpenAPI document (`generated/<api>/`) and
-//! re-exported here with hand-written glue. Tokens are never the caller's problem: every client
-//! carries an [`Auth`] that mints, caches, refreshes ahead of expiry and replays once on 401.
+//! re-exported here with hand-written glue, one module per API behind a cargo feature of the
+//! same name ([`bridge`], [`origoid`], [`obi`]; all on by default). Tokens are never the
+//! caller's problem: every client carries an [`Auth`] that mints, caches, refreshes ahead of
+//! expiry and replays once on 401; transient failures are retried within a budget and a
+//! per-call deadline ([`RetryPolicy`]).
+//!
+//! Every call of every API fails with one type, [`Error`]: `?` converts the error of any
+//! generated call into it, and [`Error::kind`] says what to decide.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), sdk::Error> {
+//! use sdk::{ErrorKind, obi};
+//!
+//! let fares = obi::from_env()?;
+//! match fares.get_customer().send().await.map_err(sdk::Error::from) {
+//!     Ok(me) => println!("{:?}", me.into_inner()),
+//!     Err(e) if e.kind() == ErrorKind::RateLimited => println!("wait {:?}", e.retry_after()),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(()) }
+//! ```
 
 #![deny(missing_docs)]
 
 /// The ready-client constructors of a single-service API (`client`, `client_at`, `from_env`,
 /// `from_env_with`), written once for OrigoID and Obi. The token endpoint and the API calls
 /// always share one base URL, so a token only ever goes where it was minted.
+#[cfg(any(feature = "obi", feature = "origoid"))]
 macro_rules! ready_client_constructors {
     (config: $config:ident, token_path: $token_path:literal, env: $env_doc:literal) => {
         #[doc = concat!(
@@ -20,7 +40,8 @@ macro_rules! ready_client_constructors {
         )]
         pub fn client(config: $config) -> Result<Client, AuthError> {
             let base_url = config.effective_base_url().trim_end_matches('/').to_owned();
-            Ok(Client::new(&base_url, config.build()?))
+            let options = crate::sdk_options(config.auth_options().clone());
+            Ok(Client::new(&base_url, config.options(options).build()?))
         }
 
         #[doc = concat!(
@@ -50,13 +71,66 @@ macro_rules! ready_client_constructors {
             env: impl Fn(&str) -> Option<String>,
             options: AuthOptions,
         ) -> Result<Client, AuthError> {
-            client($config::from_env(env)?.options(options))
+            client($config::from_env(env)?.options(crate::sdk_options(options)))
+        }
+
+        /// The client's [`Auth`]: token, health, revocation.
+        pub fn auth(client: &Client) -> &crate::Auth {
+            client.inner()
         }
     };
 }
 
+#[cfg(feature = "bridge")]
 pub mod bridge;
+mod error;
+#[cfg(feature = "obi")]
 pub mod obi;
+#[cfg(feature = "origoid")]
 pub mod origoid;
 
-pub use sdk_auth::{AccessToken, Auth, AuthError, AuthOptions};
+pub use error::{Error, ErrorBody, ErrorKind};
+pub use sdk_auth::{
+    AccessToken, Auth, AuthError, AuthOptions, CallFailure, Clock, Health, Jitter, LifetimeSource,
+    ManualClock, Operation, RetryPolicy, SecretString, SystemClock,
+};
+
+/// The `User-Agent` of every request this SDK sends, API calls and token mints alike.
+pub const USER_AGENT: &str = concat!("sdk/", env!("CARGO_PKG_VERSION"));
+
+/// `options` naming this SDK in the `User-Agent`, unless the caller chose another.
+#[cfg(any(feature = "bridge", feature = "obi", feature = "origoid"))]
+pub(crate) fn sdk_options(options: AuthOptions) -> AuthOptions {
+    options.user_agent_default(USER_AGENT)
+}
+
+/// Token access on any generated client of this SDK: `client.auth().token().await`.
+pub trait Authenticated {
+    /// The client's [`Auth`]: [`token`](Auth::token), [`health`](Auth::health), revocation.
+    fn auth(&self) -> &Auth;
+}
+
+/// Implements [`Authenticated`] for generated clients (whose inner type is [`Auth`]).
+macro_rules! authenticated {
+    ($($(#[$cfg:meta])* $client:path),+ $(,)?) => {$(
+        $(#[$cfg])*
+        impl Authenticated for $client {
+            fn auth(&self) -> &Auth {
+                progenitor_client::ClientInfo::inner(self)
+            }
+        }
+    )+};
+}
+
+authenticated!(
+    #[cfg(feature = "bridge")]
+    bridge::baas::Client,
+    #[cfg(feature = "bridge")]
+    bridge::collections::Client,
+    #[cfg(feature = "bridge-undocumented")]
+    bridge::undocumented::Client,
+    #[cfg(feature = "origoid")]
+    origoid::Client,
+    #[cfg(feature = "obi")]
+    obi::Client,
+);

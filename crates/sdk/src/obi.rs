@@ -12,14 +12,15 @@
 //!   token is minted (`X-API-KEY` + `X-API-SECRET`), cached, refreshed and replayed on 401 by
 //!   [`sdk_auth::Auth`];
 //! * [`check_route_metadata`] and [`quote`]: `distanceKm` and `durationMinutes` must be sent
-//!   both or neither; a request with only one is refused with [`RouteMetadataError`] before
-//!   anything (not even a token request) goes on the wire;
+//!   both or neither; a request with only one is refused (an
+//!   [`InvalidRequest`](crate::ErrorKind::InvalidRequest) error with a [`RouteMetadataError`]
+//!   body) before anything, not even a token request, goes on the wire;
 //! * [`revoke`], [`revoke_all`] and [`shutdown`]: revocation through the client's
 //!   [`Auth`], which also forgets the revoked token. Prefer them to the
 //!   generated `revoke_token` operation, which leaves the revoked token in the cache.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn demo() -> Result<(), sdk::Error> {
 //! use sdk::obi::{self, types::{Coordinates, QuoteRequest}};
 //!
 //! // Reads OBI_API_KEY, OBI_API_SECRET and optionally OBI_URL.
@@ -37,11 +38,15 @@
 //! # Ok(()) }
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
 pub use obi_api::*;
-use sdk_auth::{Auth, AuthError, AuthOptions, ObiConfig};
+pub use sdk_auth::ObiConfig;
+use sdk_auth::{AuthError, AuthOptions};
+
+use crate::error::{ErrorBody, sealed::Sealed as ErrorBodySealed};
 
 // ---------------------------------------------------------------------------------------------
 // Ready clients
@@ -56,11 +61,6 @@ ready_client_constructors! {
 // ---------------------------------------------------------------------------------------------
 // Revocation
 // ---------------------------------------------------------------------------------------------
-
-/// The client's [`Auth`]: token access, revocation and shutdown.
-pub fn auth(client: &Client) -> &Auth {
-    client.inner()
-}
 
 /// Revokes the client's current token (by its `jti`) and forgets it; the next call mints a
 /// new one. Does nothing if no token is cached.
@@ -160,46 +160,28 @@ pub fn check_route_metadata(request: &types::QuoteRequest) -> Result<(), RouteMe
     }
 }
 
-/// Why [`quote`] failed.
-#[derive(Debug, thiserror::Error)]
-pub enum QuoteError {
-    /// Refused before sending: see [`RouteMetadataError`]. No request was made.
-    #[error("quote request not sent: {0}")]
-    RouteMetadata(#[from] RouteMetadataError),
-    /// The call failed: no token (the auth error is in the message), transport, or an error
-    /// response (400/403 carry a [`types::ErrorResponse`] with a kebab-case `result` code).
-    #[error(transparent)]
-    Api(Box<Error<types::ErrorResponse>>),
-}
+impl ErrorBodySealed for types::ErrorResponse {}
 
-impl From<Error<types::ErrorResponse>> for QuoteError {
-    fn from(error: Error<types::ErrorResponse>) -> Self {
-        Self::Api(Box::new(error))
+/// The error body of 400 and 403: a kebab-case `result` code, nothing else documented.
+impl ErrorBody for types::ErrorResponse {
+    fn code(&self) -> Option<&str> {
+        self.result.as_deref()
     }
-}
-
-impl QuoteError {
-    /// The `result` code of a documented error response (`route-metadata-incomplete`,
-    /// `account-blocked`, …), if the server sent one.
-    pub fn result_code(&self) -> Option<&str> {
-        match self {
-            Self::Api(error) => match &**error {
-                Error::ErrorResponse(response) => response.result.as_deref(),
-                _ => None,
-            },
-            Self::RouteMetadata(_) => None,
-        }
+    fn message(&self) -> Option<Cow<'_, str>> {
+        None
     }
 }
 
 /// Prices a trip: checks [`check_route_metadata`], then sends `POST /v1/quote`.
 ///
 /// # Errors
-/// [`QuoteError::RouteMetadata`] without any network traffic, or [`QuoteError::Api`].
+/// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) with a
+/// [`RouteMetadataError`] body, without any network traffic; else why the call failed
+/// (400/403 carry a `result` code such as `account-blocked` in [`crate::Error::code`]).
 pub async fn quote(
     client: &Client,
     request: types::QuoteRequest,
-) -> Result<ResponseValue<types::QuoteResponse>, QuoteError> {
-    check_route_metadata(&request)?;
+) -> Result<ResponseValue<types::QuoteResponse>, crate::Error> {
+    check_route_metadata(&request).map_err(crate::Error::invalid_request)?;
     Ok(client.create_quote().body(request).send().await?)
 }

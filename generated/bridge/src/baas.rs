@@ -590,20 +590,6 @@ pub mod types {
         }
     }
 
-    ///`GenerateTokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GenerateTokenRequest {
-        #[serde(rename = "keyId")]
-        pub key_id: ::std::string::String,
-        pub secret: ::std::string::String,
-    }
-
-    impl GenerateTokenRequest {
-        pub fn builder() -> builder::GenerateTokenRequest {
-            Default::default()
-        }
-    }
-
     ///`ListCustomersStatus`
     #[derive(
         ::serde::Deserialize,
@@ -1208,43 +1194,6 @@ pub mod types {
 
     impl SubmitPaymentRequest {
         pub fn builder() -> builder::SubmitPaymentRequest {
-            Default::default()
-        }
-    }
-
-    ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TokenResponse {
-        ///Your business id (UUID); the BaaS core takes it from the token, never send it in bodies (bridge.md §1).
-        #[serde(
-            rename = "businessId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub business_id: ::std::option::Option<::std::string::String>,
-        ///Environment the key belongs to. Known values: `sandbox`, `production` (keys start in sandbox; production comes after KYB). Resource ids do not carry across environments (bridge.md §2).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub environment: ::std::option::Option<::std::string::String>,
-        ///When the token expires (ISO 8601), or null. When null or absent, fall back to `expiresIn` and then to about one hour after issue (vendor clients use now + 3600 s) (bridge.md §2).
-        #[serde(
-            rename = "expiresAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Token lifetime, accepted as a fallback when `expiresAt` is missing. Not documented by the vendor: whether it is ever sent and its unit are unknown; seconds assumed (bridge.md §2).
-        #[serde(
-            rename = "expiresIn",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub expires_in: ::std::option::Option<f64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///JWT to send as `Authorization: Bearer <token>`; valid about one hour (bridge.md §2).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-    }
-
-    impl TokenResponse {
-        pub fn builder() -> builder::TokenResponse {
             Default::default()
         }
     }
@@ -3569,70 +3518,6 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct GenerateTokenRequest {
-            key_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for GenerateTokenRequest {
-            fn default() -> Self {
-                Self {
-                    key_id: Err("no value supplied for key_id".to_string()),
-                    secret: Err("no value supplied for secret".to_string()),
-                }
-            }
-        }
-
-        impl GenerateTokenRequest {
-            pub fn key_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key_id: {e}")
-                    });
-                self
-            }
-            pub fn secret<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for secret: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<GenerateTokenRequest>
-        for super::GenerateTokenRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GenerateTokenRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key_id: value.key_id?,
-                    secret: value.secret?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::GenerateTokenRequest> for GenerateTokenRequest {
-            fn from(value: super::GenerateTokenRequest) -> Self {
-                Self {
-                    key_id: Ok(value.key_id),
-                    secret: Ok(value.secret),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct LoanActionResponse {
             loan_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5748,153 +5633,6 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct TokenResponse {
-            business_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            environment: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            expires_in: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for TokenResponse {
-            fn default() -> Self {
-                Self {
-                    business_id: Ok(Default::default()),
-                    environment: Ok(Default::default()),
-                    expires_at: Ok(Default::default()),
-                    expires_in: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl TokenResponse {
-            pub fn business_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.business_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for business_id: {e}")
-                    });
-                self
-            }
-            pub fn environment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.environment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for environment: {e}")
-                    });
-                self
-            }
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn expires_in<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_in = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_in: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TokenResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    business_id: value.business_id?,
-                    environment: value.environment?,
-                    expires_at: value.expires_at?,
-                    expires_in: value.expires_in?,
-                    scopes: value.scopes?,
-                    token: value.token?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::TokenResponse> for TokenResponse {
-            fn from(value: super::TokenResponse) -> Self {
-                Self {
-                    business_id: Ok(value.business_id),
-                    environment: Ok(value.environment),
-                    expires_at: Ok(value.expires_at),
-                    expires_in: Ok(value.expires_in),
-                    scopes: Ok(value.scopes),
-                    token: Ok(value.token),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct UpsertCustomerRequest {
             address: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6989,22 +6727,6 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Exchange keyId + secret for a Bearer token
-
-Returns a short-lived (~1h) JWT used as `Authorization: Bearer <token>` on all other calls. Each service (BaaS core and Collections gateway) issues its own token from its own key pair.
-
-Sends a `POST` request to `/generate-token`
-
-```ignore
-let response = client.generate_token()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn generate_token(&self) -> builder::GenerateToken<'_> {
-        builder::GenerateToken::new(self)
-    }
-
     /**List customers
 
 Paginated list. Documented from the API surface; not exercised by the reference integration.
@@ -7479,144 +7201,6 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::generate_token`]
-
-[`Client::generate_token`]: super::Client::generate_token*/
-    #[derive(Debug, Clone)]
-    pub struct GenerateToken<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::GenerateTokenRequest, String>,
-    }
-
-    impl<'a> GenerateToken<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::GenerateTokenRequest>,
-            <V as std::convert::TryInto<
-                types::GenerateTokenRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `GenerateTokenRequest` for body failed: {}", s
-                    )
-                });
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::GenerateTokenRequest,
-            ) -> types::builder::GenerateTokenRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-
-        ///Sends a `POST` request to `/generate-token`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TokenResponse>, Error<types::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::GenerateTokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/generate-token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "generate_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-
     /**Builder for [`Client::list_customers`]
 
 [`Client::list_customers`]: super::Client::list_customers*/
@@ -7721,14 +7305,7 @@ pub mod builder {
             let status = status.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/kyc/customers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7866,14 +7443,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/kyc/customers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7991,14 +7561,7 @@ pub mod builder {
                 "{}/v1/kyc/customers/phone/{}", client.baseurl, encode_path(& mobile
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8111,14 +7674,7 @@ pub mod builder {
                 "{}/v1/kyc/customers/{}", client.baseurl, encode_path(& customer_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8270,14 +7826,7 @@ pub mod builder {
                 "{}/v1/kyc/customers/{}/activate", client.baseurl, encode_path(&
                 customer_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8424,14 +7973,7 @@ pub mod builder {
                 "{}/v1/kyc/customers/{}/kyc", client.baseurl, encode_path(& customer_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8560,14 +8102,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/lms/loans", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8696,14 +8231,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/lms/loans/calculate-schedule", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8817,14 +8345,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/lms/loans/{}", client.baseurl, encode_path(& loan_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8971,14 +8492,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/approve", client.baseurl, encode_path(& loan_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9126,14 +8640,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/disburse", client.baseurl, encode_path(& loan_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9284,14 +8791,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/disburse-to-savings", client.baseurl, encode_path(&
                 loan_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9406,14 +8906,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/pay-link", client.baseurl, encode_path(& loan_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9560,14 +9053,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/repayments", client.baseurl, encode_path(& loan_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9682,14 +9168,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/schedule", client.baseurl, encode_path(& loan_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9838,14 +9317,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/submit-payment", client.baseurl, encode_path(&
                 loan_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9942,14 +9414,7 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/v1/lms/payment-types", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10045,14 +9510,7 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/v1/lms/products", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10165,14 +9623,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/lms/products/{}", client.baseurl, encode_path(& code.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10268,14 +9719,7 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/v1/wms/products", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10422,14 +9866,7 @@ pub mod builder {
                 "{}/v1/wms/transactions/{}/commit", client.baseurl, encode_path(&
                 transaction_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10577,14 +10014,7 @@ pub mod builder {
                 "{}/v1/wms/transactions/{}/release", client.baseurl, encode_path(&
                 transaction_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10698,14 +10128,7 @@ pub mod builder {
             let Self { client, customer_id } = self;
             let customer_id = customer_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/wms/wallets", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10834,14 +10257,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/wms/wallets", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10955,14 +10371,7 @@ pub mod builder {
                 "{}/v1/wms/wallets/{}", client.baseurl, encode_path(& wallet_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11075,14 +10484,7 @@ pub mod builder {
                 "{}/v1/wms/wallets/{}/activate", client.baseurl, encode_path(& wallet_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11195,14 +10597,7 @@ pub mod builder {
                 "{}/v1/wms/wallets/{}/approve", client.baseurl, encode_path(& wallet_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11348,14 +10743,7 @@ pub mod builder {
                 "{}/v1/wms/wallets/{}/reserve", client.baseurl, encode_path(& wallet_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11504,14 +10892,7 @@ pub mod builder {
                 "{}/v1/wms/wallets/{}/submit-deposit", client.baseurl, encode_path(&
                 wallet_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11628,14 +11009,7 @@ pub mod builder {
                 "{}/v1/wms/wallets/{}/transactions", client.baseurl, encode_path(&
                 wallet_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11719,31 +11093,184 @@ pub mod prelude {
 /// ignores `servers`; pass this, or your own URL, to `Client::new`).
 pub const DEFAULT_BASE_URL: &str = "https://services.finance.reli.co.tz/api";
 /// Operations sent without a bearer token (their security names no bearer scheme).
-pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &["generate_token"];
-/// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
-impl ClientHooks<sdk_auth::Auth> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            return Ok(());
-        }
-
-        self.inner().authorize(request).await.map_err(|e| Error::Custom(e.to_string()))
+pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
+/// What the auth layer knows of each operation: its URL template (for tracing),
+/// whether it may be repeated (idempotent method, or an idempotency key documented
+/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
+/// error responses have a typed body.
+pub static OPERATIONS: [sdk_auth::Operation; 30usize] = [
+    sdk_auth::Operation::new("list_customers", "GET", "/v1/kyc/customers")
+        .error_body(true),
+    sdk_auth::Operation::new("upsert_customer", "POST", "/v1/kyc/customers")
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "get_customer_by_phone",
+            "GET",
+            "/v1/kyc/customers/phone/{mobile}",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new("get_customer", "GET", "/v1/kyc/customers/{customerId}")
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "activate_customer",
+            "PATCH",
+            "/v1/kyc/customers/{customerId}/activate",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new("submit_kyc", "POST", "/v1/kyc/customers/{customerId}/kyc")
+        .error_body(true),
+    sdk_auth::Operation::new("create_loan", "POST", "/v1/lms/loans").error_body(true),
+    sdk_auth::Operation::new(
+            "calculate_schedule",
+            "POST",
+            "/v1/lms/loans/calculate-schedule",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new("get_loan", "GET", "/v1/lms/loans/{loanId}")
+        .error_body(true),
+    sdk_auth::Operation::new("approve_loan", "POST", "/v1/lms/loans/{loanId}/approve")
+        .error_body(true),
+    sdk_auth::Operation::new("disburse_loan", "POST", "/v1/lms/loans/{loanId}/disburse")
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "disburse_loan_to_savings",
+            "POST",
+            "/v1/lms/loans/{loanId}/disburse-to-savings",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "get_loan_pay_link",
+            "GET",
+            "/v1/lms/loans/{loanId}/pay-link",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "record_repayment",
+            "POST",
+            "/v1/lms/loans/{loanId}/repayments",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "get_loan_schedule",
+            "GET",
+            "/v1/lms/loans/{loanId}/schedule",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "submit_loan_payment",
+            "POST",
+            "/v1/lms/loans/{loanId}/submit-payment",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("list_payment_types", "GET", "/v1/lms/payment-types")
+        .error_body(true),
+    sdk_auth::Operation::new("list_loan_products", "GET", "/v1/lms/products")
+        .error_body(true),
+    sdk_auth::Operation::new("get_loan_product", "GET", "/v1/lms/products/{code}")
+        .error_body(true),
+    sdk_auth::Operation::new("list_wallet_products", "GET", "/v1/wms/products")
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "commit_hold",
+            "POST",
+            "/v1/wms/transactions/{transactionId}/commit",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "release_hold",
+            "POST",
+            "/v1/wms/transactions/{transactionId}/release",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new("list_wallets", "GET", "/v1/wms/wallets").error_body(true),
+    sdk_auth::Operation::new("open_wallet", "POST", "/v1/wms/wallets").error_body(true),
+    sdk_auth::Operation::new("get_wallet", "GET", "/v1/wms/wallets/{walletId}")
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "activate_wallet",
+            "POST",
+            "/v1/wms/wallets/{walletId}/activate",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "approve_wallet",
+            "POST",
+            "/v1/wms/wallets/{walletId}/approve",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "reserve_funds",
+            "POST",
+            "/v1/wms/wallets/{walletId}/reserve",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "submit_wallet_deposit",
+            "POST",
+            "/v1/wms/wallets/{walletId}/submit-deposit",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "list_wallet_transactions",
+            "GET",
+            "/v1/wms/wallets/{walletId}/transactions",
+        )
+        .error_body(true),
+];
+/// The entry of [`OPERATIONS`] for an operation id of [`OperationInfo`].
+fn operation(id: &'static str) -> sdk_auth::Operation {
+    match id {
+        "list_customers" => OPERATIONS[0usize],
+        "upsert_customer" => OPERATIONS[1usize],
+        "get_customer_by_phone" => OPERATIONS[2usize],
+        "get_customer" => OPERATIONS[3usize],
+        "activate_customer" => OPERATIONS[4usize],
+        "submit_kyc" => OPERATIONS[5usize],
+        "create_loan" => OPERATIONS[6usize],
+        "calculate_schedule" => OPERATIONS[7usize],
+        "get_loan" => OPERATIONS[8usize],
+        "approve_loan" => OPERATIONS[9usize],
+        "disburse_loan" => OPERATIONS[10usize],
+        "disburse_loan_to_savings" => OPERATIONS[11usize],
+        "get_loan_pay_link" => OPERATIONS[12usize],
+        "record_repayment" => OPERATIONS[13usize],
+        "get_loan_schedule" => OPERATIONS[14usize],
+        "submit_loan_payment" => OPERATIONS[15usize],
+        "list_payment_types" => OPERATIONS[16usize],
+        "list_loan_products" => OPERATIONS[17usize],
+        "get_loan_product" => OPERATIONS[18usize],
+        "list_wallet_products" => OPERATIONS[19usize],
+        "commit_hold" => OPERATIONS[20usize],
+        "release_hold" => OPERATIONS[21usize],
+        "list_wallets" => OPERATIONS[22usize],
+        "open_wallet" => OPERATIONS[23usize],
+        "get_wallet" => OPERATIONS[24usize],
+        "activate_wallet" => OPERATIONS[25usize],
+        "approve_wallet" => OPERATIONS[26usize],
+        "reserve_funds" => OPERATIONS[27usize],
+        "submit_wallet_deposit" => OPERATIONS[28usize],
+        "list_wallet_transactions" => OPERATIONS[29usize],
+        _ => sdk_auth::Operation::new(id, "POST", ""),
     }
+}
 
+/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
+/// on 401, retries of transient failures, one deadline and one tracing span per
+/// call. A failure that is not an HTTP response (no token, deadline passed) comes
+/// back as `Error::CommunicationError` whose source chain holds the typed
+/// [`sdk_auth::CallFailure`].
+impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            self.client().execute(request).await?
-        } else {
-            self.inner().execute(self.client(), request).await?
-        };
+        let response = self
+            .inner()
+            .send(self.client(), request, &operation(info.operation_id))
+            .await?;
         Ok(empty_success_body_as_null(response))
     }
 }

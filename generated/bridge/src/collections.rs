@@ -296,20 +296,6 @@ pub mod types {
         }
     }
 
-    ///`GenerateTokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GenerateTokenRequest {
-        #[serde(rename = "keyId")]
-        pub key_id: ::std::string::String,
-        pub secret: ::std::string::String,
-    }
-
-    impl GenerateTokenRequest {
-        pub fn builder() -> builder::GenerateTokenRequest {
-            Default::default()
-        }
-    }
-
     ///The payment gateway's answer to the trigger.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MobileCollectionGatewayResponse {
@@ -390,43 +376,6 @@ pub mod types {
 
     impl MobileCollectionResponse {
         pub fn builder() -> builder::MobileCollectionResponse {
-            Default::default()
-        }
-    }
-
-    ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TokenResponse {
-        ///Your business id (UUID); the BaaS core takes it from the token, never send it in bodies (bridge.md §1).
-        #[serde(
-            rename = "businessId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub business_id: ::std::option::Option<::std::string::String>,
-        ///Environment the key belongs to. Known values: `sandbox`, `production` (keys start in sandbox; production comes after KYB). Resource ids do not carry across environments (bridge.md §2).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub environment: ::std::option::Option<::std::string::String>,
-        ///When the token expires (ISO 8601), or null. When null or absent, fall back to `expiresIn` and then to about one hour after issue (vendor clients use now + 3600 s) (bridge.md §2).
-        #[serde(
-            rename = "expiresAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Token lifetime, accepted as a fallback when `expiresAt` is missing. Not documented by the vendor: whether it is ever sent and its unit are unknown; seconds assumed (bridge.md §2).
-        #[serde(
-            rename = "expiresIn",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub expires_in: ::std::option::Option<f64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///JWT to send as `Authorization: Bearer <token>`; valid about one hour (bridge.md §2).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-    }
-
-    impl TokenResponse {
-        pub fn builder() -> builder::TokenResponse {
             Default::default()
         }
     }
@@ -1486,70 +1435,6 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct GenerateTokenRequest {
-            key_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for GenerateTokenRequest {
-            fn default() -> Self {
-                Self {
-                    key_id: Err("no value supplied for key_id".to_string()),
-                    secret: Err("no value supplied for secret".to_string()),
-                }
-            }
-        }
-
-        impl GenerateTokenRequest {
-            pub fn key_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key_id: {e}")
-                    });
-                self
-            }
-            pub fn secret<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for secret: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<GenerateTokenRequest>
-        for super::GenerateTokenRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GenerateTokenRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key_id: value.key_id?,
-                    secret: value.secret?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::GenerateTokenRequest> for GenerateTokenRequest {
-            fn from(value: super::GenerateTokenRequest) -> Self {
-                Self {
-                    key_id: Ok(value.key_id),
-                    secret: Ok(value.secret),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct MobileCollectionGatewayResponse {
             channel: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1944,153 +1829,6 @@ pub mod types {
                 }
             }
         }
-
-        #[derive(Clone, Debug)]
-        pub struct TokenResponse {
-            business_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            environment: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            expires_in: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for TokenResponse {
-            fn default() -> Self {
-                Self {
-                    business_id: Ok(Default::default()),
-                    environment: Ok(Default::default()),
-                    expires_at: Ok(Default::default()),
-                    expires_in: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl TokenResponse {
-            pub fn business_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.business_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for business_id: {e}")
-                    });
-                self
-            }
-            pub fn environment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.environment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for environment: {e}")
-                    });
-                self
-            }
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn expires_in<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_in = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_in: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TokenResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    business_id: value.business_id?,
-                    environment: value.environment?,
-                    expires_at: value.expires_at?,
-                    expires_in: value.expires_in?,
-                    scopes: value.scopes?,
-                    token: value.token?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::TokenResponse> for TokenResponse {
-            fn from(value: super::TokenResponse) -> Self {
-                Self {
-                    business_id: Ok(value.business_id),
-                    environment: Ok(value.environment),
-                    expires_at: Ok(value.expires_at),
-                    expires_in: Ok(value.expires_in),
-                    scopes: Ok(value.scopes),
-                    token: Ok(value.token),
-                }
-            }
-        }
     }
 
     /// Error types.
@@ -2260,22 +1998,6 @@ let response = client.list_collection_transactions()
     ) -> builder::ListCollectionTransactions<'_> {
         builder::ListCollectionTransactions::new(self)
     }
-
-    /**Exchange keyId + secret for a Bearer token
-
-Returns a short-lived (~1h) JWT used as `Authorization: Bearer <token>` on all other calls. Each service (BaaS core and Collections gateway) issues its own token from its own key pair.
-
-Sends a `POST` request to `/generate-token`
-
-```ignore
-let response = client.generate_token()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn generate_token(&self) -> builder::GenerateToken<'_> {
-        builder::GenerateToken::new(self)
-    }
 }
 
 /// Types for composing operation parameters.
@@ -2347,14 +2069,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/collection/mobile", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2482,14 +2197,7 @@ pub mod builder {
             let fsp_id = fsp_id.map_err(Error::InvalidRequest)?;
             let transaction_id = transaction_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/collection/status", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2619,14 +2327,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/collection/transactions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2701,144 +2402,6 @@ pub mod builder {
             }
         }
     }
-
-    /**Builder for [`Client::generate_token`]
-
-[`Client::generate_token`]: super::Client::generate_token*/
-    #[derive(Debug, Clone)]
-    pub struct GenerateToken<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::GenerateTokenRequest, String>,
-    }
-
-    impl<'a> GenerateToken<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::GenerateTokenRequest>,
-            <V as std::convert::TryInto<
-                types::GenerateTokenRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `GenerateTokenRequest` for body failed: {}", s
-                    )
-                });
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::GenerateTokenRequest,
-            ) -> types::builder::GenerateTokenRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-
-        ///Sends a `POST` request to `/generate-token`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TokenResponse>, Error<types::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::GenerateTokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/generate-token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "generate_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
 }
 
 /// Items consumers will typically use such as the Client.
@@ -2850,31 +2413,49 @@ pub mod prelude {
 /// ignores `servers`; pass this, or your own URL, to `Client::new`).
 pub const DEFAULT_BASE_URL: &str = "https://bridge-fsp.usereli.tech/api";
 /// Operations sent without a bearer token (their security names no bearer scheme).
-pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &["generate_token"];
-/// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
-impl ClientHooks<sdk_auth::Auth> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            return Ok(());
-        }
-
-        self.inner().authorize(request).await.map_err(|e| Error::Custom(e.to_string()))
+pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
+/// What the auth layer knows of each operation: its URL template (for tracing),
+/// whether it may be repeated (idempotent method, or an idempotency key documented
+/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
+/// error responses have a typed body.
+pub static OPERATIONS: [sdk_auth::Operation; 3usize] = [
+    sdk_auth::Operation::new("trigger_mobile_collection", "POST", "/collection/mobile")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("get_collection_status", "GET", "/collection/status")
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "list_collection_transactions",
+            "GET",
+            "/collection/transactions",
+        )
+        .error_body(true),
+];
+/// The entry of [`OPERATIONS`] for an operation id of [`OperationInfo`].
+fn operation(id: &'static str) -> sdk_auth::Operation {
+    match id {
+        "trigger_mobile_collection" => OPERATIONS[0usize],
+        "get_collection_status" => OPERATIONS[1usize],
+        "list_collection_transactions" => OPERATIONS[2usize],
+        _ => sdk_auth::Operation::new(id, "POST", ""),
     }
+}
 
+/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
+/// on 401, retries of transient failures, one deadline and one tracing span per
+/// call. A failure that is not an HTTP response (no token, deadline passed) comes
+/// back as `Error::CommunicationError` whose source chain holds the typed
+/// [`sdk_auth::CallFailure`].
+impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            self.client().execute(request).await?
-        } else {
-            self.inner().execute(self.client(), request).await?
-        };
+        let response = self
+            .inner()
+            .send(self.client(), request, &operation(info.operation_id))
+            .await?;
         Ok(empty_success_body_as_null(response))
     }
 }

@@ -708,14 +708,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/undo-approval", client.baseurl, encode_path(& loan_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -865,14 +858,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/undo-disbursement", client.baseurl, encode_path(&
                 loan_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1020,14 +1006,7 @@ pub mod builder {
                 "{}/v1/lms/loans/{}/withdraw", client.baseurl, encode_path(& loan_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1113,30 +1092,51 @@ pub mod prelude {
 pub const DEFAULT_BASE_URL: &str = "https://services.finance.reli.co.tz/api";
 /// Operations sent without a bearer token (their security names no bearer scheme).
 pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
-/// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
-impl ClientHooks<sdk_auth::Auth> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            return Ok(());
-        }
-
-        self.inner().authorize(request).await.map_err(|e| Error::Custom(e.to_string()))
+/// What the auth layer knows of each operation: its URL template (for tracing),
+/// whether it may be repeated (idempotent method, or an idempotency key documented
+/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
+/// error responses have a typed body.
+pub static OPERATIONS: [sdk_auth::Operation; 3usize] = [
+    sdk_auth::Operation::new(
+            "undo_loan_approval",
+            "POST",
+            "/v1/lms/loans/{loanId}/undo-approval",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "undo_loan_disbursement",
+            "POST",
+            "/v1/lms/loans/{loanId}/undo-disbursement",
+        )
+        .error_body(true),
+    sdk_auth::Operation::new("withdraw_loan", "POST", "/v1/lms/loans/{loanId}/withdraw")
+        .error_body(true),
+];
+/// The entry of [`OPERATIONS`] for an operation id of [`OperationInfo`].
+fn operation(id: &'static str) -> sdk_auth::Operation {
+    match id {
+        "undo_loan_approval" => OPERATIONS[0usize],
+        "undo_loan_disbursement" => OPERATIONS[1usize],
+        "withdraw_loan" => OPERATIONS[2usize],
+        _ => sdk_auth::Operation::new(id, "POST", ""),
     }
+}
 
+/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
+/// on 401, retries of transient failures, one deadline and one tracing span per
+/// call. A failure that is not an HTTP response (no token, deadline passed) comes
+/// back as `Error::CommunicationError` whose source chain holds the typed
+/// [`sdk_auth::CallFailure`].
+impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            self.client().execute(request).await?
-        } else {
-            self.inner().execute(self.client(), request).await?
-        };
+        let response = self
+            .inner()
+            .send(self.client(), request, &operation(info.operation_id))
+            .await?;
         Ok(empty_success_body_as_null(response))
     }
 }

@@ -247,34 +247,6 @@ pub mod types {
         }
     }
 
-    ///A freshly minted bearer token (bare object, no envelope). All four fields appear in the documented example; only `token` is required here, the others are optional for leniency.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TokenResponse {
-        ///When the token expires (UTC, `Z`, with fractional seconds in the documented example).
-        #[serde(
-            rename = "expiresAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Identifier of this token, to pass to `revoke_token`. A UUID in the documented example (kept a plain string because the format is not stated).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub jti: ::std::option::Option<::std::string::String>,
-        ///The JWT to send as `Authorization: Bearer <token>`.
-        pub token: ::std::string::String,
-        ///Lifetime of the token in seconds: the account's setting, 86400 by default and at most 31622400 (366 days).
-        #[serde(
-            rename = "ttlSeconds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ttl_seconds: ::std::option::Option<i64>,
-    }
-
-    impl TokenResponse {
-        pub fn builder() -> builder::TokenResponse {
-            Default::default()
-        }
-    }
-
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -955,112 +927,6 @@ pub mod types {
                 }
             }
         }
-
-        #[derive(Clone, Debug)]
-        pub struct TokenResponse {
-            expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            jti: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<::std::string::String, ::std::string::String>,
-            ttl_seconds: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for TokenResponse {
-            fn default() -> Self {
-                Self {
-                    expires_at: Ok(Default::default()),
-                    jti: Ok(Default::default()),
-                    token: Err("no value supplied for token".to_string()),
-                    ttl_seconds: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl TokenResponse {
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn jti<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.jti = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jti: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn ttl_seconds<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ttl_seconds = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ttl_seconds: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TokenResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    expires_at: value.expires_at?,
-                    jti: value.jti?,
-                    token: value.token?,
-                    ttl_seconds: value.ttl_seconds?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::TokenResponse> for TokenResponse {
-            fn from(value: super::TokenResponse) -> Self {
-                Self {
-                    expires_at: Ok(value.expires_at),
-                    jti: Ok(value.jti),
-                    token: Ok(value.token),
-                    ttl_seconds: Ok(value.ttl_seconds),
-                }
-            }
-        }
     }
 
     /// Error types.
@@ -1213,27 +1079,6 @@ let response = client.revoke_token()
         builder::RevokeToken::new(self)
     }
 
-    /**Exchange the API key and secret for a bearer token
-
-Mints a JWT for the account identified by the `X-API-KEY` / `X-API-SECRET` headers. There is no request
-body and no lifetime parameter: the lifetime (`ttlSeconds`, default 86400) is set per account by Obi.
-Each call creates a new, independently valid token, so mint once and reuse it until `expiresAt`.
-Only Active accounts may mint; the 403 `account-blocked` response below is inferred from the docs'
-error notation (the reviewed docs text does not show it). Other failures (e.g. a wrong secret) are
-undocumented and not declared.
-
-
-Sends a `POST` request to `/v1/auth/token`
-
-```ignore
-let response = client.create_token()
-    .send()
-    .await;
-```*/
-    pub fn create_token(&self) -> builder::CreateToken<'_> {
-        builder::CreateToken::new(self)
-    }
-
     /**Describe the calling account
 
 Returns the account the bearer token belongs to. Only the request is documented (a curl example); the response body is not, so it is modelled as a free-form JSON object. It probably identifies the customer and carries the account status (Active, Pending or Blocked), but that is an inference.
@@ -1335,14 +1180,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/auth/revoke", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1359,64 +1197,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200..=299 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-
-    /**Builder for [`Client::create_token`]
-
-[`Client::create_token`]: super::Client::create_token*/
-    #[derive(Debug, Clone)]
-    pub struct CreateToken<'a> {
-        client: &'a super::Client,
-    }
-
-    impl<'a> CreateToken<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-
-        ///Sends a `POST` request to `/v1/auth/token`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TokenResponse>, Error<types::ErrorResponse>> {
-            let Self { client } = self;
-            let url = format!("{}/v1/auth/token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1441,14 +1221,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomerProfile>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/v1/customer/me", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1525,14 +1298,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/quote", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1582,31 +1348,43 @@ pub mod prelude {
 /// ignores `servers`; pass this, or your own URL, to `Client::new`).
 pub const DEFAULT_BASE_URL: &str = "https://api.obifareai.com";
 /// Operations sent without a bearer token (their security names no bearer scheme).
-pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &["create_token"];
-/// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
-impl ClientHooks<sdk_auth::Auth> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            return Ok(());
-        }
-
-        self.inner().authorize(request).await.map_err(|e| Error::Custom(e.to_string()))
+pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
+/// What the auth layer knows of each operation: its URL template (for tracing),
+/// whether it may be repeated (idempotent method, or an idempotency key documented
+/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
+/// error responses have a typed body.
+pub static OPERATIONS: [sdk_auth::Operation; 3usize] = [
+    sdk_auth::Operation::new("revoke_token", "POST", "/v1/auth/revoke").idempotent(true),
+    sdk_auth::Operation::new("get_customer", "GET", "/v1/customer/me"),
+    sdk_auth::Operation::new("create_quote", "POST", "/v1/quote")
+        .idempotent(true)
+        .error_body(true),
+];
+/// The entry of [`OPERATIONS`] for an operation id of [`OperationInfo`].
+fn operation(id: &'static str) -> sdk_auth::Operation {
+    match id {
+        "revoke_token" => OPERATIONS[0usize],
+        "get_customer" => OPERATIONS[1usize],
+        "create_quote" => OPERATIONS[2usize],
+        _ => sdk_auth::Operation::new(id, "POST", ""),
     }
+}
 
+/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
+/// on 401, retries of transient failures, one deadline and one tracing span per
+/// call. A failure that is not an HTTP response (no token, deadline passed) comes
+/// back as `Error::CommunicationError` whose source chain holds the typed
+/// [`sdk_auth::CallFailure`].
+impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            self.client().execute(request).await?
-        } else {
-            self.inner().execute(self.client(), request).await?
-        };
+        let response = self
+            .inner()
+            .send(self.client(), request, &operation(info.operation_id))
+            .await?;
         Ok(response)
     }
 }

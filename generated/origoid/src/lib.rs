@@ -3767,77 +3767,6 @@ pub mod types {
         }
     }
 
-    ///The issued Bearer token (§10 A1). Field names are snake_case here, unlike the rest of the API. Field set and JSON types reconstructed from OrigoID's response examples (the vendor spec types this payload only as a generic object), so every field is optional and the types are inferred.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TokenData {
-        ///The JWT to send as `Authorization: Bearer <access_token>`. Its claims and algorithm are not documented; treat it as opaque.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access_token: ::std::option::Option<::std::string::String>,
-        ///Lifetime of the token in seconds, counted from issuance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_in: ::std::option::Option<i64>,
-        ///Scope granted to the token (`*` in the documented example).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scope: ::std::option::Option<::std::string::String>,
-        ///Token type label to use in the `Authorization` header.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_type: ::std::option::Option<::std::string::String>,
-    }
-
-    impl TokenData {
-        pub fn builder() -> builder::TokenData {
-            Default::default()
-        }
-    }
-
-    ///Response envelope of `create_token`. Every OrigoID response uses this envelope (§3). HTTP 200 carries business results and also the errors `INVALID_REQUEST`, `SERVICE_UNAVAILABLE` and `INTERNAL_ERROR`; branch on `status` and `type`, never on `message`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TokenEnvelope {
-        ///Whether this call counts against the plan: usually `true` for business results and `false` when validation or a system error prevented processing.
-        pub billable: bool,
-        ///The new token; `null` when the request failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<TokenData>,
-        ///Input problems; present only when `type` is `INVALID_REQUEST`. Declared nullable for leniency: whether other responses omit it or send `null` is not documented.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub errors: ::std::option::Option<::std::vec::Vec<EnvelopeError>>,
-        ///Short English summary for display or logs only; its wording is not stable.
-        pub message: ::std::string::String,
-        ///When the gateway sent the response, ISO 8601 with the Mexico City offset (`-06:00`).
-        #[serde(rename = "processedAt")]
-        pub processed_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        pub status: EnvelopeStatus,
-        ///Identifier the gateway assigns to the request; quote it to OrigoID support.
-        #[serde(rename = "transactionId")]
-        pub transaction_id: ::uuid::Uuid,
-        ///Result type code. Open-ended string: new codes may appear, so match known values and treat anything else as unknown. Known codes for this operation: none beyond the generic codes; generic: `SUCCESS`, `INVALID_REQUEST` (with `errors`), `SERVICE_UNAVAILABLE` (retry with backoff) and `INTERNAL_ERROR` (keep the `transactionId` for support), all with `status: ERROR`.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-    }
-
-    impl TokenEnvelope {
-        pub fn builder() -> builder::TokenEnvelope {
-            Default::default()
-        }
-    }
-
-    ///Optional body of the token request (§10 A1). Send `{}` (or no field) for the gateway's default lifetime.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TokenRequest {
-        ///Requested token lifetime in seconds. When omitted the gateway default applies (currently 3600 s). Values outside 1..3600 are rejected with `OUT_OF_RANGE`.
-        #[serde(
-            rename = "expireAfter",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub expire_after: ::std::option::Option<::std::num::NonZeroU64>,
-    }
-
-    impl TokenRequest {
-        pub fn builder() -> builder::TokenRequest {
-            Default::default()
-        }
-    }
-
     ///Data read from the voter ID images. Field set and JSON types reconstructed from OrigoID's response examples (the vendor spec types this payload only as a generic object), so every field is optional and the types are inferred.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VoterIdExtractionData {
@@ -18986,339 +18915,6 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct TokenData {
-            access_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            expires_in: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            scope: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            token_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for TokenData {
-            fn default() -> Self {
-                Self {
-                    access_token: Ok(Default::default()),
-                    expires_in: Ok(Default::default()),
-                    scope: Ok(Default::default()),
-                    token_type: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl TokenData {
-            pub fn access_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.access_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for access_token: {e}")
-                    });
-                self
-            }
-            pub fn expires_in<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_in = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_in: {e}")
-                    });
-                self
-            }
-            pub fn scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scope: {e}")
-                    });
-                self
-            }
-            pub fn token_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_type: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<TokenData> for super::TokenData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TokenData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    access_token: value.access_token?,
-                    expires_in: value.expires_in?,
-                    scope: value.scope?,
-                    token_type: value.token_type?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::TokenData> for TokenData {
-            fn from(value: super::TokenData) -> Self {
-                Self {
-                    access_token: Ok(value.access_token),
-                    expires_in: Ok(value.expires_in),
-                    scope: Ok(value.scope),
-                    token_type: Ok(value.token_type),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct TokenEnvelope {
-            billable: ::std::result::Result<bool, ::std::string::String>,
-            data: ::std::result::Result<
-                ::std::option::Option<super::TokenData>,
-                ::std::string::String,
-            >,
-            errors: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EnvelopeError>>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            processed_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
-            transaction_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for TokenEnvelope {
-            fn default() -> Self {
-                Self {
-                    billable: Err("no value supplied for billable".to_string()),
-                    data: Ok(Default::default()),
-                    errors: Ok(Default::default()),
-                    message: Err("no value supplied for message".to_string()),
-                    processed_at: Err("no value supplied for processed_at".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    transaction_id: Err(
-                        "no value supplied for transaction_id".to_string(),
-                    ),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-
-        impl TokenEnvelope {
-            pub fn billable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billable: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenData>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn errors<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EnvelopeError>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errors = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errors: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn processed_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.processed_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for processed_at: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EnvelopeStatus>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn transaction_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.transaction_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for transaction_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<TokenEnvelope> for super::TokenEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TokenEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    billable: value.billable?,
-                    data: value.data?,
-                    errors: value.errors?,
-                    message: value.message?,
-                    processed_at: value.processed_at?,
-                    status: value.status?,
-                    transaction_id: value.transaction_id?,
-                    type_: value.type_?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::TokenEnvelope> for TokenEnvelope {
-            fn from(value: super::TokenEnvelope) -> Self {
-                Self {
-                    billable: Ok(value.billable),
-                    data: Ok(value.data),
-                    errors: Ok(value.errors),
-                    message: Ok(value.message),
-                    processed_at: Ok(value.processed_at),
-                    status: Ok(value.status),
-                    transaction_id: Ok(value.transaction_id),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct TokenRequest {
-            expire_after: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for TokenRequest {
-            fn default() -> Self {
-                Self {
-                    expire_after: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl TokenRequest {
-            pub fn expire_after<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU64>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expire_after = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expire_after: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TokenRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    expire_after: value.expire_after?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::TokenRequest> for TokenRequest {
-            fn from(value: super::TokenRequest) -> Self {
-                Self {
-                    expire_after: Ok(value.expire_after),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct VoterIdExtractionData {
             address: ::std::result::Result<
                 ::std::option::Option<super::VoterIdExtractionDataAddress>,
@@ -21946,22 +21542,6 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Issue a short-lived Bearer token
-
-Exchanges the long-lived credentials (the `x-api-key` header or HTTP Basic) for a JWT that other operations accept as `Authorization: Bearer`. A Bearer token cannot be used here (no chaining: 401 `UNAUTHORIZED`). Tokens are stateless and cannot be revoked; rotate the API key if one leaks (propagates within about five minutes). Free of charge (`billable: false`). No 429 response is documented for this operation. The body is optional; the older docs page's `grant_type` field is not part of the current API and is not modelled (§12.6).
-
-Sends a `POST` request to `/auth/token`
-
-```ignore
-let response = client.create_token()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_token(&self) -> builder::CreateToken<'_> {
-        builder::CreateToken::new(self)
-    }
-
     /**Compare a selfie with an ID photo
 
 Compares the face in a selfie with the face on an ID document and returns a 0-100 similarity score and a match decision, optionally validating the document type. Cost: 1 credit per call.
@@ -22308,98 +21888,6 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::create_token`]
-
-[`Client::create_token`]: super::Client::create_token*/
-    #[derive(Debug, Clone)]
-    pub struct CreateToken<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::TokenRequest, String>,
-    }
-
-    impl<'a> CreateToken<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TokenRequest>,
-            <V as std::convert::TryInto<types::TokenRequest>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `TokenRequest` for body failed: {}", s)
-                });
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::TokenRequest,
-            ) -> types::builder::TokenRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-
-        ///Sends a `POST` request to `/auth/token`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TokenEnvelope>, Error<types::ErrorEnvelope>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::TokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/auth/token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-
     /**Builder for [`Client::match_faces`]
 
 [`Client::match_faces`]: super::Client::match_faces*/
@@ -22457,14 +21945,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/global/biometrics/v1/face-matches", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22565,14 +22046,7 @@ pub mod builder {
             let url = format!(
                 "{}/global/biometrics/v1/liveness-checks", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22669,14 +22143,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/global/compliance/v1/ofac-searches", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22775,14 +22242,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/global/email/v1/email-validations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22881,14 +22341,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/banking/v1/cep-validations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22985,14 +22438,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/compliance/v1/peps-searches", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23089,14 +22535,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/compliance/v1/sat-69-searches", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23193,14 +22632,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/compliance/v1/sat-69b-searches", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23301,14 +22733,7 @@ pub mod builder {
             let url = format!(
                 "{}/mex/documents/v1/proof-of-address-extractions", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23407,14 +22832,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/fiscal/v1/cfdi-validations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23513,14 +22931,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/fiscal/v1/csf-extractions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23619,14 +23030,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/fiscal/v1/rfc-validations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23723,14 +23127,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/id/v1/qr-extractions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23830,14 +23227,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/id/v1/voter-id-extractions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23938,14 +23328,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/id/v1/voter-list-validations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24042,14 +23425,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/renapo/v1/curp-documents", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24146,14 +23522,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/renapo/v1/curp-lookups", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24252,14 +23621,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/mex/renapo/v1/curp-validations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24362,14 +23724,7 @@ pub mod builder {
             let url = format!(
                 "{}/mex/social-security/v1/imss-employment-status", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24470,14 +23825,7 @@ pub mod builder {
             let url = format!(
                 "{}/mex/social-security/v1/imss-nss-lookups", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24576,14 +23924,7 @@ pub mod builder {
             let url = format!(
                 "{}/mex/social-security/v1/issste-records", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24633,31 +23974,167 @@ pub mod prelude {
 /// ignores `servers`; pass this, or your own URL, to `Client::new`).
 pub const DEFAULT_BASE_URL: &str = "https://api.origoid.com";
 /// Operations sent without a bearer token (their security names no bearer scheme).
-pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &["create_token"];
-/// Authentication: a bearer token from [`sdk_auth::Auth`] on every request, one replay on 401.
-impl ClientHooks<sdk_auth::Auth> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            return Ok(());
-        }
-
-        self.inner().authorize(request).await.map_err(|e| Error::Custom(e.to_string()))
+pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
+/// What the auth layer knows of each operation: its URL template (for tracing),
+/// whether it may be repeated (idempotent method, or an idempotency key documented
+/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
+/// error responses have a typed body.
+pub static OPERATIONS: [sdk_auth::Operation; 21usize] = [
+    sdk_auth::Operation::new("match_faces", "POST", "/global/biometrics/v1/face-matches")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "check_liveness",
+            "POST",
+            "/global/biometrics/v1/liveness-checks",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "search_ofac",
+            "POST",
+            "/global/compliance/v1/ofac-searches",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "validate_email",
+            "POST",
+            "/global/email/v1/email-validations",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("validate_cep", "POST", "/mex/banking/v1/cep-validations")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("search_peps", "POST", "/mex/compliance/v1/peps-searches")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "search_sat69",
+            "POST",
+            "/mex/compliance/v1/sat-69-searches",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "search_sat69b",
+            "POST",
+            "/mex/compliance/v1/sat-69b-searches",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "extract_proof_of_address",
+            "POST",
+            "/mex/documents/v1/proof-of-address-extractions",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("validate_cfdi", "POST", "/mex/fiscal/v1/cfdi-validations")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("extract_csf", "POST", "/mex/fiscal/v1/csf-extractions")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("validate_rfc", "POST", "/mex/fiscal/v1/rfc-validations")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("extract_qr_data", "POST", "/mex/id/v1/qr-extractions")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "extract_voter_id_data",
+            "POST",
+            "/mex/id/v1/voter-id-extractions",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "validate_voter_list",
+            "POST",
+            "/mex/id/v1/voter-list-validations",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "extract_curp_document",
+            "POST",
+            "/mex/renapo/v1/curp-documents",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("lookup_curp", "POST", "/mex/renapo/v1/curp-lookups")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new("validate_curp", "POST", "/mex/renapo/v1/curp-validations")
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "get_imss_employment_status",
+            "POST",
+            "/mex/social-security/v1/imss-employment-status",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "lookup_imss_nss",
+            "POST",
+            "/mex/social-security/v1/imss-nss-lookups",
+        )
+        .idempotent(true)
+        .error_body(true),
+    sdk_auth::Operation::new(
+            "get_issste_record",
+            "POST",
+            "/mex/social-security/v1/issste-records",
+        )
+        .idempotent(true)
+        .error_body(true),
+];
+/// The entry of [`OPERATIONS`] for an operation id of [`OperationInfo`].
+fn operation(id: &'static str) -> sdk_auth::Operation {
+    match id {
+        "match_faces" => OPERATIONS[0usize],
+        "check_liveness" => OPERATIONS[1usize],
+        "search_ofac" => OPERATIONS[2usize],
+        "validate_email" => OPERATIONS[3usize],
+        "validate_cep" => OPERATIONS[4usize],
+        "search_peps" => OPERATIONS[5usize],
+        "search_sat69" => OPERATIONS[6usize],
+        "search_sat69b" => OPERATIONS[7usize],
+        "extract_proof_of_address" => OPERATIONS[8usize],
+        "validate_cfdi" => OPERATIONS[9usize],
+        "extract_csf" => OPERATIONS[10usize],
+        "validate_rfc" => OPERATIONS[11usize],
+        "extract_qr_data" => OPERATIONS[12usize],
+        "extract_voter_id_data" => OPERATIONS[13usize],
+        "validate_voter_list" => OPERATIONS[14usize],
+        "extract_curp_document" => OPERATIONS[15usize],
+        "lookup_curp" => OPERATIONS[16usize],
+        "validate_curp" => OPERATIONS[17usize],
+        "get_imss_employment_status" => OPERATIONS[18usize],
+        "lookup_imss_nss" => OPERATIONS[19usize],
+        "get_issste_record" => OPERATIONS[20usize],
+        _ => sdk_auth::Operation::new(id, "POST", ""),
     }
+}
 
+/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
+/// on 401, retries of transient failures, one deadline and one tracing span per
+/// call. A failure that is not an HTTP response (no token, deadline passed) comes
+/// back as `Error::CommunicationError` whose source chain holds the typed
+/// [`sdk_auth::CallFailure`].
+impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = if UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
-            self.client().execute(request).await?
-        } else {
-            self.inner().execute(self.client(), request).await?
-        };
+        let response = self
+            .inner()
+            .send(self.client(), request, &operation(info.operation_id))
+            .await?;
         Ok(response)
     }
 }

@@ -23,8 +23,8 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 pub enum BridgeService {
     /// BaaS core (KYC, lending, wallets).
     Baas,
-    /// Collections gateway (`/collection/*`).
-    Gateway,
+    /// Collections gateway (`/collection/*`): the `collections` module and client.
+    Collections,
 }
 
 impl BridgeService {
@@ -32,30 +32,85 @@ impl BridgeService {
     pub fn default_base_url(self) -> &'static str {
         match self {
             Self::Baas => "https://services.finance.reli.co.tz/api",
-            Self::Gateway => "https://bridge-fsp.usereli.tech/api",
+            Self::Collections => "https://bridge-fsp.usereli.tech/api",
         }
     }
 
-    fn name(self) -> &'static str {
+    /// `baas` or `collections`, as in logs, modules and environment variables.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Baas => "baas",
-            Self::Gateway => "gateway",
+            Self::Collections => "collections",
         }
     }
 
-    fn env_names(self) -> [&'static str; 3] {
+    /// The variables of this service: URL, key id, secret.
+    pub fn env_names(self) -> [&'static str; 3] {
         match self {
             Self::Baas => [
                 "BRIDGE_BAAS_URL",
                 "BRIDGE_BAAS_KEY_ID",
                 "BRIDGE_BAAS_SECRET",
             ],
-            Self::Gateway => [
+            Self::Collections => [
+                "BRIDGE_COLLECTIONS_URL",
+                "BRIDGE_COLLECTIONS_KEY_ID",
+                "BRIDGE_COLLECTIONS_SECRET",
+            ],
+        }
+    }
+
+    /// Earlier names of [`env_names`](Self::env_names), still read (with a warning).
+    fn legacy_env_names(self) -> Option<[&'static str; 3]> {
+        match self {
+            Self::Baas => None,
+            Self::Collections => Some([
                 "BRIDGE_GATEWAY_URL",
                 "BRIDGE_GATEWAY_KEY_ID",
                 "BRIDGE_GATEWAY_SECRET",
-            ],
+            ]),
         }
+    }
+
+    /// `env` with this service's legacy variable names answering for the current ones (a
+    /// current name wins); a warning names each legacy variable used.
+    fn env_with_legacy<'a>(
+        self,
+        env: &'a dyn Fn(&str) -> Option<String>,
+    ) -> impl Fn(&str) -> Option<String> + 'a {
+        let pairs = self.legacy_env_names().map(|legacy| {
+            let current = self.env_names();
+            [
+                (current[0], legacy[0]),
+                (current[1], legacy[1]),
+                (current[2], legacy[2]),
+            ]
+        });
+        move |name: &str| {
+            config::optional(env, name).or_else(|| {
+                let (_, legacy) = pairs?.into_iter().find(|(current, _)| *current == name)?;
+                let value = config::optional(env, legacy)?;
+                tracing::warn!(
+                    variable = legacy,
+                    replacement = name,
+                    "deprecated environment variable; rename it"
+                );
+                Some(value)
+            })
+        }
+    }
+
+    /// Whether `env` configures this service at all (its key id or secret, by any name).
+    fn configured_in(self, env: &dyn Fn(&str) -> Option<String>) -> bool {
+        let [_, key_id, secret] = self.env_names();
+        let names = [key_id, secret].into_iter().chain(
+            self.legacy_env_names()
+                .into_iter()
+                .flat_map(|[_, k, s]| [k, s]),
+        );
+        names
+            .into_iter()
+            .any(|name| config::optional(env, name).is_some())
     }
 }
 
@@ -91,7 +146,8 @@ impl BridgeCredentials {
     }
 
     /// Reads `service`'s key pair from `env`: `BRIDGE_BAAS_KEY_ID` and `BRIDGE_BAAS_SECRET`
-    /// (required) and `BRIDGE_BAAS_URL` (optional), or the same `BRIDGE_GATEWAY_*` three.
+    /// (required) and `BRIDGE_BAAS_URL` (optional), or the same `BRIDGE_COLLECTIONS_*` three
+    /// (the earlier `BRIDGE_GATEWAY_*` names still work, with a warning).
     ///
     /// # Errors
     /// [`AuthError::Config`] naming a missing variable (never a value).
@@ -99,6 +155,7 @@ impl BridgeCredentials {
         service: BridgeService,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, AuthError> {
+        let env = service.env_with_legacy(&env);
         let [url, key_id, secret] = service.env_names();
         let mut credentials = Self::new(
             config::required(&env, key_id)?,
@@ -126,7 +183,7 @@ impl fmt::Debug for BridgeCredentials {
 #[derive(Debug, Clone, Default)]
 pub struct BridgeConfig {
     baas: Option<BridgeCredentials>,
-    gateway: Option<BridgeCredentials>,
+    collections: Option<BridgeCredentials>,
     options: AuthOptions,
 }
 
@@ -143,9 +200,22 @@ impl BridgeConfig {
     }
 
     /// Credentials for the Collections gateway.
-    pub fn gateway(mut self, credentials: BridgeCredentials) -> Self {
-        self.gateway = Some(credentials);
+    pub fn collections(mut self, credentials: BridgeCredentials) -> Self {
+        self.collections = Some(credentials);
         self
+    }
+
+    /// Credentials for a service.
+    pub fn service(self, service: BridgeService, credentials: BridgeCredentials) -> Self {
+        match service {
+            BridgeService::Baas => self.baas(credentials),
+            BridgeService::Collections => self.collections(credentials),
+        }
+    }
+
+    /// The options [`options`](Self::options) set (default [`AuthOptions::default`]).
+    pub fn auth_options(&self) -> &AuthOptions {
+        &self.options
     }
 
     /// Shared options (clock, refresh policy, timeouts).
@@ -155,26 +225,19 @@ impl BridgeConfig {
     }
 
     /// Reads `BRIDGE_BAAS_URL`, `BRIDGE_BAAS_KEY_ID`, `BRIDGE_BAAS_SECRET` and the same three
-    /// `BRIDGE_GATEWAY_*` variables from `env`. A service is configured when its key id or
-    /// secret is set (then both are required); at least one service is required. URLs are
-    /// optional.
+    /// `BRIDGE_COLLECTIONS_*` variables (or the earlier `BRIDGE_GATEWAY_*`) from `env`. A
+    /// service is configured when its key id or secret is set (then both are required); at
+    /// least one service is required. URLs are optional.
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, AuthError> {
         let mut config = Self::new();
-        for service in [BridgeService::Baas, BridgeService::Gateway] {
-            let [_, key_id, secret] = service.env_names();
-            if config::optional(&env, key_id).is_none() && config::optional(&env, secret).is_none()
-            {
-                continue;
-            }
-            let credentials = BridgeCredentials::from_env(service, &env)?;
-            match service {
-                BridgeService::Baas => config.baas = Some(credentials),
-                BridgeService::Gateway => config.gateway = Some(credentials),
+        for service in [BridgeService::Baas, BridgeService::Collections] {
+            if service.configured_in(&env) {
+                config = config.service(service, BridgeCredentials::from_env(service, &env)?);
             }
         }
-        if config.baas.is_none() && config.gateway.is_none() {
+        if config.baas.is_none() && config.collections.is_none() {
             return Err(AuthError::Config(
-                "environment variable BRIDGE_BAAS_KEY_ID is not set (set BRIDGE_BAAS_* and/or BRIDGE_GATEWAY_*)"
+                "environment variable BRIDGE_BAAS_KEY_ID is not set (set BRIDGE_BAAS_* and/or BRIDGE_COLLECTIONS_*)"
                     .into(),
             ));
         }
@@ -190,7 +253,7 @@ impl BridgeConfig {
     pub fn build(self) -> Result<Auth, AuthError> {
         let services = [
             (BridgeService::Baas, self.baas),
-            (BridgeService::Gateway, self.gateway),
+            (BridgeService::Collections, self.collections),
         ]
         .into_iter()
         .filter_map(|(service, credentials)| Some((service, credentials?)))

@@ -26,7 +26,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct MinterInfo {
     /// API name: `bridge`, `origoid`, `obi`, or anything for custom minters.
     pub api: &'static str,
-    /// Service within the API: `baas`, `gateway`, or `default`.
+    /// Service within the API: `baas`, `collections`, or `default`.
     pub service: &'static str,
     /// At most the first four characters of a non-secret key id, or empty.
     pub key_id_prefix: String,
@@ -112,7 +112,10 @@ pub(crate) mod lenient {
             _ => None,
         });
         if let Some(odd) = seconds.filter(|s| !(s.is_finite() && *s >= 1.0)) {
-            tracing::warn!(value = odd, "ignoring a token lifetime that is not a positive number");
+            tracing::warn!(
+                value = odd,
+                "ignoring a token lifetime that is not a positive number"
+            );
         }
         Ok(seconds
             .filter(|s| s.is_finite() && *s >= 1.0)

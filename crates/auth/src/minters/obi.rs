@@ -54,6 +54,11 @@ impl ObiConfig {
         self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)
     }
 
+    /// The options [`options`](Self::options) set (default [`AuthOptions::default`]).
+    pub fn auth_options(&self) -> &AuthOptions {
+        &self.options
+    }
+
     /// Shared options (clock, refresh policy, timeouts).
     pub fn options(mut self, options: AuthOptions) -> Self {
         self.options = options;

@@ -102,6 +102,11 @@ impl OrigoIdConfig {
         self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)
     }
 
+    /// The options [`options`](Self::options) set (default [`AuthOptions::default`]).
+    pub fn auth_options(&self) -> &AuthOptions {
+        &self.options
+    }
+
     /// Shared options (clock, refresh policy, timeouts).
     pub fn options(mut self, options: AuthOptions) -> Self {
         self.options = options;
@@ -249,7 +254,13 @@ impl OrigoIdMinter {
                         .and_then(|errors| serde_json::from_value::<Vec<ErrorDetail>>(errors).ok())
                         .unwrap_or_default()
                         .into_iter()
-                        .map(|e| format!("{} {}", e.field.unwrap_or_default(), e.code.unwrap_or_default()))
+                        .map(|e| {
+                            format!(
+                                "{} {}",
+                                e.field.unwrap_or_default(),
+                                e.code.unwrap_or_default()
+                            )
+                        })
                         .collect();
                     AuthError::Config(format!(
                         "OrigoID rejected the token request: {} (transactionId {transaction})",

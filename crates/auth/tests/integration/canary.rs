@@ -169,16 +169,21 @@ async fn secrets_never_leak() {
     // A malformed answer whose serde error would quote a canary.
     let bad = MockServer::start().await;
     Mock::given(path("/api/generate-token"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(format!(
-            r#"{{"token":["{TOKEN_PREFIX}-in-body"]}}"#
-        )))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(format!(r#"{{"token":["{TOKEN_PREFIX}-in-body"]}}"#)),
+        )
         .mount(&bad)
         .await;
     let credentials = BridgeCredentials::new("key-2", SecretString::from(BRIDGE_SECRET))
         .base_url(format!("{}/api", bad.uri()));
     shown.push(format!("{credentials:?}"));
-    let minter =
-        BridgeMinter::new(BridgeService::Gateway, credentials, &AuthOptions::default()).unwrap();
+    let minter = BridgeMinter::new(
+        BridgeService::Collections,
+        credentials,
+        &AuthOptions::default(),
+    )
+    .unwrap();
     let error = minter.mint().await.unwrap_err();
     assert!(matches!(error, AuthError::Protocol(_)));
     shown.push(format!("{error} {error:?} {minter:?} {:?}", minter.info()));

@@ -68,7 +68,7 @@ fn bridge_from_env() {
     let auth = BridgeConfig::from_env(only_baas).unwrap().build().unwrap();
     let debug = format!("{auth:?}");
     assert!(
-        debug.contains("services.finance.reli.co.tz") && !debug.contains("gateway"),
+        debug.contains("services.finance.reli.co.tz") && !debug.contains("collections"),
         "{debug}"
     );
     let both = env(&[
@@ -99,8 +99,23 @@ fn bridge_from_env() {
         VALUE,
     )])));
     assert!(
-        message.contains("BRIDGE_GATEWAY_KEY_ID") && !message.contains(VALUE),
+        message.contains("BRIDGE_COLLECTIONS_KEY_ID") && !message.contains(VALUE),
         "{message}"
+    );
+    // The current names win over the legacy ones.
+    let current = env(&[
+        ("BRIDGE_COLLECTIONS_KEY_ID", "ckey"),
+        ("BRIDGE_COLLECTIONS_SECRET", VALUE),
+        ("BRIDGE_COLLECTIONS_URL", "https://collections.example/api"),
+        ("BRIDGE_GATEWAY_URL", "https://gw.example/api"),
+    ]);
+    let debug = format!(
+        "{:?}",
+        BridgeConfig::from_env(current).unwrap().build().unwrap()
+    );
+    assert!(
+        debug.contains("collections.example") && !debug.contains("gw.example"),
+        "{debug}"
     );
     let message = config_error(BridgeConfig::from_env(env(&[])));
     assert!(message.contains("BRIDGE_BAAS_KEY_ID"), "{message}");

@@ -233,7 +233,7 @@ async fn bridge_services_never_share_tokens() {
             BridgeCredentials::new("baas-key", SecretString::from("s1"))
                 .base_url(format!("{}/api", servers[0].uri())),
         )
-        .gateway(
+        .collections(
             BridgeCredentials::new("gw-key", SecretString::from("s2"))
                 .base_url(format!("{}/api", servers[1].uri())),
         )

@@ -1,0 +1,417 @@
+//! [`Error`]: the one error type of every call of every API, and what a caller must decide
+//! ([`ErrorKind`]).
+//!
+//! Generated calls fail with `progenitor_client::Error<E>`, where `E` is the operation's typed
+//! error body; `?` converts any of them into [`Error`]. Failures that never produced a
+//! response (no token, deadline passed) travel inside it as an `sdk_auth::CallFailure` in the
+//! source chain of a `reqwest::Error` (progenitor's hooks can return nothing else), and are
+//! recovered here intact: the [`AuthError`] variant, with its `Retry-After`, is never lost.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sdk_auth::{AuthError, CallFailure};
+use serde_json::Value;
+
+/// What a caller must decide about an [`Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No token could be had (the request was not sent), or the API answered 401 even to a
+    /// freshly minted token: see [`Error::auth_error`].
+    Auth,
+    /// Slow down: HTTP 429 or a vendor rate-limit code; see [`Error::retry_after`].
+    RateLimited,
+    /// Temporarily unavailable: 5xx, 408, connection failure, timeout, call deadline, or a
+    /// vendor code meaning the same (OrigoID `SERVICE_UNAVAILABLE`, `INTERNAL_ERROR`).
+    Unavailable,
+    /// The API refused the request (another 4xx, or a vendor error code on HTTP 200): see
+    /// [`Error::code`], [`Error::message`] and [`Error::request_id`].
+    Rejected,
+    /// A response arrived but could not be decoded; see [`Error::excerpt`].
+    InvalidResponse,
+    /// Refused before anything was sent (a missing builder field, Obi's route rule).
+    InvalidRequest,
+}
+
+impl ErrorKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Auth => "auth failure",
+            Self::RateLimited => "rate limited",
+            Self::Unavailable => "unavailable",
+            Self::Rejected => "rejected",
+            Self::InvalidResponse => "invalid response",
+            Self::InvalidRequest => "invalid request",
+        }
+    }
+
+    /// The kind an HTTP error status stands for.
+    pub(crate) fn of_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            401 => Self::Auth,
+            429 => Self::RateLimited,
+            408 | 500..=599 => Self::Unavailable,
+            _ => Self::Rejected,
+        }
+    }
+}
+
+/// Why a call of any API failed: one type to `match` on, whatever the API and operation.
+///
+/// Display is one line (`rejected (HTTP 400, route-metadata-incomplete): …`); Debug is as
+/// concise; [`source`](StdError::source) chains to the [`AuthError`] or the transport or
+/// decoding error. Neither ever shows a secret, a token or a header.
+pub struct Error(Box<Inner>);
+
+struct Inner {
+    kind: ErrorKind,
+    status: Option<StatusCode>,
+    retry_after: Option<Duration>,
+    code: Option<String>,
+    message: String,
+    request_id: Option<String>,
+    details: Option<Value>,
+    excerpt: Option<String>,
+    auth: Option<AuthError>,
+    body: Option<Box<dyn Any + Send + Sync>>,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self(Box::new(Inner {
+            kind,
+            status: None,
+            retry_after: None,
+            code: None,
+            message: message.into(),
+            request_id: None,
+            details: None,
+            excerpt: None,
+            auth: None,
+            body: None,
+            source: None,
+        }))
+    }
+
+    /// An error of `kind` for a refused request, e.g. one a facade check caught before
+    /// sending; `source` is kept as the typed reason ([`body`](Self::body) finds it too).
+    pub fn invalid_request<S: StdError + Clone + Send + Sync + 'static>(source: S) -> Self {
+        let mut error = Self::new(ErrorKind::InvalidRequest, source.to_string());
+        error.0.body = Some(Box::new(source.clone()));
+        error.0.source = Some(Box::new(source));
+        error
+    }
+
+    #[cfg_attr(not(feature = "bridge"), expect(dead_code))]
+    pub(crate) fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.0.code = Some(code.into());
+        self
+    }
+
+    /// What the caller must decide.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.0.status
+    }
+
+    /// How long the server (or the token endpoint) asked to wait, capped at 20 s.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+
+    /// True if trying again later may succeed: [`Unavailable`](ErrorKind::Unavailable),
+    /// [`RateLimited`](ErrorKind::RateLimited), a transient auth failure, or a 409 (Bridge: the
+    /// same idempotency reference is still in flight). Whether repeating an operation is
+    /// *safe* is another matter: the SDK already retried what was safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        match self.0.kind {
+            ErrorKind::Unavailable | ErrorKind::RateLimited => true,
+            ErrorKind::Auth => self.0.auth.as_ref().is_some_and(AuthError::is_transient),
+            ErrorKind::Rejected => self.0.status == Some(StatusCode::CONFLICT),
+            ErrorKind::InvalidResponse | ErrorKind::InvalidRequest => false,
+        }
+    }
+
+    /// The typed auth failure: why no token could be had, or
+    /// [`AuthError::RejectedAfterReplay`] for a 401 to a fresh token.
+    pub fn auth_error(&self) -> Option<&AuthError> {
+        self.0.auth.as_ref()
+    }
+
+    /// The vendor's machine-readable code (`NOT_FOUND`, `route-metadata-incomplete`,
+    /// `SERVICE_UNAVAILABLE`, …), when the answer carried one.
+    pub fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
+    }
+
+    /// A human-readable message (the vendor's, else a description of the failure).
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The vendor's id of this request (OrigoID `transactionId`, or a request-id header);
+    /// quote it to the vendor's support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+
+    /// Extra details the vendor sent (Bridge `details`, OrigoID `errors[]`).
+    pub fn details(&self) -> Option<&Value> {
+        self.0.details.as_ref()
+    }
+
+    /// The start of a response body that could not be decoded.
+    pub fn excerpt(&self) -> Option<&str> {
+        self.0.excerpt.as_deref()
+    }
+
+    /// The typed error body as the API sent it, e.g.
+    /// `error.body::<sdk::obi::types::ErrorResponse>()`,
+    /// `error.body::<sdk::origoid::EnvelopeError>()`, or the facade check that refused a
+    /// request (`sdk::obi::RouteMetadataError`).
+    pub fn body<T: Any>(&self) -> Option<&T> {
+        self.0.body.as_ref()?.downcast_ref()
+    }
+}
+
+/// What [`Error`] reads from a typed error body. Implemented for every error body of the
+/// three APIs, and for `()` (operations that document none). Sealed.
+pub trait ErrorBody: sealed::Sealed + Send + Sync + 'static {
+    /// The vendor's code.
+    fn code(&self) -> Option<&str>;
+    /// The vendor's message.
+    fn message(&self) -> Option<Cow<'_, str>>;
+    /// The vendor's id of the request.
+    fn request_id(&self) -> Option<Cow<'_, str>> {
+        None
+    }
+    /// Details beyond code and message.
+    fn details(&self) -> Option<Value> {
+        None
+    }
+    /// The kind the body itself states, when it says more than the status (a rate-limit code
+    /// on a 200, say).
+    fn kind(&self) -> Option<ErrorKind> {
+        None
+    }
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+    impl Sealed for () {}
+}
+
+impl ErrorBody for () {
+    fn code(&self) -> Option<&str> {
+        None
+    }
+    fn message(&self) -> Option<Cow<'_, str>> {
+        None
+    }
+}
+
+/// The cap on a `Retry-After` read from an error response.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
+/// Headers that carry a request id, in order of preference.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+];
+/// Characters of an undecodable body kept in [`Error::excerpt`].
+const EXCERPT_CHARS: usize = 200;
+
+impl Error {
+    /// An error from a response: status, headers and (when it decoded) the typed body.
+    pub(crate) fn from_response<B: ErrorBody>(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Option<B>,
+    ) -> Self {
+        let kind = body
+            .as_ref()
+            .and_then(ErrorBody::kind)
+            .unwrap_or(ErrorKind::of_status(status));
+        let message = body
+            .as_ref()
+            .and_then(|b| b.message().map(Cow::into_owned))
+            .unwrap_or_else(|| {
+                status
+                    .canonical_reason()
+                    .unwrap_or("error status")
+                    .to_owned()
+            });
+        let mut error = Self::new(kind, message);
+        let inner = &mut error.0;
+        inner.status = Some(status);
+        inner.retry_after = sdk_auth::retry_after(headers, SystemTime::now(), MAX_RETRY_AFTER);
+        inner.request_id = REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok())
+            .map(str::to_owned);
+        if kind == ErrorKind::Auth {
+            inner.auth = Some(AuthError::RejectedAfterReplay);
+        }
+        if let Some(body) = body {
+            inner.code = body.code().map(str::to_owned);
+            inner.details = body.details();
+            if let Some(id) = body.request_id() {
+                inner.request_id = Some(id.into_owned());
+            }
+            inner.body = Some(Box::new(body));
+        }
+        error
+    }
+
+    /// The typed reason `sdk_auth::Auth::send` put in a transport error's source chain.
+    fn from_call_failure(failure: &CallFailure) -> Self {
+        match failure {
+            CallFailure::Auth(auth) => {
+                let mut error = Self::new(ErrorKind::Auth, auth.to_string());
+                if let AuthError::RateLimited { retry_after } = auth {
+                    error.0.retry_after = *retry_after;
+                }
+                error.0.auth = Some(auth.clone());
+                error.0.source = Some(Box::new(auth.clone()));
+                error
+            }
+            CallFailure::EmptyErrorBody { status, headers } => {
+                let mut error = Self::from_response::<()>(*status, headers, None);
+                error.0.message.push_str(" (empty body)");
+                error
+            }
+            other => {
+                let mut error = Self::new(ErrorKind::Unavailable, other.to_string());
+                error.0.source = Some(Box::new(other.clone()));
+                error
+            }
+        }
+    }
+
+    fn from_transport(error: reqwest::Error) -> Self {
+        if let Some(failure) = CallFailure::find(&error) {
+            return Self::from_call_failure(failure);
+        }
+        let message = if error.is_connect() {
+            "could not connect"
+        } else if error.is_timeout() {
+            "the request timed out"
+        } else if error.is_decode() || error.is_body() {
+            "the response was cut short"
+        } else {
+            "the connection failed"
+        };
+        let mut out = Self::new(ErrorKind::Unavailable, message);
+        out.0.status = error.status();
+        out.0.source = Some(Box::new(error));
+        out
+    }
+}
+
+impl<E: ErrorBody> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as Generated;
+        match error {
+            Generated::ErrorResponse(response) => {
+                let (status, headers) = (response.status(), response.headers().clone());
+                Self::from_response(status, &headers, Some(response.into_inner()))
+            }
+            Generated::UnexpectedResponse(response) => {
+                Self::from_response::<()>(response.status(), response.headers(), None)
+            }
+            Generated::CommunicationError(error)
+            | Generated::ResponseBodyError(error)
+            | Generated::InvalidUpgrade(error) => Self::from_transport(error),
+            Generated::InvalidResponsePayload(bytes, source) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let mut error = Self::new(
+                    ErrorKind::InvalidResponse,
+                    if text.trim().is_empty() {
+                        "the response body is empty".to_owned()
+                    } else {
+                        format!("the response body does not decode ({source})")
+                    },
+                );
+                error.0.excerpt = Some(text.chars().take(EXCERPT_CHARS).collect());
+                error.0.source = Some(Box::new(source));
+                error
+            }
+            Generated::InvalidRequest(message) => Self::new(ErrorKind::InvalidRequest, message),
+            Generated::Custom(message) => Self::new(ErrorKind::InvalidRequest, message),
+        }
+    }
+}
+
+impl From<AuthError> for Error {
+    /// An auth failure met outside a generated call (e.g. from `token()` or `revoke()`).
+    fn from(auth: AuthError) -> Self {
+        Self::from_call_failure(&CallFailure::Auth(auth))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.0;
+        f.write_str(inner.kind.as_str())?;
+        match (inner.status, &inner.code) {
+            (Some(status), Some(code)) => write!(f, " (HTTP {}, {code})", status.as_u16())?,
+            (Some(status), None) => write!(f, " (HTTP {})", status.as_u16())?,
+            (None, Some(code)) => write!(f, " ({code})")?,
+            (None, None) => {}
+        }
+        write!(f, ": {}", inner.message.replace(['\r', '\n'], " "))?;
+        if let Some(id) = &inner.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        if let Some(after) = inner.retry_after {
+            write!(f, " (retry after {} s)", after.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.0;
+        let mut debug = f.debug_struct("Error");
+        debug.field("kind", &inner.kind);
+        if let Some(status) = inner.status {
+            debug.field("status", &status.as_u16());
+        }
+        if let Some(code) = &inner.code {
+            debug.field("code", code);
+        }
+        debug.field("message", &inner.message);
+        if let Some(id) = &inner.request_id {
+            debug.field("request_id", id);
+        }
+        if let Some(after) = inner.retry_after {
+            debug.field("retry_after", &after);
+        }
+        if let Some(auth) = &inner.auth {
+            debug.field("auth", auth);
+        }
+        debug.finish_non_exhaustive()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
+    }
+}

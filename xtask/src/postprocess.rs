@@ -1,0 +1,89 @@
+//! Edits of progenitor's output that settings cannot express, done on the syntax tree so they
+//! hold whatever the formatting.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::visit_mut::{self, VisitMut};
+
+use crate::finding::{Findings, Severity};
+
+/// Removes the `api-version: <info.version>` header progenitor adds to every request: none of
+/// our vendors documents it, and an unknown header can make a strict gateway reject a call.
+pub fn strip_api_version(tokens: TokenStream) -> Result<TokenStream, Findings> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        let mut f = Findings::default();
+        f.add(
+            Severity::Error,
+            "generated-syntax",
+            "",
+            format!("generated code does not parse: {e}"),
+        );
+        f
+    })?;
+    ApiVersionHeader.visit_file_mut(&mut file);
+    Ok(file.into_token_stream())
+}
+
+struct ApiVersionHeader;
+
+impl VisitMut for ApiVersionHeader {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !appends_api_version(stmt));
+        if block.stmts.len() < before {
+            block.stmts.iter_mut().for_each(shrink_header_map);
+        }
+        visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(N);` sized for one header fewer; with no
+/// header left, an immutable `HeaderMap::new()` (which does not allocate).
+fn shrink_header_map(stmt: &mut syn::Stmt) {
+    let syn::Stmt::Local(local) = stmt else {
+        return;
+    };
+    let syn::Pat::Ident(binding) = &mut local.pat else {
+        return;
+    };
+    let Some(init) = &mut local.init else {
+        return;
+    };
+    let syn::Expr::Call(call) = &mut *init.expr else {
+        return;
+    };
+    if binding.ident != "header_map" {
+        return;
+    }
+    let Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(size),
+        ..
+    })) = call.args.first_mut()
+    else {
+        return;
+    };
+    let Ok(headers) = size.base10_parse::<usize>() else {
+        return;
+    };
+    match headers.saturating_sub(1) {
+        0 => {
+            binding.mutability = None;
+            *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
+        }
+        left => *size = syn::LitInt::new(&format!("{left}usize"), size.span()),
+    }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), …);`
+fn appends_api_version(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && call.args.first().is_some_and(|name| {
+            name.to_token_stream()
+                .to_string()
+                .replace(' ', "")
+                .ends_with("HeaderName::from_static(\"api-version\")")
+        })
+}
