@@ -74,7 +74,7 @@ macro_rules! ready_client_constructors {
             client($config::from_env(env)?.options(crate::sdk_options(options)))
         }
 
-        /// The client's [`Auth`]: token, health, revocation.
+        /// The client's [`Auth`](crate::Auth): token, health, revocation.
         pub fn auth(client: &Client) -> &crate::Auth {
             client.inner()
         }

@@ -16,7 +16,7 @@
 //!   [`InvalidRequest`](crate::ErrorKind::InvalidRequest) error with a [`RouteMetadataError`]
 //!   body) before anything, not even a token request, goes on the wire;
 //! * [`revoke`], [`revoke_all`] and [`shutdown`]: revocation through the client's
-//!   [`Auth`], which also forgets the revoked token. Prefer them to the
+//!   [`Auth`](crate::Auth), which also forgets the revoked token. Prefer them to the
 //!   generated `revoke_token` operation, which leaves the revoked token in the cache.
 //!
 //! ```no_run

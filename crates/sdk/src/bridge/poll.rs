@@ -149,7 +149,7 @@ impl From<PollError> for Error {
 /// poll key and the idempotency key of the collection. Reuse it on retries (a 409 means it is
 /// still in flight); never mint a new one for the same payment. Afterwards pass it as
 /// `gatewayReference` to `submit_loan_payment` / `submit_wallet_deposit` on the BaaS core.
-/// `fsp_id` is normally [`DEFAULT_FSP_ID`].
+/// `fsp_id` is normally [`DEFAULT_FSP_ID`](super::DEFAULT_FSP_ID).
 ///
 /// Retryable failures of a poll ([`Error::is_retryable`]) are retried within the
 /// timeout; others end the poll with [`PollError::Api`]. The deadline is checked between
