@@ -492,3 +492,14 @@ async fn served_errors_are_classified_by_the_envelope() {
         server.verify().await;
     }
 }
+
+/// Vendor data stays lenient: `null` where the spec has an optional list decodes as empty.
+#[test]
+fn null_lists_decode_as_empty() {
+    let spec = Spec::load("origoid");
+    let mut envelope = spec.response_example("search_ofac", "200", "riskCritical");
+    envelope["data"]["matches"] = Value::Null;
+    envelope["errors"] = Value::Null;
+    let decoded: types::OfacSearchEnvelope = serde_json::from_value(envelope).unwrap();
+    assert!(decoded.data.unwrap().matches.is_empty());
+}

@@ -156,6 +156,27 @@ async fn no_secret_or_token_in_logs_debug_or_errors() {
         .await
         .unwrap_err();
     shown.push(format!("{ids:?} {token_error} {token_error:?}"));
+    // The same auth failure through a generated call: the raw error and the SDK's one.
+    let request = || sdk::origoid::types::CurpValidationRequest {
+        curp: "TEST900101HDFRRN09".into(),
+        generate_rfc: None,
+    };
+    let raw = ids
+        .validate_curp()
+        .body(request())
+        .send()
+        .await
+        .unwrap_err();
+    shown.push(format!("{raw} {raw:?}"));
+    let call_error = sdk::Error::from(
+        ids.validate_curp()
+            .body(request())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(call_error.kind(), sdk::ErrorKind::Auth);
+    shown.push(format!("{call_error} {call_error:?}"));
 
     let missing = obi::from_env_with(
         |name| (name == "OBI_API_KEY").then(|| "CANARY-obi-secret".to_owned()),

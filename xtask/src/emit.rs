@@ -130,7 +130,7 @@ fn module_source(
 ) -> Result<(String, Uses), Findings> {
     let spec = progenitor::parse(sub)?;
     let generated = progenitor::generate(&spec, config.auth)?;
-    let client_tokens = crate::postprocess::strip_api_version(generated.tokens)?;
+    let client_tokens = crate::postprocess::apply(generated.tokens)?;
     let servers = whole
         .get("servers")
         .and_then(Value::as_array)

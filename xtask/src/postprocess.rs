@@ -7,10 +7,16 @@ use syn::visit_mut::{self, VisitMut};
 
 use crate::finding::{Findings, Severity};
 
-/// Removes the `api-version: <info.version>` header progenitor adds to every request: none of
-/// our vendors documents it, and an unknown header can make a strict gateway reject a call.
-pub fn strip_api_version(tokens: TokenStream) -> Result<TokenStream, Findings> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+/// The edits below: no `api-version` header, `null` read as an empty list or map.
+pub fn apply(tokens: TokenStream) -> Result<TokenStream, Findings> {
+    let mut file = parse(tokens)?;
+    ApiVersionHeader.visit_file_mut(&mut file);
+    NullAsEmpty::apply(&mut file);
+    Ok(file.into_token_stream())
+}
+
+fn parse(tokens: TokenStream) -> Result<syn::File, Findings> {
+    syn::parse2(tokens).map_err(|e| {
         let mut f = Findings::default();
         f.add(
             Severity::Error,
@@ -19,11 +25,73 @@ pub fn strip_api_version(tokens: TokenStream) -> Result<TokenStream, Findings> {
             format!("generated code does not parse: {e}"),
         );
         f
-    })?;
-    ApiVersionHeader.visit_file_mut(&mut file);
-    Ok(file.into_token_stream())
+    })
 }
 
+/// Vendors send `null` where a spec makes a list or map optional (typify types those as an
+/// empty-by-default `Vec`/map, which rejects `null`): read `null` as empty, so lenient data
+/// decodes instead of failing the whole response.
+struct NullAsEmpty {
+    used: bool,
+}
+
+impl NullAsEmpty {
+    fn apply(file: &mut syn::File) {
+        for item in &mut file.items {
+            let syn::Item::Mod(module) = item else {
+                continue;
+            };
+            let Some((_, items)) = &mut module.content else {
+                continue;
+            };
+            if module.ident != "types" {
+                continue;
+            }
+            let mut visitor = NullAsEmpty { used: false };
+            items
+                .iter_mut()
+                .for_each(|item| visitor.visit_item_mut(item));
+            if visitor.used {
+                items.push(syn::parse_quote! {
+                    /// Reads `null` as the empty default of an optional list or map.
+                    fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+                    where
+                        D: ::serde::Deserializer<'de>,
+                        T: ::std::default::Default + ::serde::Deserialize<'de>,
+                    {
+                        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(deserializer)?;
+                        Ok(value.unwrap_or_default())
+                    }
+                });
+            }
+        }
+    }
+}
+
+impl VisitMut for NullAsEmpty {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        for attr in &mut field.attrs {
+            if !attr.path().is_ident("serde") {
+                continue;
+            }
+            let syn::Meta::List(list) = &mut attr.meta else {
+                continue;
+            };
+            let text = list.tokens.to_string().replace(' ', "");
+            let empty_default = text.split(',').any(|part| part == "default")
+                && text.contains("skip_serializing_if=")
+                && text.contains("::is_empty\"");
+            if empty_default && !text.contains("deserialize_with") {
+                let tokens = &list.tokens;
+                list.tokens = quote::quote!(#tokens, deserialize_with = "null_as_empty");
+                self.used = true;
+            }
+        }
+    }
+}
+
+/// Removes the `api-version: <info.version>` header progenitor adds to every request: none of
+/// our vendors documents it, and an unknown header can make a strict gateway reject a call.
 struct ApiVersionHeader;
 
 impl VisitMut for ApiVersionHeader {

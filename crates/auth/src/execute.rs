@@ -19,6 +19,9 @@ use crate::failure::CallFailure;
 use crate::operation::Operation;
 use crate::retry;
 
+/// Characters of a non-JSON error body kept in [`CallFailure::ErrorStatus`].
+const EXCERPT_CHARS: usize = 200;
+
 /// How a call ended without a response for the caller.
 enum Exit {
     /// The HTTP client's own error (connection, timeout), after any retries.
@@ -390,8 +393,8 @@ fn replay(
 }
 
 /// The response for the caller. For an operation with a typed error body, an error status
-/// with an empty body becomes a [`CallFailure::EmptyErrorBody`], which keeps the status that
-/// decoding would lose.
+/// whose body is not JSON (empty, an HTML page) becomes a [`CallFailure::ErrorStatus`], which
+/// keeps the status that decoding would lose.
 async fn finish(response: Response, operation: &Operation) -> Result<Response, Exit> {
     let status = response.status();
     if !operation.error_body || !(status.is_client_error() || status.is_server_error()) {
@@ -399,10 +402,20 @@ async fn finish(response: Response, operation: &Operation) -> Result<Response, E
     }
     let headers = response.headers().clone();
     let (response, body) = buffer(response).await?;
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(CallFailure::EmptyErrorBody { status, headers }.into());
+    if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
+        return Ok(response);
     }
-    Ok(response)
+    let excerpt = String::from_utf8_lossy(&body)
+        .trim()
+        .chars()
+        .take(EXCERPT_CHARS)
+        .collect();
+    Err(CallFailure::ErrorStatus {
+        status,
+        headers,
+        excerpt,
+    }
+    .into())
 }
 
 /// Reads the whole body and rebuilds an equivalent response around it.
@@ -449,6 +462,6 @@ fn failure_kind(failure: &CallFailure) -> &'static str {
     match failure {
         CallFailure::Auth(error) => error.kind(),
         CallFailure::DeadlineExceeded { .. } => "deadline_exceeded",
-        CallFailure::EmptyErrorBody { .. } => "empty_error_body",
+        CallFailure::ErrorStatus { .. } => "error_status",
     }
 }

@@ -34,14 +34,17 @@ pub enum CallFailure {
         /// Requests sent before it passed.
         attempts: u32,
     },
-    /// The API answered an error status with an empty body, which the generated client would
-    /// otherwise report as an undecodable payload without its status.
-    #[error("HTTP {status} with an empty body")]
-    EmptyErrorBody {
+    /// The API answered an error status with a body that is not JSON (empty, or an HTML page
+    /// from a proxy), which the generated client could only report as an undecodable payload,
+    /// without its status.
+    #[error("HTTP {status} with a body that is not JSON")]
+    ErrorStatus {
         /// The status the API answered.
         status: StatusCode,
         /// The response headers (`Retry-After`, request ids).
         headers: HeaderMap,
+        /// The start of the body (at most 200 characters; empty for an empty body).
+        excerpt: String,
     },
 }
 
@@ -65,8 +68,8 @@ impl CallFailure {
         let label = match &self {
             Self::Auth(error) => format!("sdk-auth:no-token/{}", error.kind()),
             Self::DeadlineExceeded { .. } => "sdk-auth:deadline-exceeded".to_owned(),
-            Self::EmptyErrorBody { status, .. } => {
-                format!("sdk-auth:empty-error-body/{}", status.as_u16())
+            Self::ErrorStatus { status, .. } => {
+                format!("sdk-auth:error-status/{}", status.as_u16())
             }
         };
         let body =

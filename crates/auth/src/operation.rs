@@ -20,9 +20,9 @@ pub struct Operation {
     /// Sent with a bearer token (`false` for operations whose security needs none).
     pub authenticated: bool,
     /// The client decodes this operation's error responses as a typed body. An error status
-    /// with an empty body would then fail to decode and lose its status, so
+    /// whose body is not JSON would then fail to decode and lose its status, so
     /// [`Auth::send`](crate::Auth::send) reports it as
-    /// [`CallFailure::EmptyErrorBody`](crate::CallFailure::EmptyErrorBody) instead.
+    /// [`CallFailure::ErrorStatus`](crate::CallFailure::ErrorStatus) instead.
     pub error_body: bool,
 }
 

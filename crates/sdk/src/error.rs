@@ -287,9 +287,18 @@ impl Error {
                 error.0.source = Some(Box::new(auth.clone()));
                 error
             }
-            CallFailure::EmptyErrorBody { status, headers } => {
+            CallFailure::ErrorStatus {
+                status,
+                headers,
+                excerpt,
+            } => {
                 let mut error = Self::from_response::<()>(*status, headers, None);
-                error.0.message.push_str(" (empty body)");
+                if excerpt.is_empty() {
+                    error.0.message.push_str(" (empty body)");
+                } else {
+                    error.0.message.push_str(" (the body is not JSON)");
+                    error.0.excerpt = Some(excerpt.clone());
+                }
                 error
             }
             other => {

@@ -1018,7 +1018,11 @@ pub mod types {
     pub struct RepaymentSchedule {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<Currency>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub periods: ::std::vec::Vec<RepaymentSchedulePeriod>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1135,7 +1139,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SubmitKycRequest {
         pub documents: ::std::vec::Vec<SubmitKycRequestDocumentsItem>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub identifiers: ::std::vec::Vec<SubmitKycRequestIdentifiersItem>,
     }
 
@@ -1201,7 +1209,11 @@ pub mod types {
     ///`UpsertCustomerRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpsertCustomerRequest {
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub address: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Omit to create; include to update.
         #[serde(
@@ -1466,10 +1478,15 @@ pub mod types {
         #[serde(
             rename = "fineractItems",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub fineract_items: ::std::vec::Vec<FineractSavingsTransaction>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub items: ::std::vec::Vec<WalletTransaction>,
     }
 
@@ -6648,6 +6665,18 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+
+    /// Reads `null` as the empty default of an optional list or map.
+    fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::std::default::Default + ::serde::Deserialize<'de>,
+    {
+        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
     }
 }
 

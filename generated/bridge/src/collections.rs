@@ -94,7 +94,8 @@ pub mod types {
         #[serde(
             rename = "gatewayResponse",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub gateway_response: ::std::vec::Vec<CollectionFspStatusGatewayResponseItem>,
         ///Known value `SUCCESS`.
@@ -252,7 +253,11 @@ pub mod types {
     ///One page of collections, newest first; pages are 1-based (bridge.md §7).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CollectionTransactionPage {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub data: ::std::vec::Vec<CollectionTransaction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<i64>,
@@ -1865,6 +1870,18 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+
+    /// Reads `null` as the empty default of an optional list or map.
+    fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::std::default::Default + ::serde::Deserialize<'de>,
+    {
+        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
     }
 }
 

@@ -181,7 +181,8 @@ pub mod types {
         #[serde(
             rename = "marketPrices",
             default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub market_prices: ::std::collections::HashMap<
             ::std::string::String,
@@ -193,7 +194,8 @@ pub mod types {
         ///Recommended price points keyed by service level (e.g. `Standard`; other levels undocumented).
         #[serde(
             default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub recommendations: ::std::collections::HashMap<
             ::std::string::String,
@@ -963,6 +965,18 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+
+    /// Reads `null` as the empty default of an optional list or map.
+    fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::std::default::Default + ::serde::Deserialize<'de>,
+    {
+        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
     }
 }
 

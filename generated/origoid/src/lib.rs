@@ -116,7 +116,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub concept: ::std::option::Option<::std::string::String>,
         ///CEP XML (`application/xml`) for settled payments, the PDF only with `includePdf`; empty for non-settled results.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub files: ::std::vec::Vec<Asset>,
         ///Business date used for matching; the exact instant is `timeline.operatedAt`.
         #[serde(
@@ -501,7 +505,8 @@ pub mod types {
         #[serde(
             rename = "economicActivities",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub economic_activities: ::std::vec::Vec<
             CsfExtractionDataEconomicActivitiesItem,
@@ -539,14 +544,16 @@ pub mod types {
         #[serde(
             rename = "taxObligations",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub tax_obligations: ::std::vec::Vec<CsfExtractionDataTaxObligationsItem>,
         ///Tax regimes.
         #[serde(
             rename = "taxRegimes",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub tax_regimes: ::std::vec::Vec<CsfExtractionDataTaxRegimesItem>,
         ///`PERSONA_FISICA` or `PERSONA_MORAL`.
@@ -807,7 +814,11 @@ pub mod types {
         )]
         pub document_details: ::std::option::Option<RenapoDocumentDetails>,
         ///The certificate PDF (and any other produced asset).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub files: ::std::vec::Vec<Asset>,
         #[serde(
             rename = "personalInfo",
@@ -1385,7 +1396,11 @@ pub mod types {
         )]
         pub image_quality: ::std::option::Option<::std::string::String>,
         ///Hints for a retake: `wearing_glasses`, `wearing_sunglasses`, `face_covered`, `eyes_closed`, `poor_image_quality`, `not_facing_camera`, `low_detection_confidence` (open-ended).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub issues: ::std::vec::Vec<::std::string::String>,
         ///Mouth open.
         #[serde(
@@ -1607,7 +1622,8 @@ pub mod types {
         #[serde(
             rename = "employmentInformation",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub employment_information: ::std::vec::Vec<ImssEmployment>,
         ///The worker's NSS.
@@ -1852,23 +1868,37 @@ pub mod types {
         #[serde(
             rename = "contributionHistory",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub contribution_history: ::std::vec::Vec<IssteContributionPeriod>,
         ///Positions; empty for pensioners and inactive workers without a position.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub employment: ::std::vec::Vec<IssteRecordDataEmploymentItem>,
         ///Dependants; empty when none.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub family: ::std::vec::Vec<IssteRecordDataFamilyItem>,
         ///The official PDF (always) and the face photo when a usable one exists.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub files: ::std::vec::Vec<Asset>,
         ///FOVISSSTE (housing fund) contribution history.
         #[serde(
             rename = "fovissteHistory",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub fovisste_history: ::std::vec::Vec<IssteContributionPeriod>,
         #[serde(
@@ -1877,7 +1907,11 @@ pub mod types {
         )]
         pub pension_regime: ::std::option::Option<IssteRecordDataPensionRegime>,
         ///Pensions; empty when none.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub pensions: ::std::vec::Vec<IssteRecordDataPensionsItem>,
         #[serde(
             rename = "personalInfo",
@@ -2276,7 +2310,8 @@ pub mod types {
         #[serde(
             rename = "attackTypes",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub attack_types: ::std::vec::Vec<::std::string::String>,
         ///Confidence label, e.g. `HIGH`, `MEDIUM` (open-ended).
@@ -2353,7 +2388,8 @@ pub mod types {
         #[serde(
             rename = "identifiersMatched",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub identifiers_matched: ::std::vec::Vec<::std::string::String>,
         ///Kind of input that matched (e.g. the name).
@@ -2442,7 +2478,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OfacMatchComplianceDetails {
         ///Known aliases.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub aliases: ::std::vec::Vec<::std::string::String>,
         ///Date of birth as published; kept as a plain string because OFAC dates can be partial.
         #[serde(
@@ -2454,7 +2494,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nationality: ::std::option::Option<::std::string::String>,
         ///Sanctions programs.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub programs: ::std::vec::Vec<::std::string::String>,
         ///OFAC remarks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2477,7 +2521,11 @@ pub mod types {
         )]
         pub match_found: ::std::option::Option<bool>,
         ///Matching records.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub matches: ::std::vec::Vec<OfacMatch>,
         ///Overall risk verdict: `NONE`, `LOW`, `MEDIUM`, `HIGH` or `CRITICAL` (open-ended string). Only `NONE` or `CRITICAL` for OFAC.
         #[serde(
@@ -2666,7 +2714,11 @@ pub mod types {
         )]
         pub match_found: ::std::option::Option<bool>,
         ///Matching records.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub matches: ::std::vec::Vec<PepMatch>,
         ///Overall risk verdict: `NONE`, `LOW`, `MEDIUM`, `HIGH` or `CRITICAL` (open-ended string).
         #[serde(
@@ -2976,7 +3028,11 @@ pub mod types {
             QrExtractionDataElectoralGeography,
         >,
         ///Assets decoded from the QR payload.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub files: ::std::vec::Vec<Asset>,
         ///Credential model: `G`, `H`, `I` or `J`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3536,7 +3592,11 @@ pub mod types {
         )]
         pub match_found: ::std::option::Option<bool>,
         ///Matching entries.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub matches: ::std::vec::Vec<Sat69Match>,
         ///Overall risk verdict: `NONE`, `LOW`, `MEDIUM`, `HIGH` or `CRITICAL` (open-ended string).
         #[serde(
@@ -3697,7 +3757,11 @@ pub mod types {
         )]
         pub match_found: ::std::option::Option<bool>,
         ///Matching entries.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub matches: ::std::vec::Vec<Sat69bMatch>,
         ///Overall risk verdict: `NONE`, `LOW`, `MEDIUM`, `HIGH` or `CRITICAL` (open-ended string). Never `MEDIUM` for 69-B.
         #[serde(
@@ -3793,7 +3857,11 @@ pub mod types {
             VoterIdExtractionDataElectoralGeography,
         >,
         ///Assets cut from the images (e.g. the face).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub files: ::std::vec::Vec<Asset>,
         ///Credential model: `D`, `E`, `F`, `G`, `H` or `I`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21437,6 +21505,18 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+
+    /// Reads `null` as the empty default of an optional list or map.
+    fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::std::default::Default + ::serde::Deserialize<'de>,
+    {
+        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
     }
 }
 

@@ -1,0 +1,258 @@
+//! The one error model on loopback, for every API: the typed `AuthError` recovered from a
+//! failed generated call (no second call), a 401 that a fresh token does not cure, a token
+//! endpoint that hangs, an expiry already past, an error status with an empty body, the call
+//! deadline, and the tracing span of a call.
+
+mod support;
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use sdk::{AuthError, AuthOptions, Authenticated, ErrorKind, Health, ManualClock, RetryPolicy};
+use serde_json::json;
+use support::{Apis, TOKEN_PATHS, manual, mount_tokens, received, success};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const APIS: [&str; 3] = ["obi", "bridge", "origoid"];
+
+fn token_path(api: &str) -> &'static str {
+    TOKEN_PATHS.iter().find(|(name, _)| *name == api).unwrap().1
+}
+
+#[tokio::test]
+async fn the_auth_error_of_a_failed_mint_reaches_the_caller_typed() {
+    let origoid_unauthorized = json!({"status": "ERROR", "type": "UNAUTHORIZED", "message": "Invalid credentials",
+        "data": null, "transactionId": "550e8400-e29b-41d4-a716-446655440000", "billable": false});
+    for api in APIS {
+        let unauthorized = match api {
+            "origoid" => ResponseTemplate::new(401).set_body_json(origoid_unauthorized.clone()),
+            _ => ResponseTemplate::new(401),
+        };
+        let cases = [
+            (unauthorized, AuthError::InvalidCredentials),
+            (
+                ResponseTemplate::new(429).insert_header("retry-after", "9"),
+                AuthError::RateLimited {
+                    retry_after: Some(Duration::from_secs(9)),
+                },
+            ),
+            (ResponseTemplate::new(403), AuthError::AccountBlocked),
+        ];
+        for (answer, expected) in cases {
+            let server = MockServer::start().await;
+            Mock::given(path(token_path(api)))
+                .respond_with(answer)
+                .mount(&server)
+                .await;
+            let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
+            let error = apis.call(api).await.unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Auth, "{api}: {error}");
+            assert_eq!(error.auth_error(), Some(&expected), "{api}");
+            if let AuthError::RateLimited { retry_after } = expected {
+                assert_eq!(error.retry_after(), retry_after, "{api}");
+                assert!(error.is_retryable());
+            }
+            assert_eq!(
+                received(&server, success(api).0).await,
+                0,
+                "{api}: nothing sent without a token"
+            );
+            let line = error.to_string();
+            assert!(
+                !line.contains('\n') && line.starts_with("auth failure"),
+                "{line}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_401_a_fresh_token_does_not_cure_mints_at_most_once_per_backoff() {
+    for api in APIS {
+        let server = MockServer::start().await;
+        let mints = mount_tokens(&server).await;
+        let body =
+            match api {
+                "origoid" => workspace_tests::spec_examples::Spec::load("origoid")
+                    .response_example("validate_curp", "401", "invalidCredentials"),
+                _ => json!({"message": "Unauthorized"}),
+            };
+        Mock::given(path(success(api).0))
+            .respond_with(ResponseTemplate::new(401).set_body_json(body))
+            .mount(&server)
+            .await;
+        let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
+        for _ in 0..20 {
+            let error = apis.call(api).await.unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Auth, "{api}");
+            assert_eq!(
+                error.auth_error(),
+                Some(&AuthError::RejectedAfterReplay),
+                "{api}"
+            );
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+        }
+        let count = mints
+            .iter()
+            .find(|(name, _)| *name == api)
+            .unwrap()
+            .1
+            .load(Ordering::SeqCst);
+        assert!(count <= 3, "{api}: {count} mints for 20 rejected calls");
+        let health = match api {
+            "obi" => apis.obi.auth().health(),
+            "bridge" => apis.baas.auth().health(),
+            _ => apis.origoid.auth().health(),
+        };
+        assert!(
+            matches!(health, Health::Rejected { .. }),
+            "{api}: {health:?}"
+        );
+        assert!(
+            apis.obi.auth().token().await.is_ok() || api != "obi",
+            "token() still hands out the token"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_expiry_already_past_does_not_mint_before_every_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/generate-token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"token": "opaque", "expiresAt": "2020-01-01T00:00:00Z"})),
+        )
+        .mount(&server)
+        .await;
+    let (call_path, body) = success("bridge");
+    Mock::given(path(call_path))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
+    for _ in 0..50 {
+        apis.call("bridge").await.unwrap();
+    }
+    let mints = received(&server, "/api/generate-token").await;
+    assert!(mints <= 2, "{mints} mints over 50 calls");
+}
+
+#[tokio::test]
+async fn a_hanging_token_endpoint_fails_within_the_token_wait() {
+    let server = MockServer::start().await;
+    for (_, token_path) in TOKEN_PATHS {
+        Mock::given(path(token_path))
+            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60)))
+            .mount(&server)
+            .await;
+    }
+    let wait = Duration::from_secs(1);
+    let apis = Apis::new(&server.uri(), AuthOptions::default().token_wait(wait));
+    for api in APIS {
+        let started = Instant::now();
+        let error = apis.call(api).await.unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(
+            error.auth_error(),
+            Some(&AuthError::Timeout),
+            "{api}: {error}"
+        );
+        assert!(took < wait + Duration::from_secs(1), "{api}: {took:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_call_deadline_bounds_a_hanging_api() {
+    let server = MockServer::start().await;
+    mount_tokens(&server).await;
+    Mock::given(path(support::OBI_PATH))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60)))
+        .mount(&server)
+        .await;
+    let deadline = Duration::from_secs(1);
+    let apis = Apis::new(
+        &server.uri(),
+        AuthOptions::default().call_deadline(Some(deadline)),
+    );
+    let started = Instant::now();
+    let error = apis.call("obi").await.unwrap_err();
+    assert!(started.elapsed() < deadline + Duration::from_secs(1));
+    assert_eq!(error.kind(), ErrorKind::Unavailable, "{error}");
+    assert!(error.to_string().contains("deadline"), "{error}");
+}
+
+#[tokio::test]
+async fn an_error_status_with_an_empty_body_keeps_its_status() {
+    let server = MockServer::start().await;
+    mount_tokens(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/lms/loans/L-1/submit-payment"))
+        .respond_with(ResponseTemplate::new(400))
+        .mount(&server)
+        .await;
+    let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
+    let request: sdk::bridge::baas::types::SubmitPaymentRequest =
+        serde_json::from_value(support::bridge_request("submit_loan_payment")).unwrap();
+    let sent = apis
+        .baas
+        .submit_loan_payment()
+        .loan_id("L-1")
+        .body(request)
+        .send()
+        .await;
+    let error = sdk::Error::from(sent.unwrap_err());
+    assert_eq!(error.kind(), ErrorKind::Rejected, "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(
+        error.to_string(),
+        "rejected (HTTP 400): Bad Request (empty body)"
+    );
+}
+
+#[tokio::test]
+async fn an_html_error_page_keeps_its_status() {
+    let server = MockServer::start().await;
+    mount_tokens(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/lms/loans"))
+        .respond_with(
+            ResponseTemplate::new(502).set_body_string("<html><body>Bad gateway</body></html>"),
+        )
+        .mount(&server)
+        .await;
+    let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
+    let request: sdk::bridge::baas::types::CreateLoanRequest =
+        serde_json::from_value(support::bridge_request("create_loan")).unwrap();
+    let error = sdk::Error::from(
+        apis.baas
+            .create_loan()
+            .body(request)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.kind(), ErrorKind::Unavailable, "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(
+        error.excerpt(),
+        Some("<html><body>Bad gateway</body></html>")
+    );
+}
+
+#[tokio::test]
+async fn retries_can_be_switched_off() {
+    let server = MockServer::start().await;
+    mount_tokens(&server).await;
+    Mock::given(path(support::OBI_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let options = manual(&ManualClock::new()).retry(RetryPolicy::disabled());
+    let apis = Apis::new(&server.uri(), options);
+    let error = apis.call("obi").await.unwrap_err();
+    assert!(error.is_retryable());
+    assert_eq!(received(&server, support::OBI_PATH).await, 1);
+}
