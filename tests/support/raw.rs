@@ -40,11 +40,7 @@ pub async fn start(script: impl Fn(&str, usize) -> Action + Send + Sync + 'stati
     RawServer { url, seen }
 }
 
-async fn serve(
-    mut socket: TcpStream,
-    script: Arc<Script>,
-    log: Arc<Mutex<Vec<String>>>,
-) {
+async fn serve(mut socket: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<String>>>) {
     loop {
         let Some(path) = read_request(&mut socket).await else {
             return;

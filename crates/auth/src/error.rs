@@ -69,7 +69,7 @@ impl AuthError {
     pub fn from_response(response: &reqwest::Response) -> Option<Self> {
         response
             .extensions()
-            .get::<crate::execute::ReplayRejected>()
+            .get::<crate::replay::ReplayRejected>()
             .map(|_| Self::RejectedAfterReplay)
     }
 

@@ -6,52 +6,18 @@
 
 use std::pin::pin;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
-use reqwest::{Response, ResponseBuilderExt as _, StatusCode};
+use reqwest::header::USER_AGENT;
+use reqwest::{Response, StatusCode};
 use tracing::Instrument as _;
 
-use crate::auth::{Auth, Service};
+use crate::auth::Auth;
 use crate::clock;
 use crate::error::AuthError;
 use crate::failure::CallFailure;
 use crate::operation::Operation;
-use crate::retry;
-
-/// Characters of a non-JSON error body kept in [`CallFailure::ErrorStatus`].
-const EXCERPT_CHARS: usize = 200;
-
-/// How a call ended without a response for the caller.
-enum Exit {
-    /// The HTTP client's own error (connection, timeout), after any retries.
-    Transport(reqwest::Error),
-    /// A typed reason, delivered through [`CallFailure::into_reqwest`].
-    Failure(CallFailure),
-}
-
-impl From<CallFailure> for Exit {
-    fn from(failure: CallFailure) -> Self {
-        Self::Failure(failure)
-    }
-}
-
-/// Why an attempt may be worth repeating.
-struct Transient {
-    /// Short name for logs and `error.type`.
-    reason: &'static str,
-    /// Whether the request's bytes may have reached the server (then only idempotent
-    /// operations are repeated).
-    maybe_processed: bool,
-    /// The server's `Retry-After`, uncapped.
-    retry_after: Option<Duration>,
-}
-
-/// What happened to an attempt that did not end the call.
-enum Failed {
-    Response(Response),
-    Transport(reqwest::Error),
-}
+use crate::outcome::{Exit, Failed, failure_kind, finish, transport_kind, transport_transient};
+use crate::replay::{Replay, ReplayRejected, replay, stamp};
 
 /// Counters shared between the attempt loop and the deadline.
 #[derive(Default)]
@@ -278,190 +244,5 @@ impl Auth {
             options.clock.sleep(delay).await;
             request = next;
         }
-    }
-
-    /// Whether a response is a transient failure worth a retry. For an API with a
-    /// success-body check (OrigoID), a 200 of an idempotent operation is read to see whether
-    /// it is really a `SERVICE_UNAVAILABLE`; the response is rebuilt from the bytes read.
-    async fn inspect(
-        &self,
-        response: Response,
-        operation: &Operation,
-        retry_possible: bool,
-    ) -> Result<(Response, Option<Transient>), Exit> {
-        let status = response.status();
-        let transient = |reason| Transient {
-            reason,
-            maybe_processed: true,
-            retry_after: retry::retry_after(
-                response.headers(),
-                self.inner.options.clock.wall(),
-                Duration::MAX,
-            ),
-        };
-        let found = match status.as_u16() {
-            408 => Some(transient("http_408")),
-            429 => Some(transient("http_429")),
-            500 => Some(transient("http_500")),
-            502 => Some(transient("http_502")),
-            503 => Some(transient("http_503")),
-            504 => Some(transient("http_504")),
-            _ => None,
-        };
-        let check = self
-            .inner
-            .success_check
-            .filter(|_| status == StatusCode::OK && operation.idempotent && retry_possible);
-        let Some(check) = check else {
-            return Ok((response, found));
-        };
-        let (response, body) = buffer(response).await?;
-        let reason = check(&body);
-        Ok((
-            response,
-            reason.map(|reason| Transient {
-                reason,
-                maybe_processed: true,
-                retry_after: None,
-            }),
-        ))
-    }
-}
-
-/// Stamps the service's current token on `request`; the token header is returned so a 401
-/// invalidates exactly the token it answered.
-async fn stamp(service: &Service, request: &mut reqwest::Request) -> Result<HeaderValue, Exit> {
-    let token = service
-        .cache
-        .token()
-        .await
-        .map_err(|error| Exit::Failure(CallFailure::Auth(error)))?;
-    let header = token.header().clone();
-    request.headers_mut().insert(AUTHORIZATION, header.clone());
-    Ok(header)
-}
-
-/// Response extension of a 401 that a fresh token did not cure (replayed, or a fresh token
-/// was rejected moments ago); read by [`AuthError::from_response`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ReplayRejected;
-
-/// What to do after a 401.
-enum Replay {
-    /// Send this copy again with a fresh token.
-    Send(Box<reqwest::Request>),
-    /// Return the 401: a fresh token was rejected too.
-    Rejected,
-    /// Return the 401: the body is a stream and cannot be sent twice.
-    Impossible,
-}
-
-fn replay(
-    service: &Service,
-    bearer: &HeaderValue,
-    replayed: bool,
-    spare: Option<reqwest::Request>,
-) -> Replay {
-    let info = &service.cache.info;
-    if replayed {
-        service.cache.note_rejected();
-        return Replay::Rejected;
-    }
-    let Some(spare) = spare else {
-        tracing::warn!(
-            api = info.api,
-            service = info.service,
-            "401 received; not replaying because the request body is a stream and cannot be cloned"
-        );
-        return Replay::Impossible;
-    };
-    if !service.cache.replay_allowed() {
-        tracing::debug!(
-            api = info.api,
-            service = info.service,
-            "401 received; a fresh token was rejected recently, so no re-mint yet"
-        );
-        return Replay::Rejected;
-    }
-    service.cache.invalidate(bearer);
-    tracing::info!(
-        api = info.api,
-        service = info.service,
-        "401 received; replaying once with a fresh token"
-    );
-    Replay::Send(Box::new(spare))
-}
-
-/// The response for the caller. For an operation with a typed error body, an error status
-/// whose body is not JSON (empty, an HTML page) becomes a [`CallFailure::ErrorStatus`], which
-/// keeps the status that decoding would lose.
-async fn finish(response: Response, operation: &Operation) -> Result<Response, Exit> {
-    let status = response.status();
-    if !operation.error_body || !(status.is_client_error() || status.is_server_error()) {
-        return Ok(response);
-    }
-    let headers = response.headers().clone();
-    let (response, body) = buffer(response).await?;
-    if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
-        return Ok(response);
-    }
-    let excerpt = String::from_utf8_lossy(&body)
-        .trim()
-        .chars()
-        .take(EXCERPT_CHARS)
-        .collect();
-    Err(CallFailure::ErrorStatus {
-        status,
-        headers,
-        excerpt,
-    }
-    .into())
-}
-
-/// Reads the whole body and rebuilds an equivalent response around it.
-async fn buffer(response: Response) -> Result<(Response, bytes::Bytes), Exit> {
-    let (status, version) = (response.status(), response.version());
-    let (url, headers) = (response.url().clone(), response.headers().clone());
-    let body = response.bytes().await.map_err(Exit::Transport)?;
-    // The builder only carries the URL (its setter is the one public way to set it).
-    let (parts, ()) = http::Response::builder()
-        .url(url)
-        .body(())
-        .unwrap_or_default()
-        .into_parts();
-    let mut rebuilt = http::Response::from_parts(parts, body.clone());
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok((Response::from(rebuilt), body))
-}
-
-/// Transport errors worth a retry, and whether the request may have been processed.
-fn transport_transient(error: &reqwest::Error) -> Option<Transient> {
-    let (reason, maybe_processed) = if error.is_connect() {
-        ("connect", false)
-    } else if error.is_timeout() {
-        ("timeout", true)
-    } else if error.is_request() || error.is_body() {
-        ("connection", true)
-    } else {
-        return None;
-    };
-    Some(Transient {
-        reason,
-        maybe_processed,
-        retry_after: None,
-    })
-}
-
-fn transport_kind(error: &reqwest::Error) -> &'static str {
-    transport_transient(error).map_or("transport", |t| t.reason)
-}
-
-fn failure_kind(failure: &CallFailure) -> &'static str {
-    match failure {
-        CallFailure::Auth(error) => error.kind(),
-        CallFailure::DeadlineExceeded { .. } => "deadline_exceeded",
-        CallFailure::ErrorStatus { .. } => "error_status",
     }
 }

@@ -54,6 +54,8 @@ mod http;
 mod lifetime;
 mod minters;
 mod operation;
+mod outcome;
+mod replay;
 mod retry;
 mod token;
 

@@ -1,0 +1,75 @@
+//! A 401: replay once with a fresh token, unless the body cannot be sent twice or a fresh
+//! token was rejected moments ago.
+
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+
+use crate::auth::Service;
+use crate::failure::CallFailure;
+use crate::outcome::Exit;
+
+/// Stamps the service's current token on `request`; the token header is returned so a 401
+/// invalidates exactly the token it answered.
+pub(crate) async fn stamp(
+    service: &Service,
+    request: &mut reqwest::Request,
+) -> Result<HeaderValue, Exit> {
+    let token = service
+        .cache
+        .token()
+        .await
+        .map_err(|error| Exit::Failure(CallFailure::Auth(error)))?;
+    let header = token.header().clone();
+    request.headers_mut().insert(AUTHORIZATION, header.clone());
+    Ok(header)
+}
+
+/// Response extension of a 401 that a fresh token did not cure (replayed, or a fresh token
+/// was rejected moments ago); read by [`AuthError::from_response`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReplayRejected;
+
+/// What to do after a 401.
+pub(crate) enum Replay {
+    /// Send this copy again with a fresh token.
+    Send(Box<reqwest::Request>),
+    /// Return the 401: a fresh token was rejected too.
+    Rejected,
+    /// Return the 401: the body is a stream and cannot be sent twice.
+    Impossible,
+}
+
+pub(crate) fn replay(
+    service: &Service,
+    bearer: &HeaderValue,
+    replayed: bool,
+    spare: Option<reqwest::Request>,
+) -> Replay {
+    let info = &service.cache.info;
+    if replayed {
+        service.cache.note_rejected();
+        return Replay::Rejected;
+    }
+    let Some(spare) = spare else {
+        tracing::warn!(
+            api = info.api,
+            service = info.service,
+            "401 received; not replaying because the request body is a stream and cannot be cloned"
+        );
+        return Replay::Impossible;
+    };
+    if !service.cache.replay_allowed() {
+        tracing::debug!(
+            api = info.api,
+            service = info.service,
+            "401 received; a fresh token was rejected recently, so no re-mint yet"
+        );
+        return Replay::Rejected;
+    }
+    service.cache.invalidate(bearer);
+    tracing::info!(
+        api = info.api,
+        service = info.service,
+        "401 received; replaying once with a fresh token"
+    );
+    Replay::Send(Box::new(spare))
+}

@@ -1,0 +1,160 @@
+//! Into [`Error`]: from a generated call's `progenitor_client::Error<E>`, from a response and
+//! its typed body, and from the `CallFailure` the auth layer carries through the transport.
+
+use std::borrow::Cow;
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sdk_auth::{AuthError, CallFailure};
+
+use super::{Error, ErrorBody, ErrorKind};
+
+/// The cap on a `Retry-After` read from an error response.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
+/// Headers that carry a request id, in order of preference.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+];
+/// Characters of an undecodable body kept in [`Error::excerpt`].
+const EXCERPT_CHARS: usize = 200;
+
+impl Error {
+    /// An error from a response: status, headers and (when it decoded) the typed body.
+    pub(crate) fn from_response<B: ErrorBody>(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Option<B>,
+    ) -> Self {
+        let kind = body
+            .as_ref()
+            .and_then(ErrorBody::kind)
+            .unwrap_or(ErrorKind::of_status(status));
+        let message = body
+            .as_ref()
+            .and_then(|b| b.message().map(Cow::into_owned))
+            .unwrap_or_else(|| {
+                status
+                    .canonical_reason()
+                    .unwrap_or("error status")
+                    .to_owned()
+            });
+        let mut error = Self::new(kind, message);
+        let inner = &mut error.0;
+        inner.status = Some(status);
+        inner.retry_after = sdk_auth::retry_after(headers, SystemTime::now(), MAX_RETRY_AFTER);
+        inner.request_id = REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok())
+            .map(str::to_owned);
+        if kind == ErrorKind::Auth {
+            inner.auth = Some(AuthError::RejectedAfterReplay);
+        }
+        if let Some(body) = body {
+            inner.code = body.code().map(str::to_owned);
+            inner.details = body.details();
+            if let Some(id) = body.request_id() {
+                inner.request_id = Some(id.into_owned());
+            }
+            inner.body = Some(Box::new(body));
+        }
+        error
+    }
+
+    /// The typed reason `sdk_auth::Auth::send` put in a transport error's source chain.
+    fn from_call_failure(failure: &CallFailure) -> Self {
+        match failure {
+            CallFailure::Auth(auth) => {
+                let mut error = Self::new(ErrorKind::Auth, auth.to_string());
+                if let AuthError::RateLimited { retry_after } = auth {
+                    error.0.retry_after = *retry_after;
+                }
+                error.0.auth = Some(auth.clone());
+                error.0.source = Some(Box::new(auth.clone()));
+                error
+            }
+            CallFailure::ErrorStatus {
+                status,
+                headers,
+                excerpt,
+            } => {
+                let mut error = Self::from_response::<()>(*status, headers, None);
+                if excerpt.is_empty() {
+                    error.0.message.push_str(" (empty body)");
+                } else {
+                    error.0.message.push_str(" (the body is not JSON)");
+                    error.0.excerpt = Some(excerpt.clone());
+                }
+                error
+            }
+            other => {
+                let mut error = Self::new(ErrorKind::Unavailable, other.to_string());
+                error.0.source = Some(Box::new(other.clone()));
+                error
+            }
+        }
+    }
+
+    fn from_transport(error: reqwest::Error) -> Self {
+        if let Some(failure) = CallFailure::find(&error) {
+            return Self::from_call_failure(failure);
+        }
+        let message = if error.is_connect() {
+            "could not connect"
+        } else if error.is_timeout() {
+            "the request timed out"
+        } else if error.is_decode() || error.is_body() {
+            "the response was cut short"
+        } else {
+            "the connection failed"
+        };
+        let mut out = Self::new(ErrorKind::Unavailable, message);
+        out.0.status = error.status();
+        out.0.source = Some(Box::new(error));
+        out
+    }
+}
+
+impl<E: ErrorBody> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as Generated;
+        match error {
+            Generated::ErrorResponse(response) => {
+                let (status, headers) = (response.status(), response.headers().clone());
+                Self::from_response(status, &headers, Some(response.into_inner()))
+            }
+            Generated::UnexpectedResponse(response) => {
+                Self::from_response::<()>(response.status(), response.headers(), None)
+            }
+            Generated::CommunicationError(error)
+            | Generated::ResponseBodyError(error)
+            | Generated::InvalidUpgrade(error) => Self::from_transport(error),
+            Generated::InvalidResponsePayload(bytes, source) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let mut error = Self::new(
+                    ErrorKind::InvalidResponse,
+                    if text.trim().is_empty() {
+                        "the response body is empty".to_owned()
+                    } else {
+                        format!("the response body does not decode ({source})")
+                    },
+                );
+                error.0.excerpt = Some(text.chars().take(EXCERPT_CHARS).collect());
+                error.0.source = Some(Box::new(source));
+                error
+            }
+            Generated::InvalidRequest(message) => Self::new(ErrorKind::InvalidRequest, message),
+            Generated::Custom(message) => Self::new(ErrorKind::InvalidRequest, message),
+        }
+    }
+}
+
+impl From<AuthError> for Error {
+    /// An auth failure met outside a generated call (e.g. from `token()` or `revoke()`).
+    fn from(auth: AuthError) -> Self {
+        Self::from_call_failure(&CallFailure::Auth(auth))
+    }
+}
