@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use futures_util::FutureExt as _;
 use sdk_auth::{
     Auth, AuthError, AuthOptions, BoxFuture, Jitter, ManualClock, MintedToken, Minter, MinterInfo,
-    SecretString,
+    Operation, SecretString,
 };
 
 /// Counts mints; each takes `delay` of real time.
@@ -70,6 +70,32 @@ fn warm(c: &mut Criterion) {
     });
     c.bench_function("token/warm_cache", |b| {
         b.iter(|| black_box(auth.token().now_or_never().unwrap().unwrap()))
+    });
+    // Everything `Auth::send` adds to one successful attempt but the network and the spare
+    // copy of the request (timed next): target, User-Agent, bearer, rejection state, retry
+    // classification, budget, error-body check.
+    let operation = Operation::new("create_thing", "POST", "/v1/things").idempotent(true);
+    c.bench_function("send/warm_attempt_bookkeeping", |b| {
+        b.iter_batched(
+            || reqwest::Response::from(http::Response::new("{}")),
+            |response| {
+                sdk_auth::bench::warm_attempt(&auth, black_box(&mut request), &operation, response)
+                    .now_or_never()
+                    .unwrap()
+                    .unwrap()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    let body = format!("{{\"payload\":\"{}\"}}", "x".repeat(1000));
+    let with_body = client
+        .post("https://api.example/v1/things")
+        .header("content-type", "application/json")
+        .body(body)
+        .build()
+        .unwrap();
+    c.bench_function("send/spare_copy_1kb_body", |b| {
+        b.iter(|| black_box(with_body.try_clone()))
     });
 }
 

@@ -11,7 +11,7 @@ use reqwest::header::USER_AGENT;
 use reqwest::{Response, StatusCode};
 use tracing::Instrument as _;
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Service};
 use crate::clock;
 use crate::error::AuthError;
 use crate::failure::CallFailure;
@@ -148,19 +148,7 @@ impl Auth {
     ) -> Result<Response, Exit> {
         let options = &self.inner.options;
         let policy = &options.retry;
-        let service = match operation.authenticated {
-            true => Some(self.service_for(request.url()).ok_or_else(|| {
-                CallFailure::Auth(AuthError::Config(
-                    "the request URL does not match any configured service base URL".into(),
-                ))
-            })?),
-            false => None,
-        };
-        if !request.headers().contains_key(USER_AGENT) {
-            request
-                .headers_mut()
-                .insert(USER_AGENT, self.inner.user_agent.clone());
-        }
+        let service = self.target(&mut request, operation)?;
         let started = options.clock.now();
         let mut retries = 0;
         let mut replayed = false;
@@ -244,5 +232,28 @@ impl Auth {
             options.clock.sleep(delay).await;
             request = next;
         }
+    }
+
+    /// The service whose token the request carries (`None` for an unauthenticated
+    /// operation), and the `User-Agent` stamped.
+    pub(crate) fn target(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &Operation,
+    ) -> Result<Option<&Service>, Exit> {
+        if !request.headers().contains_key(USER_AGENT) {
+            request
+                .headers_mut()
+                .insert(USER_AGENT, self.inner.user_agent.clone());
+        }
+        if !operation.authenticated {
+            return Ok(None);
+        }
+        let service = self.service_for(request.url()).ok_or_else(|| {
+            CallFailure::Auth(AuthError::Config(
+                "the request URL does not match any configured service base URL".into(),
+            ))
+        })?;
+        Ok(Some(service))
     }
 }

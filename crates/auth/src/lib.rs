@@ -43,6 +43,9 @@
 #![deny(missing_docs)]
 
 mod auth;
+#[cfg(feature = "internal-bench")]
+#[doc(hidden)]
+pub mod bench;
 mod cache;
 mod clock;
 mod config;
