@@ -10,6 +10,7 @@
 //! reading a response body that fails with the `CallFailure`.
 
 use std::error::Error as StdError;
+use std::fmt;
 use std::time::Duration;
 
 use futures_util::stream;
@@ -19,7 +20,9 @@ use reqwest::{ResponseBuilderExt as _, StatusCode};
 use crate::error::AuthError;
 
 /// Why a call produced no response the generated client could decode.
-#[derive(Debug, Clone, thiserror::Error)]
+///
+/// `Debug` is as concise as `Display`: no header dumps.
+#[derive(Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallFailure {
     /// No token could be had for the request (it was not sent), or the re-mint after a 401
@@ -46,6 +49,26 @@ pub enum CallFailure {
         /// The start of the body (at most 200 characters; empty for an empty body).
         excerpt: String,
     },
+}
+
+impl fmt::Debug for CallFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Auth(error) => f.debug_tuple("Auth").field(error).finish(),
+            Self::DeadlineExceeded { deadline, attempts } => f
+                .debug_struct("DeadlineExceeded")
+                .field("deadline", deadline)
+                .field("attempts", attempts)
+                .finish(),
+            Self::ErrorStatus {
+                status, excerpt, ..
+            } => f
+                .debug_struct("ErrorStatus")
+                .field("status", &status.as_u16())
+                .field("excerpt", excerpt)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 impl CallFailure {

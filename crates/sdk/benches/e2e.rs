@@ -8,13 +8,18 @@
 //!   `get_customer` and decoding.
 //!
 //! Three diagnostic variants split the gap between them:
-//! - **A2** is A with the generated request's shape (URL built with `format!`, `Accept` and
-//!   `api-version` headers, response headers cloned, body decoded into a JSON map), so
+//! - **A2** is A with the generated request's shape (URL built with `format!`, an `Accept`
+//!   header, response headers cloned, body decoded into a JSON map), so
 //!   A → A2 is what progenitor's request building costs, independent of auth;
 //! - **A3** is A2 with the bearer from `Auth::authorize` instead of a fixed header, sent with
 //!   plain `Client::execute`, so A2 → A3 is the token lookup;
-//! - **A4** is A3 sent with `Auth::execute` (keeps a clone of the request for a 401 replay),
-//!   so A3 → A4 is the replay machinery and A4 → B is progenitor's hook dispatch.
+//! - **A4** is A3 sent with `Auth::execute` (a spare copy of the request for a replay or a
+//!   retry, the retry bookkeeping, the call deadline and span), so A3 → A4 is the auth
+//!   layer's send path and A4 → B is progenitor's hook dispatch.
+//!
+//! Throughput on a shared 2-core box moves with whatever else runs, so it also reports the
+//! client's **CPU per call** (thread CPU time of a dedicated client thread, B over A), which
+//! does not.
 //!
 //! The order of variants rotates every round so slow drift (CPU frequency, other processes
 //! on the machine) hits all of them equally. It prints requests/s (median of rounds),
@@ -226,6 +231,16 @@ async fn run(plan: &Plan, full: bool) -> Result<(), BoxError> {
     }
 
     micro(&clients, if full { 200_000 } else { 1_000 }).await?;
+    let (base, bearer, auth) = (
+        clients.base.clone(),
+        clients.bearer.clone(),
+        clients.auth.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        cpu_per_call(base, bearer, auth, if full { 5_000 } else { 50 })
+    })
+    .await
+    .map_err(|_| "the CPU measurement panicked")??;
 
     let mints = stats.mints.load(Ordering::Relaxed);
     let unauthorized = stats.unauthorized.load(Ordering::Relaxed);
@@ -402,12 +417,85 @@ async fn micro(clients: &Clients, n: u32) -> Result<(), BoxError> {
 
 /// The request exactly as `obi_api`'s `get_customer` builds it, minus the bearer.
 fn shaped_request(client: &reqwest::Client, base: &str) -> reqwest::RequestBuilder {
-    let mut headers = reqwest::header::HeaderMap::with_capacity(1);
-    headers.append("api-version", HeaderValue::from_static("1.0.0"));
     client
         .get(format!("{base}/v1/customer/me"))
         .header(ACCEPT, HeaderValue::from_static("application/json"))
-        .headers(headers)
+        .headers(reqwest::header::HeaderMap::new())
+}
+
+/// Client CPU per call, B over A: one OS thread with its own current-thread runtime (so all
+/// client work, connection tasks included, runs on it) makes `n` sequential calls of A,
+/// then of B, in alternating rounds; the thread's CPU time (not wall time) around each loop
+/// is what the client spent, which a busy shared machine barely changes. Prints the median
+/// ratio of the rounds.
+fn cpu_per_call(base: String, bearer: HeaderValue, auth: Auth, n: u32) -> Result<(), BoxError> {
+    let worker = std::thread::spawn(move || -> Result<(f64, f64, f64), String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async move {
+            let plain = http_client().map_err(|e| e.to_string())?;
+            let url = format!("{base}/v1/customer/me");
+            let generated = obi_api::Client::new_with_client(
+                &base,
+                http_client().map_err(|e| e.to_string())?,
+                auth,
+            );
+            let plain_call = || async {
+                let response = plain
+                    .get(&url)
+                    .header(AUTHORIZATION, bearer.clone())
+                    .send()
+                    .await?;
+                let body: serde_json::Value = response.error_for_status()?.json().await?;
+                Ok::<_, BoxError>(black_box(body))
+            };
+            let generated_call = || async {
+                Ok::<_, BoxError>(black_box(
+                    generated.get_customer().send().await?.into_inner(),
+                ))
+            };
+            let (mut a_ns, mut b_ns, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..6 {
+                let t = thread_cpu_ns();
+                for _ in 0..n {
+                    plain_call().await.map_err(|e| e.to_string())?;
+                }
+                let a = (thread_cpu_ns() - t) as f64 / f64::from(n);
+                let t = thread_cpu_ns();
+                for _ in 0..n {
+                    generated_call().await.map_err(|e| e.to_string())?;
+                }
+                let b = (thread_cpu_ns() - t) as f64 / f64::from(n);
+                // Round 0 warms connections and caches up.
+                if round > 0 {
+                    a_ns.push(a);
+                    b_ns.push(b);
+                    ratios.push(b / a);
+                }
+            }
+            Ok((median(&mut a_ns), median(&mut b_ns), median(&mut ratios)))
+        })
+    });
+    let (a, b, ratio) = worker.join().map_err(|_| "the CPU worker panicked")??;
+    println!(
+        "client cpu per call (thread CPU time, sequential): A {:.1} µs, B {:.1} µs; B/A {ratio:.3}",
+        a / 1000.0,
+        b / 1000.0
+    );
+    Ok(())
+}
+
+/// CPU time consumed by the calling thread, in ns.
+fn thread_cpu_ns() -> u64 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid, writable timespec; the clock id is a constant libc knows.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    now.tv_sec as u64 * 1_000_000_000 + now.tv_nsec as u64
 }
 
 /// What `progenitor_client::ResponseValue::from_response` does: status check, a copy of the
