@@ -224,16 +224,7 @@ async fn an_html_error_page_keeps_its_status() {
         .mount(&server)
         .await;
     let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
-    let request: sdk::bridge::baas::types::CreateLoanRequest =
-        serde_json::from_value(support::bridge_request("create_loan")).unwrap();
-    let error = sdk::Error::from(
-        apis.baas
-            .create_loan()
-            .body(request)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = apis.create_loan().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Unavailable, "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(

@@ -92,6 +92,17 @@ impl Apis {
     }
 }
 
+impl Apis {
+    /// Bridge's `create_loan` with the documented request: a POST no idempotency key makes
+    /// safe to repeat.
+    pub async fn create_loan(&self) -> Result<(), sdk::Error> {
+        let request: baas::types::CreateLoanRequest =
+            serde_json::from_value(bridge_request("create_loan")).unwrap();
+        self.baas.create_loan().body(request).send().await?;
+        Ok(())
+    }
+}
+
 /// The API path and a successful body of the representative call of `api`.
 pub fn success(api: &str) -> (&'static str, Value) {
     match api {

@@ -5,27 +5,14 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 
-use crate::finding::{Findings, Severity};
+use crate::finding::Findings;
 
 /// The edits below: no `api-version` header, `null` read as an empty list or map.
 pub fn apply(tokens: TokenStream) -> Result<TokenStream, Findings> {
-    let mut file = parse(tokens)?;
+    let mut file = crate::progenitor::parse_file(tokens)?;
     ApiVersionHeader.visit_file_mut(&mut file);
     NullAsEmpty::apply(&mut file);
     Ok(file.into_token_stream())
-}
-
-fn parse(tokens: TokenStream) -> Result<syn::File, Findings> {
-    syn::parse2(tokens).map_err(|e| {
-        let mut f = Findings::default();
-        f.add(
-            Severity::Error,
-            "generated-syntax",
-            "",
-            format!("generated code does not parse: {e}"),
-        );
-        f
-    })
 }
 
 /// Vendors send `null` where a spec makes a list or map optional (typify types those as an

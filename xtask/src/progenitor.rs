@@ -119,21 +119,22 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
 
 /// Formats tokens as Rust source with prettyplease (no rustfmt: same bytes on every machine).
 pub fn format(tokens: TokenStream) -> Result<String, Findings> {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => {
-            let text = prettyplease::unparse(&file);
-            let spaced = progenitor_impl::space_out_items(text.clone()).unwrap_or(text);
-            Ok(spaced.replace("\r\n", "\n"))
-        }
-        Err(e) => {
-            let mut f = Findings::default();
-            f.add(
-                Severity::Error,
-                "generated-syntax",
-                "",
-                format!("generated code does not parse: {e}"),
-            );
-            Err(f)
-        }
-    }
+    let file = parse_file(tokens)?;
+    let text = prettyplease::unparse(&file);
+    let spaced = progenitor_impl::space_out_items(text.clone()).unwrap_or(text);
+    Ok(spaced.replace("\r\n", "\n"))
+}
+
+/// Generated tokens as a syntax tree; a `generated-syntax` error if they do not parse.
+pub fn parse_file(tokens: TokenStream) -> Result<syn::File, Findings> {
+    syn::parse2::<syn::File>(tokens).map_err(|e| {
+        let mut f = Findings::default();
+        f.add(
+            Severity::Error,
+            "generated-syntax",
+            "",
+            format!("generated code does not parse: {e}"),
+        );
+        f
+    })
 }
