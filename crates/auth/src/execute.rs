@@ -74,7 +74,7 @@ impl Auth {
             }
             Err(Exit::Failure(failure)) => {
                 span.record("error.type", failure_kind(&failure));
-                Err(failure.into_reqwest().await)
+                Err((*failure).into_reqwest().await)
             }
         }
     }

@@ -19,12 +19,12 @@ pub(crate) enum Exit {
     /// The HTTP client's own error (connection, timeout), after any retries.
     Transport(reqwest::Error),
     /// A typed reason, delivered through [`CallFailure::into_reqwest`].
-    Failure(CallFailure),
+    Failure(Box<CallFailure>),
 }
 
 impl From<CallFailure> for Exit {
     fn from(failure: CallFailure) -> Self {
-        Self::Failure(failure)
+        Self::Failure(Box::new(failure))
     }
 }
 

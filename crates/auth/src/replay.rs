@@ -17,7 +17,7 @@ pub(crate) async fn stamp(
         .cache
         .token()
         .await
-        .map_err(|error| Exit::Failure(CallFailure::Auth(error)))?;
+        .map_err(|error| Exit::from(CallFailure::Auth(error)))?;
     let header = token.header().clone();
     request.headers_mut().insert(AUTHORIZATION, header.clone());
     Ok(header)
