@@ -28,18 +28,9 @@ async fn a_mint_failure_exits_3_with_the_auth_kind_and_sends_no_call() {
 
 #[tokio::test]
 async fn missing_credentials_exit_3_naming_the_variable() {
-    let server = silent_server().await;
-    let env = [("OBI_URL", server.uri())];
-    let run = sdk_cli(&["obi", "get-customer"], &env, None).await;
-    assert_eq!(run.code, 3, "{run:?}");
+    let env = |server: &MockServer| vec![("OBI_URL", server.uri())];
+    let run = nothing_sent(&["obi", "get-customer"], env, 3).await;
     assert!(run.error_line().contains("OBI_API_KEY"), "{run:?}");
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
 }
 
 #[tokio::test]
@@ -108,15 +99,7 @@ async fn verbose_shows_request_lines_and_never_a_secret() {
         "canary-token-5d2e84",
     );
     let server = MockServer::start().await;
-    let mut answer = Spec::load("obi").response_example("create_token", "200", "example");
-    answer["token"] = token.into();
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/token"))
-        .and(header("X-API-KEY", key))
-        .and(header("X-API-SECRET", secret))
-        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
-        .mount(&server)
-        .await;
+    obi_mint_for(&server, (key, secret), token, 1).await;
     let request = quote_request();
     obi_quote(&server, token, &request).await;
     let env = [

@@ -80,12 +80,17 @@ pub fn obi_env(server: &MockServer) -> Vec<(&'static str, String)> {
 
 /// Obi's token endpoint answering the documented example with `token`, `mints` times.
 pub async fn obi_mint(server: &MockServer, token: &str, mints: u64) {
+    obi_mint_for(server, (OBI_KEY, OBI_SECRET), token, mints).await;
+}
+
+/// [`obi_mint`] for the credentials `(key, secret)`.
+pub async fn obi_mint_for(server: &MockServer, credentials: (&str, &str), token: &str, mints: u64) {
     let mut answer = Spec::load("obi").response_example("create_token", "200", "example");
     answer["token"] = token.into();
     Mock::given(method("POST"))
         .and(path("/v1/auth/token"))
-        .and(header("X-API-KEY", OBI_KEY))
-        .and(header("X-API-SECRET", OBI_SECRET))
+        .and(header("X-API-KEY", credentials.0))
+        .and(header("X-API-SECRET", credentials.1))
         .respond_with(ResponseTemplate::new(200).set_body_json(answer))
         .expect(mints)
         .mount(server)
@@ -136,14 +141,28 @@ pub async fn requests_to(server: &MockServer, prefix: &str) -> Vec<Request> {
         .collect()
 }
 
-/// A server that records everything and answers 500, to prove nothing was sent.
-pub async fn silent_server() -> MockServer {
+/// Runs `args` against a server that records everything (and answers 500), with the
+/// environment `env` makes for it; asserts exit code `code`, an empty stdout and that the
+/// server received nothing.
+pub async fn nothing_sent(
+    args: &[&str],
+    env: impl Fn(&MockServer) -> Vec<(&'static str, String)>,
+    code: i32,
+) -> Run {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(500).set_body_json(json!({})))
         .mount(&server)
         .await;
-    server
+    let run = sdk_cli(args, &env(&server), None).await;
+    assert_eq!(run.code, code, "{args:?}: {run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    let received = server.received_requests().await.unwrap_or_default();
+    assert!(
+        received.is_empty(),
+        "nothing is sent for {args:?}: {received:?}"
+    );
+    run
 }
 
 /// `args` as `&str`s.

@@ -3,22 +3,9 @@
 
 use super::*;
 
-/// Runs an Obi command against a server that records everything; asserts exit code 2,
-/// nothing received, and returns the error line.
+/// The error line of an Obi command refused with exit code 2, nothing sent.
 async fn refused(args: &[&str]) -> String {
-    let server = silent_server().await;
-    let run = sdk_cli(args, &obi_env(&server), None).await;
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stdout.is_empty(), "{run:?}");
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty(),
-        "nothing is sent for {args:?}"
-    );
-    run.error_line().to_owned()
+    nothing_sent(args, obi_env, 2).await.error_line().to_owned()
 }
 
 #[tokio::test]
@@ -95,32 +82,24 @@ async fn the_facade_route_rule_applies_before_sending() {
 
 #[tokio::test]
 async fn a_parameter_that_does_not_fit_its_type_is_refused() {
-    let server = silent_server().await;
-    let env = [
-        ("BRIDGE_BAAS_KEY_ID", "k".to_owned()),
-        ("BRIDGE_BAAS_SECRET", "s".to_owned()),
-        ("BRIDGE_BAAS_URL", format!("{}/api", server.uri())),
-    ];
+    let env = |server: &MockServer| {
+        vec![
+            ("BRIDGE_BAAS_KEY_ID", "k".to_owned()),
+            ("BRIDGE_BAAS_SECRET", "s".to_owned()),
+            ("BRIDGE_BAAS_URL", format!("{}/api", server.uri())),
+        ]
+    };
     let args = ["bridge", "get-customer", "--customer-id", "not-a-uuid"];
-    let run = sdk_cli(&args, &env, None).await;
-    assert_eq!(run.code, 2, "{run:?}");
+    let run = nothing_sent(&args, env, 2).await;
+    let line = run.error_line();
     assert!(
-        run.error_line()
-            .starts_with("error: invalid request: --customer-id:"),
-        "{run:?}"
-    );
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
+        line.starts_with("error: invalid request: --customer-id:"),
+        "{line}"
     );
 }
 
 #[tokio::test]
 async fn unknown_operations_and_missing_flags_are_usage_errors() {
-    let server = silent_server().await;
     for args in [
         &["obi", "create-qoute"][..],
         &["bridge", "get-collection-status", "--fsp-id", "CLICKPESA"],
@@ -134,14 +113,6 @@ async fn unknown_operations_and_missing_flags_are_usage_errors() {
             "x.json",
         ],
     ] {
-        let run = sdk_cli(args, &obi_env(&server), None).await;
-        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        nothing_sent(args, obi_env, 2).await;
     }
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
 }
