@@ -193,3 +193,110 @@ fn read(file: &str) -> Result<String, Failure> {
     read.map_err(|e| Failure::usage(format!("--body-file {file}: {e}")))?;
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{Arg, ArgAction, Command};
+    use serde_json::json;
+
+    use super::*;
+    use crate::table::Body;
+
+    const TEXT: Shape = Shape {
+        text: true,
+        placeholder: "STRING",
+        choices: &[],
+    };
+    const NUMBER: Shape = Shape {
+        text: false,
+        placeholder: "NUMBER",
+        choices: &[],
+    };
+
+    static OPERATION: Operation = Operation {
+        name: "op",
+        summary: "",
+        description: "",
+        method: "POST",
+        path: "/op",
+        service: "",
+        params: &[],
+        body: Some(Body {
+            required: true,
+            fields: &[
+                Field {
+                    member: "code",
+                    flag: "code",
+                    required: true,
+                    description: "",
+                    value: TEXT,
+                },
+                Field {
+                    member: "amountDue",
+                    flag: "amount-due",
+                    required: false,
+                    description: "",
+                    value: NUMBER,
+                },
+            ],
+        }),
+    };
+
+    fn matches(args: &[&str]) -> ArgMatches {
+        Command::new("op")
+            .arg(Arg::new("tag").long("tag").action(ArgAction::Append))
+            .arg(Arg::new("limit").long("limit"))
+            .arg(Arg::new(BODY).long(BODY))
+            .arg(Arg::new("code").long("code"))
+            .arg(Arg::new("amount-due").long("amount-due"))
+            .get_matches_from(std::iter::once("op").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn parameters_are_read_as_their_type() {
+        let m = matches(&["--tag", "a", "--tag", "7", "--limit", "20"]);
+        let input = Input::new(&m, &OPERATION);
+        assert_eq!(input.list::<String>("tag").unwrap(), ["a", "7"]);
+        assert_eq!(input.optional::<u32>("limit").unwrap(), Some(20));
+        assert_eq!(
+            input.optional::<String>("limit").unwrap().as_deref(),
+            Some("20")
+        );
+        assert!(input.optional::<u32>("missing").unwrap().is_none());
+        let error = input.list::<u32>("tag").unwrap_err().to_string();
+        assert!(
+            error.starts_with("invalid request: --tag: invalid type: string \"a\""),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn member_flags_override_the_body_and_keep_their_json_type() {
+        let m = matches(&[
+            "--body",
+            r#"{"code": "x", "amountDue": 1}"#,
+            "--code",
+            "0042",
+            "--amount-due",
+            "12.5",
+        ]);
+        let body: Value = Input::new(&m, &OPERATION).body().unwrap();
+        assert_eq!(body, json!({"code": "0042", "amountDue": 12.5}));
+        let m = matches(&["--body", "[1]", "--code", "a"]);
+        assert!(
+            Input::new(&m, &OPERATION).body::<Value>().is_err(),
+            "an array cannot take members"
+        );
+        let m = matches(&[]);
+        assert!(
+            Input::new(&m, &OPERATION)
+                .optional_body::<Value>()
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            Input::new(&m, &OPERATION).body::<Value>().unwrap(),
+            json!({})
+        );
+    }
+}
