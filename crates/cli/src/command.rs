@@ -147,6 +147,38 @@ fn flag(name: &'static str, value: &Shape, description: &str, suffix: &str) -> A
     arg
 }
 
+/// Whether clap's `error` is a request for help or the version (printed as clap does).
+pub fn is_help(error: &clap::Error) -> bool {
+    use clap::error::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    )
+}
+
+/// A clap usage error as one line: the problem and clap's tips, without the usage block.
+pub fn one_line(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let mut out = String::new();
+    for line in text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.is_empty())
+    {
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        match out.ends_with(':') {
+            true => out.push(' '),
+            false if !out.is_empty() => out.push_str("; "),
+            false => {}
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +186,20 @@ mod tests {
     #[test]
     fn the_command_tree_is_consistent() {
         build().debug_assert();
+    }
+
+    #[test]
+    fn usage_errors_are_one_line_with_clap_s_tips() {
+        let error = build()
+            .try_get_matches_from(["sdk-cli", "obi", "create-qoute"])
+            .unwrap_err();
+        assert!(!is_help(&error));
+        let line = one_line(&error);
+        assert!(
+            line.starts_with("unrecognized subcommand 'create-qoute'"),
+            "{line}"
+        );
+        assert!(line.contains("create-quote"), "the suggestion: {line}");
+        assert!(!line.contains('\n') && !line.contains("Usage"), "{line}");
     }
 }

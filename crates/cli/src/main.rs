@@ -28,7 +28,14 @@ use crate::generated::APIS;
 use crate::input::Input;
 
 fn main() -> ExitCode {
-    let matches = command::build().get_matches();
+    let matches = match command::build().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) if command::is_help(&error) => error.exit(),
+        Err(error) => {
+            eprintln!("error: {}", Failure::usage(command::one_line(&error)));
+            return ExitCode::from(2);
+        }
+    };
     if matches.get_flag(command::VERBOSE) {
         verbose::install();
     }

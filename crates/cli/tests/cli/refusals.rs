@@ -113,6 +113,10 @@ async fn unknown_operations_and_missing_flags_are_usage_errors() {
             "x.json",
         ],
     ] {
-        nothing_sent(args, obi_env, 2).await;
+        let run = nothing_sent(args, obi_env, 2).await;
+        assert!(
+            run.error_line().starts_with("error: invalid request: "),
+            "{run:?}"
+        );
     }
 }
