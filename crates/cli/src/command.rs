@@ -42,6 +42,7 @@ pub fn build() -> Command {
                 .long(VERBOSE)
                 .short('v')
                 .global(true)
+                .display_order(1000)
                 .action(ArgAction::SetTrue)
                 .help("Show each request and response line on stderr (credentials redacted)"),
         )

@@ -97,6 +97,8 @@ impl Operation {
                 missing.location, missing.flag
             ));
         }
+        // Flags in the spec's order (the builder's fields are sorted by name).
+        params.sort_by_key(|(p, _, _)| op.params.iter().position(|q| q.rust_name == p.rust_name));
         Ok(Self {
             spec: op.clone(),
             service: service.map(|s| s.module.clone()),

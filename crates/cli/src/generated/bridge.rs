@@ -91,11 +91,11 @@ pub const OPERATIONS: &[Operation] = &[
         service: "collections",
         params: &[
             Param {
-                flag: "fsp-id",
+                flag: "transaction-id",
                 location: "query",
                 required: true,
                 repeated: false,
-                description: "Payment service provider. Currently only `CLICKPESA`.",
+                description: "The `transactionId` you sent to trigger the collection (your own reference and idempotency key).",
                 value: Shape {
                     text: true,
                     placeholder: "STRING",
@@ -103,11 +103,11 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             },
             Param {
-                flag: "transaction-id",
+                flag: "fsp-id",
                 location: "query",
                 required: true,
                 repeated: false,
-                description: "The `transactionId` you sent to trigger the collection (your own reference and idempotency key).",
+                description: "Payment service provider. Currently only `CLICKPESA`.",
                 value: Shape {
                     text: true,
                     placeholder: "STRING",
@@ -126,7 +126,7 @@ pub const OPERATIONS: &[Operation] = &[
         service: "collections",
         params: &[
             Param {
-                flag: "limit",
+                flag: "page",
                 location: "query",
                 required: false,
                 repeated: false,
@@ -138,7 +138,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             },
             Param {
-                flag: "page",
+                flag: "limit",
                 location: "query",
                 required: false,
                 repeated: false,
@@ -161,18 +161,6 @@ pub const OPERATIONS: &[Operation] = &[
         service: "baas",
         params: &[
             Param {
-                flag: "limit",
-                location: "query",
-                required: false,
-                repeated: false,
-                description: "",
-                value: Shape {
-                    text: true,
-                    placeholder: "STRING",
-                    choices: &[],
-                },
-            },
-            Param {
                 flag: "page",
                 location: "query",
                 required: false,
@@ -185,7 +173,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             },
             Param {
-                flag: "search",
+                flag: "limit",
                 location: "query",
                 required: false,
                 repeated: false,
@@ -218,6 +206,18 @@ pub const OPERATIONS: &[Operation] = &[
                     text: true,
                     placeholder: "STRING",
                     choices: &["PERSON", "BUSINESS"],
+                },
+            },
+            Param {
+                flag: "search",
+                location: "query",
+                required: false,
+                repeated: false,
+                description: "",
+                value: Shape {
+                    text: true,
+                    placeholder: "STRING",
+                    choices: &[],
                 },
             },
         ],
@@ -1677,52 +1677,48 @@ pub async fn call(
         }
 
         "get-collection-status" => {
-            let p_fsp_id = input.required::<::std::string::String>("fsp-id")?;
             let p_transaction_id = input
                 .required::<::std::string::String>("transaction-id")?;
+            let p_fsp_id = input.required::<::std::string::String>("fsp-id")?;
             let client = crate::apis::bridge::collections()?;
             let request = client.get_collection_status();
-            let request = request.fsp_id(p_fsp_id);
             let request = request.transaction_id(p_transaction_id);
+            let request = request.fsp_id(p_fsp_id);
             crate::output::json(API, request.send().await)
         }
 
         "list-collection-transactions" => {
-            let p_limit = input.optional::<i64>("limit")?;
             let p_page = input.optional::<i64>("page")?;
+            let p_limit = input.optional::<i64>("limit")?;
             let client = crate::apis::bridge::collections()?;
             let request = client.list_collection_transactions();
-            let request = match p_limit {
-                Some(value) => request.limit(value),
-                None => request,
-            };
             let request = match p_page {
                 Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match p_limit {
+                Some(value) => request.limit(value),
                 None => request,
             };
             crate::output::json(API, request.send().await)
         }
 
         "list-customers" => {
-            let p_limit = input.optional::<::std::string::String>("limit")?;
             let p_page = input.optional::<::std::string::String>("page")?;
-            let p_search = input.optional::<::std::string::String>("search")?;
+            let p_limit = input.optional::<::std::string::String>("limit")?;
             let p_status = input
                 .optional::<bridge_api::baas::types::ListCustomersStatus>("status")?;
             let p_type = input
                 .optional::<bridge_api::baas::types::ListCustomersType>("type")?;
+            let p_search = input.optional::<::std::string::String>("search")?;
             let client = crate::apis::bridge::baas()?;
             let request = client.list_customers();
-            let request = match p_limit {
-                Some(value) => request.limit(value),
-                None => request,
-            };
             let request = match p_page {
                 Some(value) => request.page(value),
                 None => request,
             };
-            let request = match p_search {
-                Some(value) => request.search(value),
+            let request = match p_limit {
+                Some(value) => request.limit(value),
                 None => request,
             };
             let request = match p_status {
@@ -1731,6 +1727,10 @@ pub async fn call(
             };
             let request = match p_type {
                 Some(value) => request.type_(value),
+                None => request,
+            };
+            let request = match p_search {
+                Some(value) => request.search(value),
                 None => request,
             };
             crate::output::json(API, request.send().await)
