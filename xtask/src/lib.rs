@@ -7,6 +7,7 @@
 //! API's problems are reported at once, and nothing is written unless every API succeeds.
 
 pub mod bench;
+pub mod cli;
 pub mod config;
 pub mod document;
 pub mod emit;
@@ -95,6 +96,10 @@ pub struct Built {
     pub files: Files,
     /// Notes and warnings (no errors).
     pub findings: Findings,
+    /// The settings it was built with.
+    pub config: ApiConfig,
+    /// The normalised document it was generated from (read again by [`cli`]).
+    pub document: serde_json::Value,
 }
 
 impl Job {
@@ -174,7 +179,12 @@ impl Job {
         };
         let files = emit::crate_files(&self.config, &doc, &provenance, &findings)
             .map_err(|f| located(f, &spec_name))?;
-        Ok(Built { files, findings })
+        Ok(Built {
+            files,
+            findings,
+            config: self.config.clone(),
+            document: doc,
+        })
     }
 }
 
@@ -233,10 +243,12 @@ pub fn build_all(root: &Path) -> Result<Vec<(String, Built)>, Error> {
     }
 }
 
-/// `cargo xtask regen`: regenerates `generated/<api>/` for every registered API and removes
-/// generated crates whose API is gone. Writes nothing if any API fails.
+/// `cargo xtask regen`: regenerates `generated/<api>/` for every registered API and the
+/// command line's modules ([`cli::DIR`]), and removes generated crates whose API is gone.
+/// Writes nothing if any API fails.
 pub fn regen(root: &Path) -> Result<Vec<(String, Built)>, Error> {
     let built = build_all(root)?;
+    let cli_files = cli_files(&built)?;
     for (name, b) in &built {
         let dir = root.join("generated").join(name);
         tree::replace(&dir, &b.files).map_err(io_error(&dir))?;
@@ -244,7 +256,15 @@ pub fn regen(root: &Path) -> Result<Vec<(String, Built)>, Error> {
     for orphan in orphans(root, &built)? {
         std::fs::remove_dir_all(&orphan).map_err(io_error(&orphan))?;
     }
+    // The command line's generated modules (`cli::DIR`).
+    let cli_dir = root.join(cli::DIR);
+    tree::replace(&cli_dir, &cli_files).map_err(io_error(&cli_dir))?;
     Ok(built)
+}
+
+/// The command line's generated modules for `built`; an error names the API.
+fn cli_files(built: &[(String, Built)]) -> Result<Files, Error> {
+    cli::files(built).map_err(|f| Error::Spec(vec![("command line".to_owned(), f)]))
 }
 
 /// `cargo xtask check`: how `generated/` differs from a fresh regen. Writes nothing.
@@ -258,6 +278,8 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
     for orphan in orphans(root, &built)? {
         drift.push(Drift::Extra(orphan));
     }
+    let cli_dir = root.join(cli::DIR);
+    drift.extend(tree::diff(&cli_dir, &cli_files(&built)?).map_err(io_error(&cli_dir))?);
     Ok(drift)
 }
 

@@ -160,8 +160,10 @@ impl Auth {
                 None => None,
             };
             tally.sent.fetch_add(1, Ordering::Relaxed);
+            crate::wire::request(&request);
             let (failed, transient) = match client.execute(request).await {
                 Ok(response) => {
+                    crate::wire::response(response.status());
                     tally
                         .status
                         .store(response.status().as_u16().into(), Ordering::Relaxed);

@@ -60,8 +60,15 @@ impl MintHttp {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<RawResponse, AuthError> {
-        let response = request.send().await.map_err(transport_error)?;
+        let request = request.build().map_err(transport_error)?;
+        crate::wire::credential_request(&request);
+        let response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(transport_error)?;
         let status = response.status();
+        crate::wire::response(status);
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(transport_error)?.to_vec();
         Ok(RawResponse {

@@ -34,6 +34,9 @@
 //!   credentials and blocked accounts are remembered for 30 s. Recovery is automatic.
 //! - **401**: [`Auth::execute`] invalidates only the token the request carried, re-mints
 //!   once for any number of concurrent 401s, and replays each request once.
+//! - **Wire lines**: every attempt's request line and headers (credentials shown as
+//!   `[redacted]`) and status are DEBUG events of target `sdk_auth::wire`; token and revoke
+//!   requests show method and URL only.
 //! - **Minting** uses its own HTTP client: no redirects, explicit timeouts, `https` only
 //!   (plain `http` to loopback hosts for tests), never a bearer token.
 //!
@@ -61,6 +64,7 @@ mod outcome;
 mod replay;
 mod retry;
 mod token;
+mod wire;
 
 pub use auth::Auth;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
