@@ -51,6 +51,7 @@ mod http;
 mod lifetime;
 mod minters;
 mod replay;
+pub mod store;
 mod token;
 
 pub use auth::Auth;
@@ -62,6 +63,7 @@ pub use minters::bridge::{BridgeConfig, BridgeCredentials, BridgeMinter, BridgeS
 pub use minters::obi::{ObiConfig, ObiMinter};
 pub use minters::origoid::{OrigoIdConfig, OrigoIdCredentials, OrigoIdMinter};
 pub use minters::{BoxFuture, Minter, MinterInfo, RevokeScope};
+pub use store::{SharedStore, StoreKey};
 pub use token::{AccessToken, MintedToken};
 
 /// Re-export of [`secrecy::SecretString`], the type every secret is passed in.
