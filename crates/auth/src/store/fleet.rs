@@ -26,6 +26,8 @@ use crate::error::AuthError;
 use crate::lifetime::{self, LifetimeSource, Phase, Schedule};
 use crate::minters::{Minter, MinterInfo};
 use crate::token::{AccessToken, Adopted, MintedToken, Shared};
+use secrecy::ExposeSecret as _;
+use sha2::{Digest as _, Sha256};
 
 const FIRST_POLL: Duration = Duration::from_millis(5);
 const MAX_POLL: Duration = Duration::from_millis(100);
@@ -41,13 +43,20 @@ pub(crate) struct Fleet {
     marks: Mutex<Marks>,
 }
 
-/// Generations this process must not adopt.
+/// Tokens this process must not adopt, by digest: they are compared by value, not by
+/// generation, because generations restart when the store loses its data.
 #[derive(Default)]
 struct Marks {
     /// The one it holds (when it asks again, it wants another).
-    held: Option<u64>,
+    held: Option<Digest>,
     /// The last one an API rejected with 401 (or that was revoked).
-    rejected: Option<u64>,
+    rejected: Option<Digest>,
+}
+
+type Digest = [u8; 32];
+
+fn digest(token: &str) -> Digest {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 impl Fleet {
@@ -91,13 +100,17 @@ impl Fleet {
         minter: &dyn Minter,
         options: &AuthOptions,
     ) -> Result<MintedToken, AuthError> {
-        match self.coordinate(minter, options).await {
+        let result = match self.coordinate(minter, options).await {
             Ok(result) => result,
             Err(error) => {
                 tracing::warn!(error = %error, "token store unavailable; minting locally");
                 minter.mint().await
             }
+        };
+        if let Ok(minted) = &result {
+            self.marks().held = Some(digest(minted.secret()));
         }
+        result
     }
 
     async fn coordinate(
@@ -134,25 +147,14 @@ impl Fleet {
         }
     }
 
-    /// The stored token if this process may use it. A stored token this process saw rejected
-    /// is retired (only if it is still that generation).
+    /// The stored token if this process may use it: it opens, it is neither the one this
+    /// process holds nor one it saw rejected (that one is retired, if still stored), and it
+    /// is not expired by this process's margins.
     async fn adopt(&self, options: &AuthOptions) -> StoreResult<Option<MintedToken>> {
         let Some(record) = self.store.backend.load(&self.slot).await? else {
             return Ok(None);
         };
-        let (held, rejected) = {
-            let marks = self.marks();
-            (marks.held, marks.rejected)
-        };
-        if record.is_tombstone() || held == Some(record.generation) {
-            return Ok(None);
-        }
-        if rejected == Some(record.generation) {
-            let retire =
-                self.store
-                    .backend
-                    .retire(&self.slot, Some(record.generation), TOMBSTONE_TTL);
-            retire.await?;
+        if record.is_tombstone() {
             return Ok(None);
         }
         let Some(opened) = self.store.sealer.open(&self.slot, &record) else {
@@ -162,11 +164,24 @@ impl Fleet {
             );
             return Ok(None);
         };
-        let token = usable(opened, record.generation, options);
-        if token.is_some() {
-            self.marks().held = Some(record.generation);
+        let seen = Some(digest(opened.token.expose_secret()));
+        let (held, rejected) = {
+            let marks = self.marks();
+            (marks.held == seen, marks.rejected == seen)
+        };
+        if rejected {
+            let retire =
+                self.store
+                    .backend
+                    .retire(&self.slot, Some(record.generation), TOMBSTONE_TTL);
+            retire.await?;
+            return Ok(None);
         }
-        Ok(token)
+        Ok(if held {
+            None
+        } else {
+            usable(opened, record.generation, options)
+        })
     }
 
     /// Mints while holding the lease and shares the result.
@@ -224,7 +239,6 @@ impl Fleet {
         };
         match saved {
             Ok(true) => {
-                self.marks().held = Some(generation);
                 minted.shared = Some(Shared {
                     generation,
                     adopted: None,
@@ -244,9 +258,7 @@ impl Fleet {
     /// An API rejected `token`: the next [`obtain`](Self::obtain) retires it in the store if
     /// it is still there, instead of adopting it.
     pub(crate) fn rejected(&self, token: &AccessToken) {
-        if let Some(generation) = token.shared_generation() {
-            self.marks().rejected = Some(generation);
-        }
+        self.marks().rejected = Some(digest(token.expose_secret()));
     }
 
     /// `token` was revoked: retire it in the store now, so no process adopts it.

@@ -133,16 +133,6 @@ impl RedisStore {
         self
     }
 
-    /// Checks that Redis answers within the timeout (e.g. for a readiness probe).
-    ///
-    /// # Errors
-    /// Why it did not.
-    pub async fn ping(&self) -> StoreResult<()> {
-        self.query::<String>("PING", redis::cmd("PING"))
-            .await
-            .map(drop)
-    }
-
     /// The process-wide multiplexed connection, created on first use (it needs the runtime).
     async fn connection(&self) -> StoreResult<ConnectionManager> {
         let config = ConnectionManagerConfig::new()

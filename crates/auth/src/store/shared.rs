@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::backend::TokenStore;
+use super::backend::{StoreError, TokenStore};
 use super::seal::{Sealer, StoreKey};
 
 /// Default lease on a slot while one process mints; renewed every third of it while the mint
@@ -59,6 +59,15 @@ impl SharedStore {
     pub fn wait_limit(mut self, limit: Duration) -> Self {
         self.wait_limit = Some(limit);
         self
+    }
+
+    /// Checks that the store answers (one read), e.g. for a readiness probe or to wait for
+    /// it after an outage.
+    ///
+    /// # Errors
+    /// Why it did not.
+    pub async fn check(&self) -> Result<(), StoreError> {
+        self.backend.load("sdk-auth:v1:{probe}").await.map(drop)
     }
 }
 
