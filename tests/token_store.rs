@@ -569,3 +569,43 @@ async fn redis_password_stays_secret() {
     );
     assert!(!shown.contains("CANARY"), "{shown}");
 }
+
+/// The facade reads the store from the environment like every other setting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facade_reads_the_store_from_the_environment() {
+    let redis = RedisServer::start();
+    let server = TokenServer::start(3600).await;
+    let vars = [
+        ("OBI_URL", server.server.uri()),
+        ("OBI_API_KEY", API_KEY.to_owned()),
+        ("OBI_API_SECRET", SECRET.to_owned()),
+        ("SDK_TOKEN_STORE_URL", redis.url()),
+        ("SDK_TOKEN_STORE_KEY", STORE_KEY.to_owned()),
+    ];
+    let env = |vars: &[(&'static str, String)]| {
+        let vars = vars.to_vec();
+        move |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        }
+    };
+    let token = |client: sdk::obi::Client| async move {
+        let auth = sdk::obi::auth(&client).clone();
+        auth.token().await.unwrap().shared_generation()
+    };
+    let first = sdk::obi::from_env_with(env(&vars), AuthOptions::default()).unwrap();
+    let second = sdk::obi::from_env_with(env(&vars), AuthOptions::default()).unwrap();
+    assert_eq!(token(first).await, Some(1));
+    assert_eq!(token(second).await, Some(1));
+    assert_eq!(server.mints(), 1, "two clients, one token");
+
+    let mut bad = vars.to_vec();
+    bad[4].1 = "CANARY-not-a-key".into();
+    let error = sdk::obi::from_env_with(env(&bad), AuthOptions::default()).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("SDK_TOKEN_STORE_KEY") && !text.contains("CANARY"),
+        "{text}"
+    );
+}

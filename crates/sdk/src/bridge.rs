@@ -122,7 +122,9 @@ impl Clients {
     }
 
     /// [`from_env`](Self::from_env) reading variables from `env` instead of the process
-    /// environment (tests never touch the real one), with explicit [`AuthOptions`].
+    /// environment (tests never touch the real one), with explicit [`AuthOptions`]. A shared
+    /// token store set in `env` (`SDK_TOKEN_STORE_URL`, see
+    /// [`SharedStore::from_env`](crate::SharedStore::from_env)) is added to `options`.
     ///
     /// # Errors
     /// As [`from_env`](Self::from_env).
@@ -132,6 +134,7 @@ impl Clients {
     ) -> Result<Self, AuthError> {
         let baas = BridgeCredentials::from_env(BridgeService::Baas, &env)?;
         let gateway = BridgeCredentials::from_env(BridgeService::Gateway, &env)?;
+        let options = crate::with_env_store(options, &env)?;
         Self::builder(baas, gateway).options(options).build()
     }
 

@@ -42,7 +42,9 @@ macro_rules! ready_client_constructors {
         }
 
         /// [`from_env`] reading variables from `env` instead of the process environment (so
-        /// tests never touch the real one), with explicit [`AuthOptions`].
+        /// tests never touch the real one), with explicit [`AuthOptions`]. A shared token
+        /// store set in `env` (`SDK_TOKEN_STORE_URL`, see [`SharedStore::from_env`]) is
+        /// added to `options`.
         ///
         /// # Errors
         /// As [`from_env`].
@@ -50,6 +52,7 @@ macro_rules! ready_client_constructors {
             env: impl Fn(&str) -> Option<String>,
             options: AuthOptions,
         ) -> Result<Client, AuthError> {
+            let options = $crate::with_env_store(options, &env)?;
             client($config::from_env(env)?.options(options))
         }
     };
@@ -59,4 +62,16 @@ pub mod bridge;
 pub mod obi;
 pub mod origoid;
 
-pub use sdk_auth::{AccessToken, Auth, AuthError, AuthOptions};
+pub use sdk_auth::{AccessToken, Auth, AuthError, AuthOptions, SharedStore, StoreKey};
+
+/// `options` with the shared token store that `env` configures, if any (`SDK_TOKEN_STORE_URL`,
+/// `SDK_TOKEN_STORE_KEY`, `SDK_TOKEN_STORE_TIMEOUT_MS`; needs the `redis` feature).
+fn with_env_store(
+    options: AuthOptions,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<AuthOptions, AuthError> {
+    Ok(match SharedStore::from_env(env)? {
+        Some(store) => options.token_store(store),
+        None => options,
+    })
+}
