@@ -97,9 +97,7 @@ impl AuthOptions {
     }
 
     /// Shares tokens with the other processes using `store`: one mint per credential for the
-    /// whole fleet (see [`SharedStore`]). Default: none, every process mints its own. The
-    /// store's waits run on `clock`'s sleep, so keep a clock that really waits (not a
-    /// [`ManualClock`](crate::ManualClock)).
+    /// whole fleet (see [`SharedStore`]). Default: none, every process mints its own.
     pub fn token_store(mut self, store: SharedStore) -> Self {
         self.store = Some(store);
         self

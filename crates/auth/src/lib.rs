@@ -36,10 +36,14 @@
 //!   once for any number of concurrent 401s, and replays each request once.
 //! - **Minting** uses its own HTTP client: no redirects, explicit timeouts, `https` only
 //!   (plain `http` to loopback hosts for tests), never a bearer token.
+//! - **Many replicas** can share one token per credential through Redis (feature `redis`,
+//!   [`AuthOptions::token_store`], [`store`]): one process mints while the others wait for
+//!   it; a failing store means local minting, never a failed call.
 //!
 //! The core spawns no tasks and holds no lock across an `.await`; the only runtime
 //! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
-//! Tokio runtime anyway). Inject a [`ManualClock`] for deterministic tests.
+//! Tokio runtime anyway; the Redis client runs its connection on it). Inject a
+//! [`ManualClock`] for deterministic tests.
 #![deny(missing_docs)]
 
 mod auth;

@@ -17,6 +17,8 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use tokio::time::Instant;
+
 use super::backend::{Record, StoreResult};
 use super::lease::Lease;
 use super::seal::{Opened, Payload};
@@ -118,15 +120,13 @@ impl Fleet {
         minter: &dyn Minter,
         options: &AuthOptions,
     ) -> StoreResult<Result<MintedToken, AuthError>> {
-        let clock = &options.clock;
         let limit = self
             .store
             .wait_limit
             .unwrap_or(options.request_timeout + self.store.lease);
-        let deadline = clock
-            .now()
-            .checked_add(limit)
-            .unwrap_or_else(|| clock.now());
+        // Waiting on other processes runs on Tokio's timer, whatever the `Auth` clock: leases
+        // expire in real time too.
+        let deadline = Instant::now() + limit;
         let mut pause = FIRST_POLL;
         loop {
             if let Some(token) = self.adopt(options).await? {
@@ -136,13 +136,11 @@ impl Fleet {
             if let Some(lease) = Lease::acquire(backend, &self.slot, self.store.lease).await? {
                 return Ok(self.mint_holding(lease, minter, options).await);
             }
-            if clock.now() >= deadline {
+            if Instant::now() >= deadline {
                 tracing::warn!(waited = ?limit, "no token from the fleet in time; minting locally");
                 return Ok(minter.mint().await);
             }
-            clock
-                .sleep(pause.mul_f64(1.0 - Jitter::Random.sample()))
-                .await;
+            tokio::time::sleep(pause.mul_f64(1.0 - Jitter::Random.sample())).await;
             pause = (pause * 2).min(MAX_POLL);
         }
     }
@@ -196,7 +194,7 @@ impl Fleet {
             return Ok(token);
         }
         let generation = self.store.backend.next_generation(&self.slot).await;
-        let minted = lease.hold_while(&*options.clock, minter.mint()).await;
+        let minted = lease.hold_while(minter.mint()).await;
         let result = match (minted, generation) {
             (Ok(minted), Ok(generation)) => Ok(self.share(minted, generation, options).await),
             (Ok(minted), Err(error)) => {

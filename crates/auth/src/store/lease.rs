@@ -9,7 +9,6 @@ use std::time::Duration;
 use futures_util::future::{Either, select};
 
 use super::backend::{StoreError, StoreResult, TokenStore};
-use crate::clock::Clock;
 
 /// A lease this process holds on one slot.
 pub(crate) struct Lease<'a> {
@@ -38,10 +37,11 @@ impl<'a> Lease<'a> {
     /// Runs `work`, renewing the lease every third of its period until `work` is done. A lost
     /// lease (or an unreachable store) does not stop `work`: saving its result is fenced by
     /// generation, so the worst case is one extra token, never a stale one.
-    pub(crate) async fn hold_while<F: Future>(&self, clock: &dyn Clock, work: F) -> F::Output {
+    pub(crate) async fn hold_while<F: Future>(&self, work: F) -> F::Output {
         let renew = async {
             loop {
-                clock.sleep(self.ttl / 3).await;
+                // Tokio's timer, not the `Auth` clock: the lease lives in real time.
+                tokio::time::sleep(self.ttl / 3).await;
                 match self.store.renew(self.slot, &self.fence, self.ttl).await {
                     Ok(true) => {}
                     Ok(false) => {
