@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use redis::AsyncCommands as _;
+use sdk_auth::store::RedisStore;
 use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore, StoreKey};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
@@ -192,9 +193,8 @@ impl Fleet {
                     .env("OBI_API_SECRET", SECRET)
                     .env("SDK_TOKEN_STORE_URL", redis.url())
                     .env("SDK_TOKEN_STORE_KEY", STORE_KEY)
-                    // Generous: under a loaded 2-core CI a spurious timeout would add a mint.
-                    .env("SDK_TOKEN_STORE_TIMEOUT_MS", "1000")
-                    .env("FLEET_LEASE_MS", "1000")
+                    // Generous: on a loaded 2-core CI a spurious timeout would add a mint.
+                    .env("SDK_TOKEN_STORE_TIMEOUT_MS", "2000")
                     .env("FLEET_TASKS", TASKS.to_string())
                     .stdin(Stdio::piped())
                     .stdout(Stdio::piped())
@@ -269,6 +269,14 @@ fn all_served(replies: &[Reply]) -> String {
     assert_eq!(generations.len(), 1, "one token for the fleet: {replies:?}");
     generations.into_iter().next().unwrap().to_owned()
 }
+
+/// A store on `url` sealed with `key`; `timeout` bounds each operation (the exact-count tests
+/// use a generous one: on a loaded 2-core CI a spurious timeout would add a mint).
+fn store(url: &str, key: StoreKey, timeout: Duration) -> SharedStore {
+    SharedStore::new(RedisStore::open(url).unwrap().timeout(timeout), key)
+}
+
+const GENEROUS: Duration = Duration::from_secs(2);
 
 async fn connect(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
     redis::Client::open(redis.url())
@@ -417,7 +425,7 @@ async fn entries_that_do_not_open_are_replaced() {
     let redis = RedisServer::start();
     let server = TokenServer::start(3600).await;
     let key = || StoreKey::from_base64(STORE_KEY).unwrap();
-    let store = SharedStore::redis(&redis.url(), key()).unwrap();
+    let store = store(&redis.url(), key(), GENEROUS);
     let cold = || server.auth(store.clone());
     assert_eq!(cold().token().await.unwrap().shared_generation(), Some(1));
     let mut con = connect(&redis).await;
@@ -432,7 +440,7 @@ async fn entries_that_do_not_open_are_replaced() {
     );
 
     // An entry sealed under another store key, in its own slot.
-    let other = SharedStore::redis(&redis.url(), StoreKey::from_bytes([9; 32])).unwrap();
+    let other = store(&redis.url(), StoreKey::from_bytes([9; 32]), GENEROUS);
     server.auth(other).token().await.unwrap();
     let other_key = con
         .keys::<_, Vec<String>>("*:token")
@@ -491,14 +499,14 @@ async fn entries_that_do_not_open_are_replaced() {
 }
 
 /// A paused (slow) Redis: the call still succeeds on a local mint, with a warning; once it
-/// answers again, tokens are shared again.
+/// answers again, tokens are shared again. (500 ms bound here, 50 ms by default.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_redis_falls_back_with_a_warning() {
     let capture = Capture::start();
     let redis = RedisServer::start();
     let server = TokenServer::start(3600).await;
     let key = StoreKey::from_base64(STORE_KEY).unwrap();
-    let store = SharedStore::redis(&redis.url(), key).unwrap();
+    let store = store(&redis.url(), key, Duration::from_millis(500));
     assert_eq!(
         server
             .auth(store.clone())
@@ -512,7 +520,7 @@ async fn slow_redis_falls_back_with_a_warning() {
     let mut con = connect(&redis).await;
     redis::cmd("CLIENT")
         .arg("PAUSE")
-        .arg(1500)
+        .arg(3000)
         .arg("ALL")
         .query_async::<()>(&mut con)
         .await
@@ -548,7 +556,7 @@ async fn redis_password_stays_secret() {
     let redis = RedisServer::start_with_password("CANARY-redis-password");
     let server = TokenServer::start(3600).await;
     let key = || StoreKey::from_base64(STORE_KEY).unwrap();
-    let store = SharedStore::redis(&redis.url(), key()).unwrap();
+    let store = store(&redis.url(), key(), GENEROUS);
     let auth = server.auth(store.clone());
     assert_eq!(auth.token().await.unwrap().shared_generation(), Some(1));
 

@@ -1,7 +1,7 @@
 //! One replica of a fleet, for the multi-process token-store tests (`tests/token_store.rs`):
 //! an Obi `Auth` sharing its token through Redis, configured only from the environment
 //! (`OBI_URL`, `OBI_API_KEY`, `OBI_API_SECRET`, `SDK_TOKEN_STORE_URL`, `SDK_TOKEN_STORE_KEY`,
-//! `SDK_TOKEN_STORE_TIMEOUT_MS`; `FLEET_LEASE_MS` and `FLEET_TASKS` for the test knobs).
+//! `SDK_TOKEN_STORE_TIMEOUT_MS`; `FLEET_TASKS`: concurrent tasks per command, default 200).
 //!
 //! Reads one command per line from stdin and answers each with one line
 //! `done ok=<n> failed=<n> generations=<g>,<g>…` (shared generations seen; `-` for a token
@@ -51,13 +51,6 @@ impl Minter for Announced {
     }
 }
 
-fn number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn Error>> {
     tracing_subscriber::fmt()
@@ -65,15 +58,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();
-    let store = SharedStore::from_process_env()?
-        .ok_or("SDK_TOKEN_STORE_URL is not set")?
-        .lease(Duration::from_millis(number("FLEET_LEASE_MS", 1_000)));
+    let store = SharedStore::from_process_env()?.ok_or("SDK_TOKEN_STORE_URL is not set")?;
     let options = AuthOptions::default()
         .jitter(Jitter::None)
         .token_store(store.clone());
     let minter = ObiMinter::new(ObiConfig::from_process_env()?.options(options.clone()))?;
     let auth = Auth::from_minter(Announced(minter), options);
-    let tasks = number("FLEET_TASKS", 200) as usize;
+    let tasks = std::env::var("FLEET_TASKS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(200);
     let client = reqwest::Client::new();
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     while let Some(line) = lines.next_line().await? {
