@@ -272,7 +272,7 @@ fn all_served(replies: &[Reply]) -> String {
 
 /// A store on `url` sealed with `key`; `timeout` bounds each operation (the exact-count tests
 /// use a generous one: on a loaded 2-core CI a spurious timeout would add a mint).
-fn store(url: &str, key: StoreKey, timeout: Duration) -> SharedStore {
+fn redis_store(url: &str, key: StoreKey, timeout: Duration) -> SharedStore {
     SharedStore::new(RedisStore::open(url).unwrap().timeout(timeout), key)
 }
 
@@ -358,11 +358,8 @@ async fn a_killed_lease_holder_is_taken_over() {
     for index in 0..PROCESSES {
         fleet.send(index, "tokens").await;
     }
-    let holder = loop {
-        let (index, line) = fleet.next_line().await;
-        assert_eq!(line, "minting", "the first line is the holder's");
-        break index;
-    };
+    let (holder, line) = fleet.next_line().await;
+    assert_eq!(line, "minting", "the first line is the lease holder's");
     while server.mints() == 0 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -425,7 +422,7 @@ async fn entries_that_do_not_open_are_replaced() {
     let redis = RedisServer::start();
     let server = TokenServer::start(3600).await;
     let key = || StoreKey::from_base64(STORE_KEY).unwrap();
-    let store = store(&redis.url(), key(), GENEROUS);
+    let store = redis_store(&redis.url(), key(), GENEROUS);
     let cold = || server.auth(store.clone());
     assert_eq!(cold().token().await.unwrap().shared_generation(), Some(1));
     let mut con = connect(&redis).await;
@@ -440,7 +437,7 @@ async fn entries_that_do_not_open_are_replaced() {
     );
 
     // An entry sealed under another store key, in its own slot.
-    let other = store(&redis.url(), StoreKey::from_bytes([9; 32]), GENEROUS);
+    let other = redis_store(&redis.url(), StoreKey::from_bytes([9; 32]), GENEROUS);
     server.auth(other).token().await.unwrap();
     let other_key = con
         .keys::<_, Vec<String>>("*:token")
@@ -506,7 +503,7 @@ async fn slow_redis_falls_back_with_a_warning() {
     let redis = RedisServer::start();
     let server = TokenServer::start(3600).await;
     let key = StoreKey::from_base64(STORE_KEY).unwrap();
-    let store = store(&redis.url(), key, Duration::from_millis(500));
+    let store = redis_store(&redis.url(), key, Duration::from_millis(500));
     assert_eq!(
         server
             .auth(store.clone())
@@ -556,7 +553,7 @@ async fn redis_password_stays_secret() {
     let redis = RedisServer::start_with_password("CANARY-redis-password");
     let server = TokenServer::start(3600).await;
     let key = || StoreKey::from_base64(STORE_KEY).unwrap();
-    let store = store(&redis.url(), key(), GENEROUS);
+    let store = redis_store(&redis.url(), key(), GENEROUS);
     let auth = server.auth(store.clone());
     assert_eq!(auth.token().await.unwrap().shared_generation(), Some(1));
 

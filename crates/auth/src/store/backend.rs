@@ -60,8 +60,8 @@ impl StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A store many processes share: tokens by slot, a generation counter per slot and a lease
-/// per slot. [`RedisStore`](crate::RedisStore) (feature `redis`) and
-/// [`MemoryStore`](crate::MemoryStore) implement it.
+/// per slot. `RedisStore` (feature `redis`) and
+/// [`MemoryStore`](crate::store::MemoryStore) implement it.
 ///
 /// Every operation must be atomic and bounded by a short timeout: on any error the caller
 /// mints locally, so a slow store must fail fast rather than stall a request.

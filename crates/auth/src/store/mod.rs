@@ -2,7 +2,7 @@
 //!
 //! - [`TokenStore`] is the seam: atomic operations on a credential's *slot* (load, save
 //!   fenced by generation, retire to a tombstone, next generation, lease).
-//!   [`RedisStore`](crate::RedisStore) (feature `redis`) and [`MemoryStore`] implement it.
+//!   `RedisStore` (feature `redis`) and [`MemoryStore`] implement it.
 //! - [`SharedStore`] pairs a backend with the [`StoreKey`] that seals tokens (AES-256-GCM) and
 //!   goes into [`AuthOptions::token_store`](crate::AuthOptions::token_store); without one,
 //!   every process mints for itself, exactly as before.

@@ -64,7 +64,8 @@ impl StoreKey {
         Ok(Self::from_bytes(bytes))
     }
 
-    /// A random key, for a store only this process uses (e.g. a [`MemoryStore`](crate::MemoryStore)).
+    /// A random key, for a store only this process uses (e.g. a
+    /// [`MemoryStore`](crate::store::MemoryStore)).
     ///
     /// # Errors
     /// [`AuthError::Config`] if the operating system has no randomness to give.
