@@ -43,7 +43,7 @@ macro_rules! ready_client_constructors {
 
         /// [`from_env`] reading variables from `env` instead of the process environment (so
         /// tests never touch the real one), with explicit [`AuthOptions`]. A shared token
-        /// store set in `env` (`SDK_TOKEN_STORE_URL`, see [`SharedStore::from_env`]) is
+        /// store set in `env` (`SDK_TOKEN_STORE_URL`, see [`SharedStore::from_env`](crate::SharedStore::from_env)) is
         /// added to `options`.
         ///
         /// # Errors
