@@ -2,15 +2,13 @@
 //! subscriber, then every captured log line and the Debug/Display of clients and errors are
 //! searched for canary secrets and tokens.
 
-use std::io::Write;
-use std::sync::Mutex;
-
 use sdk::bridge::Clients;
 use sdk::obi::types::{Coordinates, QuoteRequest};
 use sdk::{AuthOptions, obi, origoid};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use workspace_tests::logs::Capture;
 
 const CANARIES: [&str; 6] = [
     "CANARY-bridge-baas-secret",
@@ -21,21 +19,6 @@ const CANARIES: [&str; 6] = [
     "CANARY-TOKEN-bridge",
 ];
 
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct LogWriter;
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn assert_no_canary(what: &str, text: &str) {
     for canary in CANARIES {
         assert!(!text.contains(canary), "{what} leaks {canary}:\n{text}");
@@ -44,13 +27,7 @@ fn assert_no_canary(what: &str, text: &str) {
 
 #[tokio::test]
 async fn no_secret_or_token_in_logs_debug_or_errors() {
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(|| LogWriter)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber)
-        .expect("the only subscriber of this binary");
+    let capture = Capture::start();
 
     let server = MockServer::start().await;
     let token = |body: serde_json::Value| ResponseTemplate::new(200).set_body_json(body);
@@ -185,7 +162,7 @@ async fn no_secret_or_token_in_logs_debug_or_errors() {
     .unwrap_err();
     shown.push(format!("{missing} {missing:?}"));
 
-    let logs = String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned();
+    let logs = capture.text();
     assert!(
         logs.contains("replaying once") && logs.contains("token minted"),
         "the flows ran and were logged:\n{logs}"

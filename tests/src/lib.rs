@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod logs;
+pub mod redis_server;
 pub mod spec_examples;
 
 /// The workspace root.

@@ -155,21 +155,37 @@ impl Auth {
     }
 
     /// Revokes the current token (Obi: by `jti`) and forgets it; the next call mints.
-    /// Does nothing if no usable token is cached.
+    /// Does nothing if no usable token is cached. With a shared token store the token is also
+    /// retired there, so no process adopts it (the others drop it on their next 401).
     ///
     /// # Errors
     /// [`AuthError::Unsupported`] for OrigoID and Bridge, which have no revocation endpoint.
     pub async fn revoke(&self) -> Result<(), AuthError> {
+        self.revoke_current(false).await
+    }
+
+    /// [`revoke`](Self::revoke); with `keep_shared`, tokens the fleet shares are left alone.
+    async fn revoke_current(&self, keep_shared: bool) -> Result<(), AuthError> {
         for service in self.revocable()? {
             let Some(token) = service.cache.usable() else {
                 continue;
             };
+            if keep_shared && token.shared_generation().is_some() {
+                tracing::info!(
+                    api = service.cache.info.api,
+                    "token shared with other processes; not revoked at shutdown"
+                );
+                continue;
+            }
             service
                 .cache
                 .minter
                 .revoke(&token, RevokeScope::Token)
                 .await?;
             service.cache.invalidate(token.header());
+            if let Some(fleet) = &service.cache.fleet {
+                fleet.revoked(&token).await;
+            }
             tracing::info!(
                 api = service.cache.info.api,
                 jti = token.jti(),
@@ -181,6 +197,8 @@ impl Auth {
 
     /// Revokes every token of the account (Obi `{"all": true}`, the panic button) and
     /// empties the cache. Mints a token first if none is cached, since revoking needs one.
+    /// With a shared token store, the store is emptied too, and no token minted before the
+    /// revocation is stored afterwards.
     ///
     /// # Errors
     /// [`AuthError::Unsupported`] for OrigoID and Bridge.
@@ -193,6 +211,9 @@ impl Auth {
                 .revoke(&token, RevokeScope::All)
                 .await?;
             service.cache.clear();
+            if let Some(fleet) = &service.cache.fleet {
+                fleet.revoked_all().await;
+            }
             tracing::info!(
                 api = service.cache.info.api,
                 "all tokens of the account revoked"
@@ -202,7 +223,9 @@ impl Auth {
     }
 
     /// Best-effort cleanup at process exit: revokes the current token (Obi) within
-    /// `timeout`. A no-op `Ok` for APIs without revocation.
+    /// `timeout`. A no-op `Ok` for APIs without revocation. A token shared with other
+    /// processes through a token store is left to them (revoking it would make every replica
+    /// re-mint at each rolling restart); only a token this process alone holds is revoked.
     ///
     /// # Errors
     /// [`AuthError::Timeout`] if `timeout` passed first, or why revocation failed; callers
@@ -212,7 +235,7 @@ impl Auth {
             return Ok(());
         }
         let clock = &self.inner.options.clock;
-        let revoke = pin!(self.revoke());
+        let revoke = pin!(self.revoke_current(true));
         match select(revoke, clock.timer(timeout)).await {
             Either::Left((result, _)) => result,
             Either::Right(_) => {

@@ -29,6 +29,7 @@ use crate::error::AuthError;
 use crate::health::Health;
 use crate::lifetime::{self, Phase};
 use crate::minters::{BoxFuture, Minter, MinterInfo};
+use crate::store::fleet::Fleet;
 use crate::token::{AccessToken, MintedToken};
 
 type MintResult = Result<AccessToken, AuthError>;
@@ -41,6 +42,8 @@ pub(crate) struct TokenCache {
     pub(crate) minter: Arc<dyn Minter>,
     pub(crate) info: MinterInfo,
     pub(crate) options: AuthOptions,
+    /// This service's slot in the shared token store, if one is configured.
+    pub(crate) fleet: Option<Fleet>,
     state: Mutex<State>,
     /// Mirrors `state.rejection.is_some()`, so a successful call checks it without the lock.
     rejected: AtomicBool,
@@ -87,10 +90,13 @@ impl State {
 
 impl TokenCache {
     pub(crate) fn new(minter: Arc<dyn Minter>, options: AuthOptions) -> Self {
+        let info = minter.info();
+        let fleet = Fleet::new(&options, &*minter, &info);
         Self {
-            info: minter.info(),
+            info,
             minter,
             options,
+            fleet,
             state: Mutex::default(),
             rejected: AtomicBool::new(false),
         }
@@ -177,7 +183,7 @@ impl TokenCache {
             let mut attempt = 1;
             let attempts = async {
                 loop {
-                    match self.minter.mint().await {
+                    match self.obtain().await {
                         Err(error) if error.is_retryable_now() && attempt < self.options.max_attempts => {
                             let delay = self.options.retry_delay.saturating_mul(1 << (attempt - 1).min(16));
                             tracing::debug!(attempt, error = %error, ?delay, "mint attempt failed; retrying");
@@ -285,6 +291,9 @@ impl TokenCache {
             .as_ref()
             .is_some_and(|token| token.header() == rejected);
         if matches {
+            if let (Some(fleet), Some(token)) = (&self.fleet, &state.current) {
+                fleet.rejected(token);
+            }
             state.current = None;
         }
         matches
@@ -362,6 +371,17 @@ impl TokenCache {
             Health::Ready
         } else {
             Health::Idle
+        }
+    }
+}
+
+/// Shared token store hooks (see `crate::store`).
+impl TokenCache {
+    /// One mint attempt: through the fleet when a shared store is configured, else directly.
+    async fn obtain(&self) -> Result<MintedToken, AuthError> {
+        match &self.fleet {
+            Some(fleet) => fleet.obtain(&*self.minter, &self.options).await,
+            None => self.minter.mint().await,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::retry::RetryPolicy;
 
 /// The `User-Agent` sent by default: this crate and its version.
 const DEFAULT_USER_AGENT: &str = concat!("sdk-auth/", env!("CARGO_PKG_VERSION"));
+use crate::store::SharedStore;
 
 /// How much of the refresh lead is randomly cut off per token, so that many processes that
 /// minted at the same moment do not all refresh at the same moment.
@@ -51,6 +52,8 @@ impl Jitter {
 #[derive(Debug, Clone)]
 pub struct AuthOptions {
     pub(crate) clock: Arc<dyn Clock>,
+    /// Tokens shared with other processes (`None`: this process mints its own).
+    pub(crate) store: Option<SharedStore>,
     pub(crate) jitter: Jitter,
     pub(crate) min_lead: Duration,
     pub(crate) lead_fraction: f64,
@@ -72,6 +75,7 @@ impl Default for AuthOptions {
     fn default() -> Self {
         Self {
             clock: Arc::new(SystemClock),
+            store: None,
             jitter: Jitter::Random,
             min_lead: Duration::from_secs(30),
             lead_fraction: 0.1,
@@ -94,6 +98,13 @@ impl AuthOptions {
     /// The time source (default [`SystemClock`]).
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Shares tokens with the other processes using `store`: one mint per credential for the
+    /// whole fleet (see [`SharedStore`]). Default: none, every process mints its own.
+    pub fn token_store(mut self, store: SharedStore) -> Self {
+        self.store = Some(store);
         self
     }
 

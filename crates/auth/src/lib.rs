@@ -39,10 +39,14 @@
 //!   requests show method and URL only.
 //! - **Minting** uses its own HTTP client: no redirects, explicit timeouts, `https` only
 //!   (plain `http` to loopback hosts for tests), never a bearer token.
+//! - **Many replicas** can share one token per credential through Redis (feature `redis`,
+//!   [`AuthOptions::token_store`], [`store`]): one process mints while the others wait for
+//!   it; a failing store means local minting, never a failed call.
 //!
 //! The core spawns no tasks and holds no lock across an `.await`; the only runtime
 //! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
-//! Tokio runtime anyway). Inject a [`ManualClock`] for deterministic tests.
+//! Tokio runtime anyway; the Redis client runs its connection on it). Inject a
+//! [`ManualClock`] for deterministic tests.
 #![deny(missing_docs)]
 
 mod auth;
@@ -63,6 +67,7 @@ mod operation;
 mod outcome;
 mod replay;
 mod retry;
+pub mod store;
 mod token;
 mod wire;
 
@@ -79,6 +84,7 @@ pub use minters::origoid::{OrigoIdConfig, OrigoIdCredentials, OrigoIdMinter};
 pub use minters::{BoxFuture, Minter, MinterInfo, RevokeScope};
 pub use operation::Operation;
 pub use retry::{RetryPolicy, retry_after};
+pub use store::{SharedStore, StoreKey};
 pub use token::{AccessToken, MintedToken};
 
 /// Re-export of [`secrecy::SecretString`], the type every secret is passed in.

@@ -29,10 +29,13 @@ pub enum LifetimeSource {
     Default,
 }
 
-/// Shortest lifetime believed from a token answer: anything shorter (zero, an `expiresAt`
-/// already past by a wrong server clock) would make every call mint, so the next source is
-/// tried instead.
-const MIN_PLAUSIBLE: Duration = Duration::from_secs(10);
+/// Shortest lifetime believed from a relative source (a TTL, the JWT's `exp − iat`): the
+/// server said so explicitly, so only zero and sub-second values are discarded.
+const MIN_RELATIVE: Duration = Duration::from_secs(1);
+/// Shortest lifetime believed from an absolute `expiresAt`: an expiry already past or seconds
+/// away is far more likely a wrong clock than a real lifetime, and believing it would make
+/// every call mint, so the next source is tried instead.
+const MIN_ABSOLUTE: Duration = Duration::from_secs(10);
 
 /// The lifetime of `minted`, measured from now: the first plausible source in order of
 /// trust, else the API's documented default.
@@ -44,14 +47,19 @@ pub(crate) fn lifetime(minted: &MintedToken, wall_now: SystemTime) -> (Duration,
             .expires_at
             .map(|at| at.duration_since(server_now).unwrap_or_default())
     };
-    let sources: [(LifetimeSource, &dyn Fn() -> Option<Duration>); 3] = [
-        (LifetimeSource::RelativeTtl, &|| minted.ttl),
-        (LifetimeSource::JwtClaims, &|| jwt_lifetime(minted.secret())),
-        (LifetimeSource::AbsoluteExpiry, &absolute),
+    type Read<'a> = &'a dyn Fn() -> Option<Duration>;
+    let sources: [(LifetimeSource, Read, Duration); 3] = [
+        (LifetimeSource::RelativeTtl, &|| minted.ttl, MIN_RELATIVE),
+        (
+            LifetimeSource::JwtClaims,
+            &|| jwt_lifetime(minted.secret()),
+            MIN_RELATIVE,
+        ),
+        (LifetimeSource::AbsoluteExpiry, &absolute, MIN_ABSOLUTE),
     ];
-    for (source, read) in sources {
+    for (source, read, floor) in sources {
         match read() {
-            Some(lifetime) if lifetime >= MIN_PLAUSIBLE => {
+            Some(lifetime) if lifetime >= floor => {
                 return (lifetime.min(MAX_LIFETIME), source);
             }
             Some(lifetime) => tracing::warn!(
@@ -222,14 +230,16 @@ mod tests {
     fn implausible_sources_fall_through_to_the_next() {
         let now = at(1_000_000);
         let token = jwt(r#"{"iat":100,"exp":1000}"#);
-        // A 2 s TTL is skipped for the JWT's 900 s.
-        let short_ttl = minted(&token).with_ttl(Duration::from_secs(2));
+        // A zero TTL is skipped for the JWT's 900 s; a short explicit one is believed.
+        let zero_ttl = minted(&token).with_ttl(Duration::ZERO);
         assert_eq!(
-            lifetime(&short_ttl, now),
+            lifetime(&zero_ttl, now),
             (Duration::from_secs(900), LifetimeSource::JwtClaims)
         );
-        // A JWT lifetime of 3 s and an expiry already past leave the default.
-        let short = minted(&jwt(r#"{"iat":0,"exp":3}"#)).with_expires_at(at(999_000));
+        let short_ttl = minted(&token).with_ttl(Duration::from_secs(3));
+        assert_eq!(lifetime(&short_ttl, now).1, LifetimeSource::RelativeTtl);
+        // A JWT lifetime under a second and an expiry 5 s away leave the default.
+        let short = minted(&jwt(r#"{"iat":0,"exp":0.5}"#)).with_expires_at(at(1_000_005));
         assert_eq!(
             lifetime(&short, now),
             (Duration::from_secs(3600), LifetimeSource::Default)

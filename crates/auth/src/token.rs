@@ -24,6 +24,38 @@ pub struct MintedToken {
     pub(crate) server_date: Option<SystemTime>,
     pub(crate) jti: Option<String>,
     pub(crate) scopes: Vec<String>,
+    /// Set when the token is in a shared store (see `crate::store`).
+    pub(crate) shared: Option<Shared>,
+}
+
+/// A token's place in a shared store.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shared {
+    /// Its fleet-wide generation there.
+    pub(crate) generation: u64,
+    /// Set when another process minted it: the schedule it was minted with.
+    pub(crate) adopted: Option<Adopted>,
+}
+
+/// The schedule of a token another process minted, so that every process refreshes it at
+/// the same point of its life.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Adopted {
+    pub(crate) lifetime: Duration,
+    pub(crate) source: LifetimeSource,
+    /// How much of `lifetime` had passed when it was read from the store.
+    pub(crate) age: Duration,
+}
+
+impl Adopted {
+    /// When it was issued on this process's monotonic clock, and its lifetime from then; if the
+    /// clock cannot reach back that far, the remaining lifetime from `now`.
+    pub(crate) fn basis(&self, now: Instant) -> (Instant, Duration) {
+        match now.checked_sub(self.age) {
+            Some(issued) => (issued, self.lifetime),
+            None => (now, self.lifetime.saturating_sub(self.age)),
+        }
+    }
 }
 
 impl MintedToken {
@@ -37,6 +69,7 @@ impl MintedToken {
             server_date: None,
             jti: None,
             scopes: Vec::new(),
+            shared: None,
         }
     }
 
@@ -104,6 +137,7 @@ struct Inner {
     lifetime: Duration,
     source: LifetimeSource,
     schedule: Schedule,
+    shared_generation: Option<u64>,
 }
 
 impl AccessToken {
@@ -124,6 +158,15 @@ impl AccessToken {
                 AuthError::Protocol("the token contains characters not allowed in a header".into())
             })?;
         header.set_sensitive(true);
+        // A token another process minted keeps the schedule it was minted with.
+        let adopted = minted.shared.and_then(|shared| shared.adopted);
+        let (issued, lifetime) = match adopted {
+            Some(adopted) => {
+                let (issued, length) = adopted.basis(issued);
+                (issued, (length, adopted.source))
+            }
+            None => (issued, lifetime),
+        };
         let schedule = Schedule::new(issued, lifetime.0, options, options.jitter.sample());
         Ok(Self(Arc::new(Inner {
             secret: minted.secret,
@@ -134,6 +177,7 @@ impl AccessToken {
             lifetime: lifetime.0,
             source: lifetime.1,
             schedule,
+            shared_generation: minted.shared.map(|shared| shared.generation),
         })))
     }
 
@@ -177,6 +221,13 @@ impl AccessToken {
         self.0.schedule.soft_at
     }
 
+    /// The token's generation in the shared token store, if it is one the fleet shares
+    /// (see [`AuthOptions::token_store`](crate::AuthOptions::token_store)); `None` for a token
+    /// only this process knows.
+    pub fn shared_generation(&self) -> Option<u64> {
+        self.0.shared_generation
+    }
+
     pub(crate) fn header(&self) -> &HeaderValue {
         &self.0.header
     }
@@ -194,6 +245,7 @@ impl fmt::Debug for AccessToken {
             .field("jti", &self.0.jti)
             .field("lifetime", &self.0.lifetime)
             .field("lifetime_source", &self.0.source)
+            .field("shared_generation", &self.0.shared_generation)
             .finish_non_exhaustive()
     }
 }

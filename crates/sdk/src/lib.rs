@@ -63,7 +63,9 @@ macro_rules! ready_client_constructors {
         }
 
         /// [`from_env`] reading variables from `env` instead of the process environment (so
-        /// tests never touch the real one), with explicit [`AuthOptions`].
+        /// tests never touch the real one), with explicit [`AuthOptions`]. A shared token
+        /// store set in `env` (`SDK_TOKEN_STORE_URL`, see [`SharedStore::from_env`](crate::SharedStore::from_env)) is
+        /// added to `options`.
         ///
         /// # Errors
         /// As [`from_env`].
@@ -71,6 +73,7 @@ macro_rules! ready_client_constructors {
             env: impl Fn(&str) -> Option<String>,
             options: AuthOptions,
         ) -> Result<Client, AuthError> {
+            let options = $crate::with_env_store(options, &env)?;
             client($config::from_env(env)?.options(crate::sdk_options(options)))
         }
 
@@ -92,7 +95,7 @@ pub mod origoid;
 pub use error::{Error, ErrorBody, ErrorKind};
 pub use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, CallFailure, Clock, Health, Jitter, LifetimeSource,
-    ManualClock, Operation, RetryPolicy, SecretString, SystemClock,
+    ManualClock, Operation, RetryPolicy, SecretString, SharedStore, StoreKey, SystemClock,
 };
 
 /// The `User-Agent` of every request this SDK sends, API calls and token mints alike.
@@ -134,3 +137,15 @@ authenticated!(
     #[cfg(feature = "obi")]
     obi::Client,
 );
+
+/// `options` with the shared token store that `env` configures, if any (`SDK_TOKEN_STORE_URL`,
+/// `SDK_TOKEN_STORE_KEY`, `SDK_TOKEN_STORE_TIMEOUT_MS`; needs the `redis` feature).
+fn with_env_store(
+    options: AuthOptions,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<AuthOptions, AuthError> {
+    Ok(match SharedStore::from_env(env)? {
+        Some(store) => options.token_store(store),
+        None => options,
+    })
+}

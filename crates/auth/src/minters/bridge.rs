@@ -13,6 +13,7 @@ use crate::auth::Auth;
 use crate::config::{self, AuthOptions};
 use crate::error::AuthError;
 use crate::http::{self, MintHttp};
+use crate::store::Fingerprint;
 use crate::token::MintedToken;
 
 /// Lifetime assumed when `expiresAt` is `null` and nothing else tells (documented ~1 h).
@@ -332,6 +333,11 @@ impl Minter for BridgeMinter {
             service: self.service.name(),
             key_id_prefix: key_prefix(&self.key_id),
         }
+    }
+
+    fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
+        fingerprint.add(self.base.as_str()).add(&self.key_id);
+        true
     }
 
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {

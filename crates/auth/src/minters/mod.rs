@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::error::AuthError;
 use crate::http::RawResponse;
 use crate::lifetime::parse_rfc3339;
+use crate::store::Fingerprint;
 use crate::token::{AccessToken, MintedToken};
 
 /// A boxed, `Send` future, as returned by [`Minter`] methods.
@@ -52,6 +53,15 @@ pub trait Minter: Send + Sync + fmt::Debug + 'static {
 
     /// Obtains a new token.
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>>;
+
+    /// Feeds what identifies this minter's credential (base URL, key id; never needed: the
+    /// secret) into `fingerprint`, which names its slot in a shared token store, and returns
+    /// `true`. Two minters that feed the same parts share tokens. The default returns `false`:
+    /// the minter's tokens are never shared.
+    fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
+        let _ = fingerprint;
+        false
+    }
 
     /// Whether [`revoke`](Self::revoke) is implemented (defaults to `false`).
     fn supports_revocation(&self) -> bool {

@@ -15,6 +15,7 @@ use crate::auth::Auth;
 use crate::config::{self, AuthOptions};
 use crate::error::AuthError;
 use crate::http::{self, MintHttp};
+use crate::store::Fingerprint;
 use crate::token::{AccessToken, MintedToken};
 
 /// Documented production base URL.
@@ -143,6 +144,14 @@ impl Minter for ObiMinter {
             // The key is documented as non-secret; its prefix is just `pgw_`.
             key_id_prefix: key_prefix(self.api_key.expose_secret()),
         }
+    }
+
+    fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
+        // The key is the public half; the secret stays out.
+        fingerprint
+            .add(self.base.as_str())
+            .add(self.api_key.expose_secret());
+        true
     }
 
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {

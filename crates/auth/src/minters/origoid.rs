@@ -15,6 +15,7 @@ use crate::auth::Auth;
 use crate::config::{self, AuthOptions};
 use crate::error::AuthError;
 use crate::http::{self, MintHttp, RawResponse};
+use crate::store::Fingerprint;
 use crate::token::MintedToken;
 
 /// Documented production base URL.
@@ -303,6 +304,16 @@ impl Minter for OrigoIdMinter {
             service: "default",
             key_id_prefix,
         }
+    }
+
+    fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
+        fingerprint.add(self.base.as_str());
+        match &self.credentials {
+            // The key is the only identity: the store keeps just its keyed hash.
+            OrigoIdCredentials::ApiKey(key) => fingerprint.add("api-key").add(key.expose_secret()),
+            OrigoIdCredentials::Basic { username, .. } => fingerprint.add("basic").add(username),
+        };
+        true
     }
 
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {

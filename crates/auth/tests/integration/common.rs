@@ -4,11 +4,12 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
+use sdk_auth::store::Fingerprint;
 use sdk_auth::{
-    AccessToken, AuthError, AuthOptions, BoxFuture, Jitter, ManualClock, MintedToken, Minter,
-    MinterInfo, SecretString,
+    AccessToken, AuthError, AuthOptions, BoxFuture, Clock, Jitter, ManualClock, MintedToken,
+    Minter, MinterInfo, SecretString, Sleep,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -106,6 +107,12 @@ impl Minter for GatedMinter {
         }
     }
 
+    /// Clones share a credential, so they share a slot in a token store.
+    fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
+        fingerprint.add("mock-key-id");
+        true
+    }
+
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {
         Box::pin(async move {
             let n = self.inner.calls.fetch_add(1, Ordering::SeqCst) + 1;
@@ -160,6 +167,37 @@ pub async fn settle(counter: &AtomicUsize, n: usize) {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     tokio::time::sleep(Duration::from_millis(20)).await;
+}
+
+/// Tokio's clock: follows `tokio::time::pause` / `advance` (and auto-advance in paused tests),
+/// so tasks that really wait on each other (a fleet polling a store) can run on virtual time.
+#[derive(Debug, Clone)]
+pub struct TokioClock {
+    start: tokio::time::Instant,
+    wall: SystemTime,
+}
+
+impl TokioClock {
+    pub fn new() -> Self {
+        Self {
+            start: tokio::time::Instant::now(),
+            wall: SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600),
+        }
+    }
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> Instant {
+        tokio::time::Instant::now().into_std()
+    }
+
+    fn wall(&self) -> SystemTime {
+        self.wall + (tokio::time::Instant::now() - self.start)
+    }
+
+    fn sleep(&self, duration: Duration) -> Sleep {
+        Box::pin(tokio::time::sleep(duration))
+    }
 }
 
 /// What a raw TCP server does with each connection.

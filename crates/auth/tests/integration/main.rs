@@ -10,3 +10,4 @@ mod hooks;
 mod replay;
 mod revoke;
 mod skew;
+mod store;

@@ -35,7 +35,7 @@ impl Respond for Api {
     }
 }
 
-async fn api_server(accept_from: usize) -> (MockServer, Arc<AtomicUsize>) {
+pub async fn api_server(accept_from: usize) -> (MockServer, Arc<AtomicUsize>) {
     let server = MockServer::start().await;
     let accept = Arc::new(AtomicUsize::new(accept_from));
     Mock::given(any())
@@ -55,7 +55,7 @@ async fn setup(accept_from: usize) -> (MockServer, Auth, GatedMinter, reqwest::C
     (server, auth, minter, reqwest::Client::new())
 }
 
-async fn authorized(
+pub async fn authorized(
     auth: &Auth,
     client: &reqwest::Client,
     url: &str,

@@ -50,7 +50,9 @@ impl Clients {
     }
 
     /// [`from_env`](Self::from_env) reading variables from `env` instead of the process
-    /// environment (tests never touch the real one), with explicit [`AuthOptions`].
+    /// environment (tests never touch the real one), with explicit [`AuthOptions`]. A shared
+    /// token store set in `env` (`SDK_TOKEN_STORE_URL`, see
+    /// [`SharedStore::from_env`](crate::SharedStore::from_env)) is added to `options`.
     ///
     /// # Errors
     /// As [`from_env`](Self::from_env).
@@ -58,6 +60,7 @@ impl Clients {
         env: impl Fn(&str) -> Option<String>,
         options: AuthOptions,
     ) -> Result<Self, AuthError> {
+        let options = crate::with_env_store(options, &env)?;
         let baas = BridgeCredentials::from_env(BridgeService::Baas, &env)?;
         let collections = BridgeCredentials::from_env(BridgeService::Collections, &env)?;
         Self::builder(baas, collections).options(options).build()
@@ -173,6 +176,7 @@ macro_rules! one_service {
             env: impl Fn(&str) -> Option<String>,
             options: AuthOptions,
         ) -> Result<$module::Client, AuthError> {
+            let options = crate::with_env_store(options, &env)?;
             $client(BridgeCredentials::from_env(BridgeService::$service, env)?, options)
         }
     };

@@ -1,0 +1,342 @@
+//! Fleet single flight: one process of the fleet mints a credential's token while the others
+//! wait for it in the shared store.
+//!
+//! Whenever a process needs a token (cold start, refresh ahead, expiry, 401) its in-process
+//! single flight runs [`Fleet::obtain`] once:
+//! 1. **look**: a stored token that opens, is not the one this process is replacing or saw
+//!    rejected, and is not expired by this process's margins is adopted as is;
+//! 2. **lease**: otherwise take the slot's lease, look once more (someone may have just
+//!    stored one), take the next generation, mint (renewing the lease), save the token fenced
+//!    by generation (an older one never overwrites a newer one), release;
+//! 3. **wait**: if another process holds the lease, poll with backoff (5 ms doubling to
+//!    100 ms, jittered) and go back to 1; a dead holder's lease lapses and a waiter takes over.
+//!
+//! Any store error, and a wait past the limit, means: mint locally, warn, and try the store
+//! again next time. A call never fails because of the store.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::time::Instant;
+
+use super::backend::{Record, StoreResult};
+use super::lease::Lease;
+use super::seal::{Opened, Payload};
+use super::shared::SharedStore;
+use crate::config::{AuthOptions, Jitter};
+use crate::error::AuthError;
+use crate::lifetime::{self, LifetimeSource, Phase, Schedule};
+use crate::minters::{Minter, MinterInfo};
+use crate::token::{AccessToken, Adopted, MintedToken, Shared};
+use secrecy::ExposeSecret as _;
+use sha2::{Digest as _, Sha256};
+
+const FIRST_POLL: Duration = Duration::from_millis(5);
+const MAX_POLL: Duration = Duration::from_millis(100);
+/// How long a tombstone blocks saves of older generations: far longer than any mint runs.
+const TOMBSTONE_TTL: Duration = Duration::from_secs(600);
+
+/// One service's slot in a [`SharedStore`], and what this process knows about it.
+pub(crate) struct Fleet {
+    store: SharedStore,
+    slot: String,
+    api: &'static str,
+    service: &'static str,
+    marks: Mutex<Marks>,
+}
+
+/// Tokens this process must not adopt, by digest: they are compared by value, not by
+/// generation, because generations restart when the store loses its data.
+#[derive(Default)]
+struct Marks {
+    /// The one it holds (when it asks again, it wants another).
+    held: Option<Digest>,
+    /// The last one an API rejected with 401 (or that was revoked).
+    rejected: Option<Digest>,
+}
+
+type Digest = [u8; 32];
+
+fn digest(token: &str) -> Digest {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl Fleet {
+    /// The fleet slot of `minter`'s credential, if `options` has a shared store and the minter
+    /// identifies its credential.
+    pub(crate) fn new(
+        options: &AuthOptions,
+        minter: &dyn Minter,
+        info: &MinterInfo,
+    ) -> Option<Self> {
+        let store = options.store.clone()?;
+        let mut fingerprint = store.sealer.fingerprint();
+        fingerprint.add(info.api).add(info.service);
+        if !minter.identify(&mut fingerprint) {
+            tracing::warn!(
+                api = info.api,
+                service = info.service,
+                "a token store is configured, but this minter does not identify its credential; its tokens are not shared"
+            );
+            return None;
+        }
+        let slot = format!(
+            "sdk-auth:v1:{{{}:{}:{}}}",
+            info.api,
+            info.service,
+            fingerprint.finish()
+        );
+        Some(Self {
+            store,
+            slot,
+            api: info.api,
+            service: info.service,
+            marks: Mutex::default(),
+        })
+    }
+
+    /// A token for this process: adopted from the store, minted under the fleet's lease, or
+    /// (store down, slow, or another minter too slow) minted locally.
+    pub(crate) async fn obtain(
+        &self,
+        minter: &dyn Minter,
+        options: &AuthOptions,
+    ) -> Result<MintedToken, AuthError> {
+        let result = match self.coordinate(minter, options).await {
+            Ok(result) => result,
+            Err(error) => {
+                tracing::warn!(error = %error, "token store unavailable; minting locally");
+                minter.mint().await
+            }
+        };
+        if let Ok(minted) = &result {
+            self.marks().held = Some(digest(minted.secret()));
+        }
+        result
+    }
+
+    async fn coordinate(
+        &self,
+        minter: &dyn Minter,
+        options: &AuthOptions,
+    ) -> StoreResult<Result<MintedToken, AuthError>> {
+        // By default half the caller's token wait, so a process that gives up waiting still has
+        // time to mint itself; never less than a lease, so a crashed minter is noticed first.
+        let limit = self.store.wait_limit.unwrap_or_else(|| {
+            (options.request_timeout + self.store.lease)
+                .min(options.token_wait / 2)
+                .max(self.store.lease + Duration::from_millis(500))
+        });
+        // Waiting on other processes runs on Tokio's timer, whatever the `Auth` clock: leases
+        // expire in real time too.
+        let deadline = Instant::now() + limit;
+        let mut pause = FIRST_POLL;
+        loop {
+            if let Some(token) = self.adopt(options).await? {
+                return Ok(Ok(token));
+            }
+            let backend = &*self.store.backend;
+            if let Some(lease) = Lease::acquire(backend, &self.slot, self.store.lease).await? {
+                return Ok(self.mint_holding(lease, minter, options).await);
+            }
+            if Instant::now() >= deadline {
+                tracing::warn!(waited = ?limit, "no token from the fleet in time; minting locally");
+                return Ok(minter.mint().await);
+            }
+            tokio::time::sleep(pause.mul_f64(1.0 - Jitter::Random.sample())).await;
+            pause = (pause * 2).min(MAX_POLL);
+        }
+    }
+
+    /// The stored token if this process may use it: it opens, it is neither the one this
+    /// process holds nor one it saw rejected (that one is retired, if still stored), and it
+    /// is not expired by this process's margins.
+    async fn adopt(&self, options: &AuthOptions) -> StoreResult<Option<MintedToken>> {
+        let Some(record) = self.store.backend.load(&self.slot).await? else {
+            return Ok(None);
+        };
+        if record.is_tombstone() {
+            return Ok(None);
+        }
+        let Some(opened) = self.store.sealer.open(&self.slot, &record) else {
+            tracing::warn!(
+                generation = record.generation,
+                "ignoring a stored token that does not open (tampered, foreign or sealed with another key)"
+            );
+            return Ok(None);
+        };
+        let seen = Some(digest(opened.token.expose_secret()));
+        let (held, rejected) = {
+            let marks = self.marks();
+            (marks.held == seen, marks.rejected == seen)
+        };
+        if rejected {
+            let retire =
+                self.store
+                    .backend
+                    .retire(&self.slot, Some(record.generation), TOMBSTONE_TTL);
+            retire.await?;
+            return Ok(None);
+        }
+        Ok(if held {
+            None
+        } else {
+            usable(opened, record.generation, options)
+        })
+    }
+
+    /// Mints while holding the lease and shares the result.
+    async fn mint_holding(
+        &self,
+        lease: Lease<'_>,
+        minter: &dyn Minter,
+        options: &AuthOptions,
+    ) -> Result<MintedToken, AuthError> {
+        if let Ok(Some(token)) = self.adopt(options).await {
+            lease.release().await;
+            return Ok(token);
+        }
+        let generation = self.store.backend.next_generation(&self.slot).await;
+        let minted = lease.hold_while(minter.mint()).await;
+        let result = match (minted, generation) {
+            (Ok(minted), Ok(generation)) => Ok(self.share(minted, generation, options).await),
+            (Ok(minted), Err(error)) => {
+                tracing::warn!(error = %error, "token minted but not shared: no generation from the store");
+                Ok(minted)
+            }
+            (Err(error), _) => Err(error),
+        };
+        lease.release().await;
+        result
+    }
+
+    /// Seals and saves a freshly minted token; marks it shared if it was saved.
+    async fn share(
+        &self,
+        mut minted: MintedToken,
+        generation: u64,
+        options: &AuthOptions,
+    ) -> MintedToken {
+        let wall = options.clock.wall();
+        let (lifetime, source) = lifetime::lifetime(&minted, wall);
+        if lifetime.is_zero() {
+            return minted;
+        }
+        let source = format!("{source:?}");
+        let payload = Payload {
+            token: minted.secret(),
+            expires_at_ms: unix_ms(wall).saturating_add(millis(lifetime)),
+            lifetime_ms: millis(lifetime),
+            source: &source,
+            jti: minted.jti.as_deref(),
+            scopes: &minted.scopes,
+        };
+        let saved = match self.store.sealer.seal(&self.slot, generation, &payload) {
+            Ok(sealed) => {
+                let record = Record { generation, sealed };
+                self.store.backend.save(&self.slot, record, lifetime).await
+            }
+            Err(error) => Err(error),
+        };
+        match saved {
+            Ok(true) => {
+                minted.shared = Some(Shared {
+                    generation,
+                    adopted: None,
+                });
+            }
+            Ok(false) => tracing::info!(
+                generation,
+                "the store holds a newer token (or a revocation); this one serves only this process"
+            ),
+            Err(error) => {
+                tracing::warn!(error = %error, "token minted but not shared: could not store it");
+            }
+        }
+        minted
+    }
+
+    /// An API rejected `token`: the next [`obtain`](Self::obtain) retires it in the store if
+    /// it is still there, instead of adopting it.
+    pub(crate) fn rejected(&self, token: &AccessToken) {
+        self.marks().rejected = Some(digest(token.expose_secret()));
+    }
+
+    /// `token` was revoked: retire it in the store now, so no process adopts it.
+    pub(crate) async fn revoked(&self, token: &AccessToken) {
+        if let Some(generation) = token.shared_generation() {
+            self.rejected(token);
+            self.retire(Some(generation)).await;
+        }
+    }
+
+    /// Every token of the account was revoked: tombstone the slot so no process adopts a
+    /// token minted before.
+    pub(crate) async fn revoked_all(&self) {
+        self.retire(None).await;
+    }
+
+    async fn retire(&self, generation: Option<u64>) {
+        let retired = self
+            .store
+            .backend
+            .retire(&self.slot, generation, TOMBSTONE_TTL);
+        if let Err(error) = retired.await {
+            tracing::warn!(
+                api = self.api,
+                service = self.service,
+                error = %error,
+                "could not mark the revoked token in the token store; other processes drop it on their first 401"
+            );
+        }
+    }
+
+    fn marks(&self) -> std::sync::MutexGuard<'_, Marks> {
+        self.marks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A stored token as this process's own, unless it is expired by this process's margins.
+fn usable(opened: Opened, generation: u64, options: &AuthOptions) -> Option<MintedToken> {
+    let remaining = opened
+        .expires_at_ms
+        .saturating_sub(unix_ms(options.clock.wall()));
+    let lifetime = Duration::from_millis(opened.lifetime_ms);
+    let adopted = Adopted {
+        lifetime,
+        source: source_named(&opened.source),
+        age: lifetime.saturating_sub(Duration::from_millis(remaining)),
+    };
+    let now = options.clock.now();
+    let (issued, length) = adopted.basis(now);
+    if Schedule::new(issued, length, options, 0.0).phase(now) == Phase::Expired {
+        return None;
+    }
+    let mut minted = MintedToken::new(opened.token, lifetime).with_scopes(opened.scopes);
+    minted.jti = opened.jti;
+    minted.shared = Some(Shared {
+        generation,
+        adopted: Some(adopted),
+    });
+    Some(minted)
+}
+
+/// The [`LifetimeSource`] whose `Debug` name is `name` (unknown names: the default).
+fn source_named(name: &str) -> LifetimeSource {
+    [
+        LifetimeSource::RelativeTtl,
+        LifetimeSource::JwtClaims,
+        LifetimeSource::AbsoluteExpiry,
+    ]
+    .into_iter()
+    .find(|source| format!("{source:?}") == name)
+    .unwrap_or(LifetimeSource::Default)
+}
+
+fn unix_ms(wall: SystemTime) -> u64 {
+    millis(wall.duration_since(UNIX_EPOCH).unwrap_or_default())
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,31 @@
+//! Sharing tokens across processes: many replicas, one token per credential.
+//!
+//! - [`TokenStore`] is the seam: atomic operations on a credential's *slot* (load, save
+//!   fenced by generation, retire to a tombstone, next generation, lease).
+//!   `RedisStore` (feature `redis`) and [`MemoryStore`] implement it.
+//! - [`SharedStore`] pairs a backend with the [`StoreKey`] that seals tokens (AES-256-GCM) and
+//!   goes into [`AuthOptions::token_store`](crate::AuthOptions::token_store); without one,
+//!   every process mints for itself, exactly as before.
+//! - Slots are named `sdk-auth:v1:{<api>:<service>:<fingerprint>}` where the fingerprint is a
+//!   keyed hash of the credential's identity ([`Fingerprint`]), never a secret.
+//! - The fleet protocol (look, lease, mint, save, wait) lives in `fleet`; the lease in `lease`.
+
+pub(crate) mod backend;
+mod env;
+pub(crate) mod fingerprint;
+pub(crate) mod fleet;
+mod lease;
+pub(crate) mod memory;
+#[cfg(feature = "redis")]
+pub(crate) mod redis;
+pub(crate) mod seal;
+pub(crate) mod shared;
+
+pub use backend::{Record, StoreError, StoreResult, TokenStore};
+pub use env::{STORE_KEY_VAR, STORE_TIMEOUT_VAR, STORE_URL_VAR};
+pub use fingerprint::Fingerprint;
+pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
+pub use seal::StoreKey;
+pub use shared::{DEFAULT_LEASE, SharedStore};

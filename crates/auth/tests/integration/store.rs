@@ -1,0 +1,422 @@
+//! The fleet protocol on a `MemoryStore`: several `Auth`s play the replicas of a fleet, on
+//! Tokio's paused clock (deterministic waits) except where real HTTP is involved.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use sdk_auth::store::{Fingerprint, MemoryStore, Record, StoreError, StoreResult, TokenStore};
+use sdk_auth::{
+    AccessToken, Auth, AuthError, AuthOptions, BoxFuture, Jitter, MintedToken, Minter, MinterInfo,
+    RevokeScope, SharedStore, StoreKey,
+};
+
+use crate::common::{Capture, GatedMinter, HOUR, TokioClock, settle, spawn_callers};
+use crate::replay::{api_server, authorized};
+
+/// A `MemoryStore` that counts operations and can be switched off.
+#[derive(Debug, Clone)]
+struct Probe {
+    inner: MemoryStore,
+    ops: Arc<AtomicUsize>,
+    down: Arc<AtomicBool>,
+}
+
+impl Probe {
+    fn new(clock: &TokioClock) -> Self {
+        Self {
+            inner: MemoryStore::with_clock(clock.clone()),
+            ops: Arc::default(),
+            down: Arc::default(),
+        }
+    }
+
+    fn ops(&self) -> usize {
+        self.ops.load(Ordering::SeqCst)
+    }
+
+    fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    fn gate<'a, T: 'a>(
+        &'a self,
+        op: BoxFuture<'a, StoreResult<T>>,
+    ) -> BoxFuture<'a, StoreResult<T>> {
+        self.ops.fetch_add(1, Ordering::SeqCst);
+        if self.down.load(Ordering::SeqCst) {
+            return Box::pin(async { Err(StoreError::new("probe is down")) });
+        }
+        op
+    }
+}
+
+impl TokenStore for Probe {
+    fn load<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Option<Record>>> {
+        self.gate(self.inner.load(slot))
+    }
+    fn save<'a>(
+        &'a self,
+        slot: &'a str,
+        r: Record,
+        ttl: Duration,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        self.gate(self.inner.save(slot, r, ttl))
+    }
+    fn retire<'a>(
+        &'a self,
+        slot: &'a str,
+        g: Option<u64>,
+        ttl: Duration,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        self.gate(self.inner.retire(slot, g, ttl))
+    }
+    fn next_generation<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<u64>> {
+        self.gate(self.inner.next_generation(slot))
+    }
+    fn acquire<'a>(
+        &'a self,
+        slot: &'a str,
+        f: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        self.gate(self.inner.acquire(slot, f, ttl))
+    }
+    fn renew<'a>(
+        &'a self,
+        slot: &'a str,
+        f: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        self.gate(self.inner.renew(slot, f, ttl))
+    }
+    fn release<'a>(&'a self, slot: &'a str, f: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
+        self.gate(self.inner.release(slot, f))
+    }
+}
+
+/// A gated minter that can also revoke, recording what it revoked.
+#[derive(Debug, Clone)]
+struct Revocable {
+    inner: GatedMinter,
+    revoked: Arc<Mutex<Vec<(String, RevokeScope)>>>,
+}
+
+impl Minter for Revocable {
+    fn info(&self) -> MinterInfo {
+        self.inner.info()
+    }
+    fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
+        self.inner.identify(fingerprint)
+    }
+    fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {
+        self.inner.mint()
+    }
+    fn supports_revocation(&self) -> bool {
+        true
+    }
+    fn revoke<'a>(
+        &'a self,
+        bearer: &'a AccessToken,
+        scope: RevokeScope,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
+        let token = bearer.expose_secret().to_owned();
+        self.revoked.lock().unwrap().push((token, scope));
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Replicas sharing one store and one (counting) token endpoint.
+struct Fleet {
+    probe: Probe,
+    shared: SharedStore,
+    minter: Revocable,
+    clock: TokioClock,
+}
+
+impl Fleet {
+    fn new(open: bool) -> Self {
+        let clock = TokioClock::new();
+        let probe = Probe::new(&clock);
+        Self {
+            shared: SharedStore::new(probe.clone(), StoreKey::random().unwrap()),
+            probe,
+            minter: Revocable {
+                inner: GatedMinter::new(HOUR, open),
+                revoked: Arc::default(),
+            },
+            clock,
+        }
+    }
+
+    fn options(&self) -> AuthOptions {
+        AuthOptions::default()
+            .clock(self.clock.clone())
+            .jitter(Jitter::None)
+            .token_store(self.shared.clone())
+    }
+
+    fn replica(&self) -> Auth {
+        Auth::from_minter(self.minter.clone(), self.options())
+    }
+
+    fn replicas(&self, n: usize) -> Vec<Auth> {
+        (0..n).map(|_| self.replica()).collect()
+    }
+
+    fn mints(&self) -> usize {
+        self.minter.inner.calls()
+    }
+
+    fn revoked(&self) -> Vec<(String, RevokeScope)> {
+        self.minter.revoked.lock().unwrap().clone()
+    }
+}
+
+/// Runs a paused-clock test, failing instead of spinning if it gets stuck (a stuck waiter
+/// makes Tokio's virtual time race ahead through the fleet's polls and lease renewals).
+async fn bounded<F: std::future::Future>(test: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(24 * 3600), test)
+        .await
+        .expect("stuck: virtual time ran a day ahead")
+}
+
+/// Every replica's token, fetched concurrently; returns their shared generations.
+async fn all_tokens(replicas: &[Auth]) -> BTreeSet<Option<u64>> {
+    let handles: Vec<_> = replicas
+        .iter()
+        .map(|auth| {
+            let auth = auth.clone();
+            tokio::spawn(async move { auth.token().await.unwrap().shared_generation() })
+        })
+        .collect();
+    let mut generations = BTreeSet::new();
+    for handle in handles {
+        generations.insert(handle.await.unwrap());
+    }
+    generations
+}
+
+/// 8 replicas × 200 concurrent callers at cold start: one mint for the fleet.
+#[tokio::test(start_paused = true)]
+async fn cold_fleet_mints_once() {
+    bounded(async {
+        let fleet = Fleet::new(false);
+        let mut handles = Vec::new();
+        for auth in fleet.replicas(8) {
+            let (callers, entered) = spawn_callers(&auth, 200);
+            settle(&entered, 200).await;
+            handles.extend(callers);
+        }
+        fleet.minter.inner.open();
+        let mut generations = BTreeSet::new();
+        for handle in handles {
+            generations.insert(handle.await.unwrap().unwrap().shared_generation());
+        }
+        assert_eq!(fleet.mints(), 1);
+        assert_eq!(generations, BTreeSet::from([Some(1)]));
+    })
+    .await;
+}
+
+/// Refresh ahead and hard expiry are coordinated the same way: one mint per expiry.
+#[tokio::test(start_paused = true)]
+async fn one_mint_per_refresh_and_per_expiry() {
+    bounded(async {
+        let fleet = Fleet::new(true);
+        let replicas = fleet.replicas(6);
+        assert_eq!(all_tokens(&replicas).await, BTreeSet::from([Some(1)]));
+        // lead = 6 min: 55 min in, every replica is in its refresh window.
+        tokio::time::advance(Duration::from_secs(55 * 60)).await;
+        all_tokens(&replicas).await;
+        assert_eq!(fleet.mints(), 2);
+        assert_eq!(all_tokens(&replicas).await, BTreeSet::from([Some(2)]));
+        tokio::time::advance(HOUR).await;
+        assert_eq!(all_tokens(&replicas).await, BTreeSet::from([Some(3)]));
+        assert_eq!(fleet.mints(), 3);
+    })
+    .await;
+}
+
+/// A warm call never touches the store; the refresh window does.
+#[tokio::test(start_paused = true)]
+async fn warm_calls_never_touch_the_store() {
+    bounded(async {
+        let fleet = Fleet::new(true);
+        let auth = fleet.replica();
+        auth.token().await.unwrap();
+        let ops = fleet.probe.ops();
+        for _ in 0..1_000 {
+            auth.token().await.unwrap();
+        }
+        assert_eq!(fleet.probe.ops(), ops);
+        tokio::time::advance(Duration::from_secs(55 * 60)).await;
+        auth.token().await.unwrap();
+        assert!(fleet.probe.ops() > ops);
+    })
+    .await;
+}
+
+/// The lease holder dies mid-mint: its lease lapses, another replica mints, nobody fails.
+#[tokio::test(start_paused = true)]
+async fn dead_lease_holder_is_taken_over() {
+    bounded(async {
+        let fleet = Fleet::new(false);
+        let (mut holder, _) = spawn_callers(&fleet.replica(), 1);
+        fleet.minter.inner.wait_calls(1).await;
+        let (waiters, entered) = spawn_callers(&fleet.replica(), 50);
+        settle(&entered, 50).await;
+        holder.pop().unwrap().abort();
+        fleet.minter.inner.open();
+        for waiter in waiters {
+            assert_eq!(waiter.await.unwrap().unwrap().shared_generation(), Some(2));
+        }
+        assert_eq!(fleet.mints(), 2, "the dead holder's mint and the take-over");
+    })
+    .await;
+}
+
+/// A slow but live holder renews its lease: the others wait for its token.
+#[tokio::test(start_paused = true)]
+async fn slow_lease_holder_keeps_its_lease() {
+    bounded(async {
+        let fleet = Fleet::new(true);
+        fleet.minter.inner.set_delay(Some(Duration::from_secs(4)));
+        let (holder, _) = spawn_callers(&fleet.replica(), 1);
+        fleet.minter.inner.wait_calls(1).await;
+        let replicas = fleet.replicas(4);
+        let generations = all_tokens(&replicas).await;
+        assert_eq!(generations, BTreeSet::from([Some(1)]));
+        for handle in holder {
+            assert_eq!(handle.await.unwrap().unwrap().shared_generation(), Some(1));
+        }
+        assert_eq!(fleet.mints(), 1);
+    })
+    .await;
+}
+
+/// Store down: every replica mints locally with a warning, no call fails; store back: shared.
+#[tokio::test(start_paused = true)]
+async fn store_outage_falls_back_to_local_mints_and_recovers() {
+    bounded(async {
+        let capture = Capture::default();
+        let fleet = Fleet::new(true);
+        let replicas = fleet.replicas(4);
+        fleet.probe.set_down(true);
+        assert_eq!(all_tokens(&replicas).await, BTreeSet::from([None]));
+        assert_eq!(fleet.mints(), 4, "at most one per process");
+        assert!(
+            capture
+                .text()
+                .contains("token store unavailable; minting locally")
+        );
+        fleet.probe.set_down(false);
+        tokio::time::advance(HOUR).await;
+        assert_eq!(all_tokens(&replicas).await, BTreeSet::from([Some(1)]));
+        assert_eq!(fleet.mints(), 5, "shared again: one mint");
+    })
+    .await;
+}
+
+/// `revoke` retires the token in the store; `revoke_all` tombstones the slot so a mint that
+/// started before it is not shared; `shutdown` leaves a shared token to the fleet but
+/// revokes one only this process holds.
+#[tokio::test(start_paused = true)]
+async fn revocation_reaches_the_store() {
+    bounded(async {
+        let fleet = Fleet::new(true);
+        let [a, b] = [fleet.replica(), fleet.replica()];
+        assert_eq!(
+            all_tokens(&[a.clone(), b.clone()]).await,
+            BTreeSet::from([Some(1)])
+        );
+        a.revoke().await.unwrap();
+        assert_eq!(fleet.revoked(), [("tok-1".into(), RevokeScope::Token)]);
+        let cold = fleet.replica();
+        assert_eq!(
+            cold.token().await.unwrap().shared_generation(),
+            Some(2),
+            "not the revoked one"
+        );
+        let panic_button = fleet.replica();
+        assert_eq!(
+            panic_button.token().await.unwrap().shared_generation(),
+            Some(2)
+        );
+        assert_eq!(fleet.mints(), 2);
+
+        // `cold` drops gen 2 and starts minting gen 3 (held at the gate) while another replica,
+        // still holding gen 2, revokes everything (the mock endpoint takes any bearer).
+        cold.revoke().await.unwrap();
+        fleet.minter.inner.close();
+        let (minting, _) = spawn_callers(&cold, 1);
+        fleet.minter.inner.wait_calls(3).await;
+        panic_button.revoke_all().await.unwrap();
+        assert_eq!(fleet.revoked().last().unwrap().1, RevokeScope::All);
+        fleet.minter.inner.open();
+        for handle in minting {
+            let token = handle.await.unwrap().unwrap();
+            assert_eq!(
+                token.shared_generation(),
+                None,
+                "minted before revoke-all: not shared"
+            );
+        }
+        let later = fleet.replica();
+        assert_eq!(later.token().await.unwrap().shared_generation(), Some(4));
+        assert_eq!(fleet.mints(), 4);
+
+        // Shutdown: a shared token stays, a private one is revoked.
+        let before = fleet.revoked().len();
+        later.shutdown(Duration::from_secs(1)).await.unwrap();
+        assert_eq!(fleet.revoked().len(), before);
+        fleet.probe.set_down(true);
+        let private = fleet.replica();
+        assert_eq!(private.token().await.unwrap().shared_generation(), None);
+        private.shutdown(Duration::from_secs(1)).await.unwrap();
+        assert_eq!(fleet.revoked().len(), before + 1);
+    })
+    .await;
+}
+
+/// A 401 storm across replicas: one re-mint for the fleet; a slow replica that sees its 401
+/// later adopts the fresh token instead of evicting it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn storm_of_401s_across_replicas_remints_once() {
+    let (server, _) = api_server(2).await;
+    let url = format!("{}/v1/things", server.uri());
+    // Not paused: Tokio's clock is the real one here.
+    let fleet = Fleet::new(true);
+    let replicas = fleet.replicas(4);
+    let slow = fleet.replica();
+    let mut all = replicas.clone();
+    all.push(slow.clone());
+    assert_eq!(all_tokens(&all).await, BTreeSet::from([Some(1)]));
+    let client = reqwest::Client::new();
+    let mut handles = Vec::new();
+    for auth in &replicas {
+        for i in 0..50u8 {
+            let request = authorized(auth, &client, &url, vec![i]).await;
+            let (auth, client) = (auth.clone(), client.clone());
+            handles.push(tokio::spawn(async move {
+                auth.execute(&client, request).await.unwrap().status()
+            }));
+        }
+    }
+    for handle in handles {
+        assert_eq!(handle.await.unwrap(), StatusCode::OK);
+    }
+    assert_eq!(fleet.mints(), 2, "one re-mint for the fleet");
+    let request = authorized(&slow, &client, &url, vec![0]).await;
+    assert_eq!(
+        slow.execute(&client, request).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        fleet.replica().token().await.unwrap().shared_generation(),
+        Some(2)
+    );
+    assert_eq!(fleet.mints(), 2, "the slow replica adopted the fresh token");
+}

@@ -1,0 +1,315 @@
+//! The harness of `tests/token_store.rs`: a loopback Obi token server that counts mints, a
+//! driver for a fleet of `fleet-worker` processes, and Redis inspection helpers.
+
+use std::collections::BTreeSet;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use redis::AsyncCommands as _;
+use sdk_auth::store::RedisStore;
+use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore, StoreKey};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::mpsc;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use workspace_tests::redis_server::RedisServer;
+
+/// In every token: must never be found in Redis.
+pub const TOKEN_CANARY: &str = "CANARY-token";
+pub const SECRET: &str = "CANARY-obi-secret";
+pub const API_KEY: &str = "pgw_CANARY_key";
+pub const STORE_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+pub const PROCESSES: usize = 8;
+pub const TASKS: usize = 200;
+/// Tokens of this lifetime are hard-expired (margin: a tenth) after [`EXPIRY_WAIT`].
+pub const SHORT_TTL: u64 = 3;
+pub const EXPIRY_WAIT: Duration = Duration::from_millis(3_500);
+
+/// A loopback Obi: mints `tok-<n>-CANARY-token` (counting), accepts `GET /v1/ping` with
+/// tokens from `accept_from` on, and on revoke-all stops accepting every token minted so far.
+pub struct TokenServer {
+    pub server: MockServer,
+    pub state: Arc<State>,
+}
+
+#[derive(Default)]
+pub struct State {
+    mints: AtomicUsize,
+    ttl: AtomicU64,
+    /// Delay the next mint's answer by 5 s (to kill its caller mid-mint).
+    pub hold_next: AtomicBool,
+    accept_from: AtomicUsize,
+}
+
+pub struct Mint(Arc<State>);
+
+impl Respond for Mint {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let secret = request
+            .headers
+            .get("x-api-secret")
+            .and_then(|v| v.to_str().ok());
+        if secret != Some(SECRET) {
+            return ResponseTemplate::new(401);
+        }
+        let n = self.0.mints.fetch_add(1, Ordering::SeqCst) + 1;
+        let body = serde_json::json!({
+            "token": format!("tok-{n}-{TOKEN_CANARY}"),
+            "jti": format!("jti-{n}"),
+            "ttlSeconds": self.0.ttl.load(Ordering::SeqCst),
+        });
+        let response = ResponseTemplate::new(200).set_body_json(body);
+        if self.0.hold_next.swap(false, Ordering::SeqCst) {
+            response.set_delay(Duration::from_secs(5))
+        } else {
+            response
+        }
+    }
+}
+
+pub struct Api(Arc<State>);
+
+impl Respond for Api {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer tok-"))
+            .and_then(|v| v.split('-').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        match n {
+            Some(n) if n >= self.0.accept_from.load(Ordering::SeqCst) => ResponseTemplate::new(200),
+            _ => ResponseTemplate::new(401),
+        }
+    }
+}
+
+pub struct Revoke(Arc<State>);
+
+impl Respond for Revoke {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        if body["all"] == true {
+            let next = self.0.mints.load(Ordering::SeqCst) + 1;
+            self.0.accept_from.store(next, Ordering::SeqCst);
+        }
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"revoked": true}))
+    }
+}
+
+impl TokenServer {
+    pub async fn start(ttl: u64) -> Self {
+        let server = MockServer::start().await;
+        let state = Arc::new(State::default());
+        state.ttl.store(ttl, Ordering::SeqCst);
+        mount(&server, "POST", "/v1/auth/token", Mint(state.clone())).await;
+        mount(&server, "GET", "/v1/ping", Api(state.clone())).await;
+        mount(&server, "POST", "/v1/auth/revoke", Revoke(state.clone())).await;
+        Self { server, state }
+    }
+
+    pub fn mints(&self) -> usize {
+        self.state.mints.load(Ordering::SeqCst)
+    }
+
+    pub fn set_ttl(&self, seconds: u64) {
+        self.state.ttl.store(seconds, Ordering::SeqCst);
+    }
+
+    /// The API refuses tokens minted before the `n`th.
+    pub fn accept_from(&self, n: usize) {
+        self.state.accept_from.store(n, Ordering::SeqCst);
+    }
+
+    pub fn ping_url(&self) -> String {
+        format!("{}/v1/ping", self.server.uri())
+    }
+
+    /// An in-process Obi `Auth` sharing tokens through `redis` under `key`: each call is a
+    /// new cold "process".
+    pub fn auth(&self, store: SharedStore) -> sdk_auth::Auth {
+        let options = AuthOptions::default()
+            .jitter(Jitter::None)
+            .token_store(store);
+        ObiConfig::new(API_KEY.into(), SECRET.into())
+            .base_url(self.server.uri())
+            .options(options)
+            .build()
+            .unwrap()
+    }
+}
+
+pub async fn mount(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    responder: impl Respond + 'static,
+) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(responder)
+        .mount(server)
+        .await;
+}
+
+/// One `fleet-worker` answer.
+#[derive(Debug, PartialEq)]
+pub struct Reply {
+    pub ok: usize,
+    pub failed: usize,
+    pub generations: String,
+}
+
+impl Reply {
+    pub fn parse(line: &str) -> Self {
+        let field = |name: &str| {
+            line.split_whitespace()
+                .find_map(|word| word.strip_prefix(name))
+                .unwrap_or_else(|| panic!("no {name} in {line:?}"))
+                .to_owned()
+        };
+        Self {
+            ok: field("ok=").parse().unwrap(),
+            failed: field("failed=").parse().unwrap(),
+            generations: field("generations="),
+        }
+    }
+}
+
+/// `PROCESSES` worker processes and their output lines, tagged by worker index.
+pub struct Fleet {
+    children: Vec<Option<(Child, ChildStdin)>>,
+    lines: mpsc::UnboundedReceiver<(usize, String)>,
+}
+
+impl Fleet {
+    pub fn start(server: &TokenServer, redis: &RedisServer) -> Self {
+        let (sender, lines) = mpsc::unbounded_channel();
+        let children = (0..PROCESSES)
+            .map(|index| {
+                let mut child = Command::new(env!("CARGO_BIN_EXE_fleet-worker"))
+                    .env("OBI_URL", server.server.uri())
+                    .env("OBI_API_KEY", API_KEY)
+                    .env("OBI_API_SECRET", SECRET)
+                    .env("SDK_TOKEN_STORE_URL", redis.url())
+                    .env("SDK_TOKEN_STORE_KEY", STORE_KEY)
+                    // Generous: on a loaded 2-core CI a spurious timeout would add a mint.
+                    .env("SDK_TOKEN_STORE_TIMEOUT_MS", "2000")
+                    .env("FLEET_TASKS", TASKS.to_string())
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .kill_on_drop(true)
+                    .spawn()
+                    .expect("fleet-worker starts");
+                let stdout = child.stdout.take().unwrap();
+                let sender = sender.clone();
+                tokio::spawn(async move {
+                    let mut stdout = BufReader::new(stdout).lines();
+                    while let Ok(Some(line)) = stdout.next_line().await {
+                        let _ = sender.send((index, line));
+                    }
+                });
+                let stdin = child.stdin.take().unwrap();
+                Some((child, stdin))
+            })
+            .collect();
+        Self { children, lines }
+    }
+
+    pub async fn send(&mut self, index: usize, command: &str) {
+        let (_, stdin) = self.children[index].as_mut().expect("worker alive");
+        stdin
+            .write_all(format!("{command}\n").as_bytes())
+            .await
+            .unwrap();
+    }
+
+    pub async fn next_line(&mut self) -> (usize, String) {
+        tokio::time::timeout(Duration::from_secs(90), self.lines.recv())
+            .await
+            .expect("a worker answers within 90 s")
+            .expect("workers alive")
+    }
+
+    /// Sends `command` to every live worker at once and collects their replies.
+    pub async fn all(&mut self, command: &str) -> Vec<Reply> {
+        let live: Vec<usize> = (0..PROCESSES)
+            .filter(|i| self.children[*i].is_some())
+            .collect();
+        for &index in &live {
+            self.send(index, command).await;
+        }
+        self.replies(live.len()).await
+    }
+
+    pub async fn replies(&mut self, count: usize) -> Vec<Reply> {
+        let mut replies = Vec::new();
+        while replies.len() < count {
+            let (index, line) = self.next_line().await;
+            if line.starts_with("done") && self.children[index].is_some() {
+                replies.push(Reply::parse(&line));
+            }
+        }
+        replies
+    }
+
+    /// SIGKILLs worker `index`.
+    pub async fn kill(&mut self, index: usize) {
+        let (mut child, _) = self.children[index].take().expect("worker alive");
+        child.kill().await.unwrap();
+    }
+}
+
+/// Every worker served all its tasks, all with the same shared generation; returns it.
+pub fn all_served(replies: &[Reply]) -> String {
+    let generations: BTreeSet<&str> = replies.iter().map(|r| r.generations.as_str()).collect();
+    for reply in replies {
+        assert_eq!((reply.ok, reply.failed), (TASKS, 0), "{replies:?}");
+    }
+    assert_eq!(generations.len(), 1, "one token for the fleet: {replies:?}");
+    generations.into_iter().next().unwrap().to_owned()
+}
+
+/// A store on `url` sealed with `key`; `timeout` bounds each operation (the exact-count tests
+/// use a generous one: on a loaded 2-core CI a spurious timeout would add a mint).
+pub fn redis_store(url: &str, key: StoreKey, timeout: Duration) -> SharedStore {
+    SharedStore::new(RedisStore::open(url).unwrap().timeout(timeout), key)
+}
+
+pub const GENEROUS: Duration = Duration::from_secs(2);
+
+pub async fn connect(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(redis.url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap()
+}
+
+/// Every key and string value in Redis: no token, secret or API key in any of them.
+pub async fn assert_nothing_in_plaintext(redis: &RedisServer) {
+    let mut con = connect(redis).await;
+    let keys: Vec<String> = con.keys("*").await.unwrap();
+    assert!(!keys.is_empty());
+    for key in keys {
+        for canary in [TOKEN_CANARY, SECRET, API_KEY, "tok-"] {
+            assert!(!key.contains(canary), "key {key} shows {canary}");
+        }
+        let kind: String = redis::cmd("TYPE")
+            .arg(&key)
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        if kind == "string" {
+            let value: Vec<u8> = con.get(&key).await.unwrap();
+            for canary in [TOKEN_CANARY, SECRET, API_KEY, "tok-"] {
+                let found = value.windows(canary.len()).any(|w| w == canary.as_bytes());
+                assert!(!found, "value of {key} shows {canary}");
+            }
+        }
+    }
+}
