@@ -125,3 +125,96 @@ fn rewrite_one(map: &mut Map<String, Value>, old: &str, new: &str) {
         map.insert("$ref".into(), json!(replaced));
     }
 }
+
+/// Schema references that point at a schema outside `#/components/schemas` (a parameter's
+/// schema, a property of another schema) are given a component of their own: typify only
+/// names types there. The target is copied, and every reference to it rewritten.
+pub fn hoist_schema_refs(doc: &mut Value, out: &mut Findings) {
+    for _ in 0..8 {
+        let mut misplaced = std::collections::BTreeSet::new();
+        for root in crate::walk::schema_roots(doc) {
+            if let Some(schema) = doc.pointer(&root) {
+                schema_refs(schema, &mut misplaced);
+            }
+        }
+        let misplaced: Vec<String> = misplaced
+            .into_iter()
+            .filter(|r| {
+                let target = pointer::local_ref(r).unwrap_or_default();
+                let named = target
+                    .strip_prefix("/components/schemas/")
+                    .is_some_and(|rest| !rest.contains('/'));
+                !named && r.starts_with("#/") && doc.pointer(target).is_some_and(Value::is_object)
+            })
+            .collect();
+        if misplaced.is_empty() {
+            return;
+        }
+        for reference in misplaced {
+            let target = pointer::local_ref(&reference).unwrap_or_default();
+            let Some(schema) = doc.pointer(target).cloned() else {
+                continue;
+            };
+            let base = pointer::tokens(target)
+                .unwrap_or_default()
+                .iter()
+                .skip(2)
+                .map(|t| t.to_pascal_case())
+                .collect::<String>();
+            let Some(name) = (0..100)
+                .map(|i| if i == 0 { base.clone() } else { format!("{base}{i}") })
+                .find(|n| doc.pointer(&pointer::join("/components/schemas", n)).is_none())
+            else {
+                continue;
+            };
+            if let Some(Value::Object(components)) = doc.get_mut("components") {
+                let schemas = components.entry("schemas").or_insert(json!({}));
+                if let Value::Object(schemas) = schemas {
+                    schemas.insert(name.clone(), schema);
+                }
+            }
+            let new = format!("#/components/schemas/{}", pointer::escape(&name));
+            rewrite_exact(doc, &reference, &new);
+            out.add(
+                Severity::Note,
+                "schema-ref-hoisted",
+                target,
+                format!("schema referenced as `{reference}` copied to `{new}` (typify names types only there)"),
+            );
+        }
+    }
+}
+
+/// `$ref` strings inside one schema tree (not inside examples, defaults or extensions).
+fn schema_refs(schema: &Value, out: &mut std::collections::BTreeSet<String>) {
+    let Value::Object(map) = schema else { return };
+    if let Some(Value::String(r)) = map.get("$ref") {
+        out.insert(r.clone());
+    }
+    for (key, child) in map {
+        if matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const")
+            || key.starts_with("x-")
+        {
+            continue;
+        }
+        match child {
+            Value::Object(_) => schema_refs(child, out),
+            Value::Array(items) => items.iter().for_each(|i| schema_refs(i, out)),
+            _ => {}
+        }
+    }
+}
+
+/// Rewrites `$ref`s equal to `old` (only those) to `new`.
+fn rewrite_exact(value: &mut Value, old: &str, new: &str) {
+    match value {
+        Value::Object(map) => {
+            if map.get("$ref").and_then(Value::as_str) == Some(old) {
+                map.insert("$ref".into(), json!(new));
+            }
+            map.values_mut().for_each(|v| rewrite_exact(v, old, new));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_exact(v, old, new)),
+        _ => {}
+    }
+}

@@ -1,10 +1,15 @@
 //! The normaliser: rewrites an OpenAPI 3.0 or 3.1 document into the OpenAPI 3.0.3 subset that
 //! progenitor 0.15 handles, reporting every change and every problem (rule + JSON pointer).
 
+mod defaults;
 mod defs;
+mod bodies;
 mod operations;
+mod parameters;
+mod responses;
 mod refs;
 mod schema;
+mod shapes;
 mod toplevel;
 
 use serde_json::Value;
@@ -29,11 +34,13 @@ pub fn normalise(doc: &mut Value) -> Findings {
     }
     toplevel::normalise(doc, &mut out);
     defs::hoist(doc, &mut out);
+    defs::hoist_schema_refs(doc, &mut out);
     for root in walk::schema_roots(doc) {
         if let Some(schema) = doc.pointer_mut(&root) {
             schema::normalise(&root, schema, &mut out);
         }
     }
+    defaults::check(doc, &mut out);
     operations::normalise(doc, &mut out);
     refs::check(doc, &mut out);
     toplevel::sort_paths(doc);

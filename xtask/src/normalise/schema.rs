@@ -26,20 +26,6 @@ const VALIDATION_ONLY: &[&str] = &[
     "maxContains",
 ];
 
-/// Keywords that change the shape of a type; dropping them would generate the wrong type.
-const UNSUPPORTED: &[&str] = &[
-    "prefixItems",
-    "if",
-    "then",
-    "else",
-    "dependentSchemas",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "patternProperties",
-    "$dynamicRef",
-    "$dynamicAnchor",
-];
-
 /// Siblings of `$ref` that only document; 3.0 ignores them, so they are dropped quietly.
 const REF_ANNOTATIONS: &[&str] = &[
     "description",
@@ -88,12 +74,15 @@ fn visit(ptr: &str, schema: &mut Value, in_union: bool, out: &mut Findings) {
         return;
     }
     keywords(ptr, map, out);
+    super::shapes::rewrite(ptr, map, out);
     if !in_union && map.get("type") == Some(&json!("null")) {
+        map.shift_remove("type");
+        map.insert("nullable".into(), Value::Bool(true));
         out.add(
-            Severity::Error,
+            Severity::Warning,
             "null-only",
             ptr,
-            "a schema that only allows `null` has no Rust type; remove it or replace it with a fix",
+            "a schema that only allows `null` has no Rust type; generated as an untyped JSON value",
         );
     }
     visit_children(ptr, map, out);
@@ -230,38 +219,24 @@ fn keywords(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
             ),
         }
     }
-    // (keywords, dropped?, severity, rule, what happens)
-    let keyword_rules: [(&[&str], bool, Severity, &str, &str); 3] = [
+    // (keywords, severity, rule, what happens); each is dropped.
+    let keyword_rules: [(&[&str], Severity, &str, &str); 2] = [
         (
             ANNOTATIONS_3_1,
-            true,
             Severity::Note,
             "annotation-dropped",
             "has no OpenAPI 3.0 equivalent; dropped",
         ),
         (
             VALIDATION_ONLY,
-            true,
             Severity::Warning,
             "validation-dropped",
             "is not supported; dropped (decoding becomes more lenient)",
         ),
-        (
-            UNSUPPORTED,
-            false,
-            Severity::Error,
-            "unsupported-keyword",
-            "cannot be expressed for the generator; replace this schema with a fix in the API's fixes.yaml",
-        ),
     ];
-    for (keys, dropped, severity, rule, what) in keyword_rules {
+    for (keys, severity, rule, what) in keyword_rules {
         for key in keys {
-            let present = if dropped {
-                map.shift_remove(*key).is_some()
-            } else {
-                map.contains_key(*key)
-            };
-            if present {
+            if map.shift_remove(*key).is_some() {
                 out.add(
                     severity,
                     rule,
@@ -278,26 +253,6 @@ fn keywords(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
             "closed-object",
             ptr,
             "`additionalProperties: false` dropped so that new server fields do not break decoding",
-        );
-    }
-    if let Some(Value::Array(values)) = map.get("enum") {
-        let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-        let clashes = crate::names::clashing_enum_values(&strings);
-        if !clashes.is_empty() {
-            out.add(
-                Severity::Error,
-                "enum-variant-clash",
-                &pointer::join(ptr, "enum"),
-                format!("enum values {} would become the same Rust variant; drop or rename one with a fix, or make the schema a plain string", clashes.join(", ")),
-            );
-        }
-    }
-    if matches!(map.get("items"), Some(Value::Array(_))) {
-        out.add(
-            Severity::Error,
-            "tuple-items",
-            &pointer::join(ptr, "items"),
-            "`items` must be one schema; tuples are not supported",
         );
     }
 }
