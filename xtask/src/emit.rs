@@ -29,6 +29,8 @@ pub struct Provenance {
     /// Name and reason of every fix applied, listed in the report so that removing one shows
     /// up by name in `cargo xtask check`.
     pub applied_fixes: Vec<(String, String)>,
+    /// Operations left out of the client (listed in the report and the crate docs).
+    pub omitted: Vec<crate::degrade::Omitted>,
 }
 
 /// A crate's files, by path relative to the crate directory.
@@ -82,7 +84,7 @@ pub fn crate_files(
     if split {
         files.insert(
             "src/lib.rs".into(),
-            format!("{rust_banner}\n{}", lib_rs(config, doc, services, None)?),
+            format!("{rust_banner}\n{}", lib_rs(config, doc, services, None, &provenance.omitted)?),
         );
         for (service, code) in modules {
             let doc_line = service.doc.replace('\n', " ");
@@ -101,7 +103,7 @@ pub fn crate_files(
             "src/lib.rs".into(),
             format!(
                 "{rust_banner}\n{}",
-                lib_rs(config, doc, services, Some(&code))?
+                lib_rs(config, doc, services, Some(&code), &provenance.omitted)?
             ),
         );
     }
@@ -204,6 +206,7 @@ fn lib_rs(
     doc: &Value,
     services: &[Service],
     code: Option<&str>,
+    omitted: &[crate::degrade::Omitted],
 ) -> Result<String, Findings> {
     let title = doc
         .pointer("/info/title")
@@ -230,6 +233,12 @@ fn lib_rs(
                 s.module,
                 s.doc.replace('\n', " ")
             ));
+        }
+    }
+    if !omitted.is_empty() {
+        out.push_str("//!\n//! ## Operations left out\n//!\n//! The generator could not express these; `NORMALISATION.md` says why and what to fix:\n//!\n");
+        for o in omitted {
+            out.push_str(&format!("//! - `{}` (`{} {}`)\n", o.operation_id, o.method, o.path));
         }
     }
     out.push_str("\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n");
@@ -364,6 +373,19 @@ fn report_md(p: &Provenance, report: &Findings) -> String {
         ));
         for (name, reason) in &p.applied_fixes {
             out.push_str(&format!("| `{name}` | {} |\n", one_line(reason)));
+        }
+        out.push_str("\n## Normaliser findings\n\n");
+    }
+    if !p.omitted.is_empty() {
+        out.push_str("## Operations left out\n\n| operation | method and path | because of |\n|---|---|---|\n");
+        for o in &p.omitted {
+            out.push_str(&format!(
+                "| `{}` | `{} {}` | {} |\n",
+                o.operation_id,
+                o.method,
+                o.path,
+                one_line(&o.reasons.join(", "))
+            ));
         }
         out.push_str("\n## Normaliser findings\n\n");
     }

@@ -7,7 +7,11 @@
 //! API's problems are reported at once, and nothing is written unless every API succeeds.
 
 pub mod bench;
+pub mod bisect;
+pub mod bodies;
 pub mod config;
+pub mod corpus;
+pub mod degrade;
 pub mod document;
 pub mod emit;
 pub mod finding;
@@ -93,6 +97,8 @@ pub struct Built {
     pub files: Files,
     /// Notes and warnings (no errors).
     pub findings: Findings,
+    /// Operations left out of the client.
+    pub omitted: Vec<degrade::Omitted>,
 }
 
 impl Job {
@@ -144,6 +150,7 @@ impl Job {
             }
         }
         let normalised = normalise::normalise(&mut doc);
+        let mut omitted = Vec::new();
         if self.config.strict && !normalised.is_empty() && !normalised.has_errors() {
             let mut strict = Findings::default();
             for f in normalised.sorted() {
@@ -157,23 +164,52 @@ impl Job {
                 });
             }
             findings.extend(located(strict, &spec_name));
-        } else {
+        } else if self.config.strict {
             findings.extend(located(normalised, &spec_name));
+        } else {
+            let degraded = degrade::apply(&mut doc, normalised);
+            omitted = degraded.omitted;
+            findings.extend(located(degraded.findings, &spec_name));
         }
         if findings.has_errors() {
             return Err(findings);
         }
-        let provenance = emit::Provenance {
+        let mut provenance = emit::Provenance {
             spec: spec_name.clone(),
             spec_sha256: loaded.sha256,
             fixes: fixes_provenance,
             applied_fixes,
             command: self.command.clone(),
+            omitted,
         };
-        let files = emit::crate_files(&self.config, &doc, &provenance, &findings)
-            .map_err(|f| located(f, &spec_name))?;
-        Ok(Built { files, findings })
+        let files = match emit::crate_files(&self.config, &doc, &provenance, &findings) {
+            Ok(files) => files,
+            Err(f) if !self.config.strict && is_progenitor_failure(&f) => {
+                // Locate what progenitor fails on, give up only that, and generate again.
+                let mut repaired = Findings::default();
+                let more = bisect::repair(&mut doc, self.config.auth, &mut repaired)
+                    .map_err(|f| located(f, &spec_name))?;
+                provenance.omitted.extend(more);
+                findings.extend(located(repaired, &spec_name));
+                emit::crate_files(&self.config, &doc, &provenance, &findings)
+                    .map_err(|f| located(f, &spec_name))?
+            }
+            Err(f) => return Err(located(f, &spec_name)),
+        };
+        Ok(Built {
+            files,
+            findings,
+            omitted: provenance.omitted,
+        })
     }
+}
+
+/// Whether generation failed inside progenitor (an error or a caught panic).
+fn is_progenitor_failure(findings: &Findings) -> bool {
+    findings
+        .sorted()
+        .iter()
+        .any(|f| matches!(f.rule, "progenitor" | "progenitor-panic"))
 }
 
 /// Prefixes every finding's location with the file it is in.

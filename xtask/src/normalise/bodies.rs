@@ -149,15 +149,15 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
 /// A multipart schema as a typed form: an inline object whose binary properties become byte
 /// arrays; returns it and the names of the file properties.
 fn multipart_schema(doc: &Value, schema: &Value) -> (Value, Vec<String>) {
-    let resolved = resolve_schema(doc, schema);
+    let resolved = walk::resolve_schema(doc, schema);
     let Some(Value::Object(properties)) = resolved.get("properties").cloned() else {
         return (resolved, Vec::new());
     };
     let mut files = Vec::new();
     let mut typed = Map::new();
     for (name, prop) in properties {
-        let prop_resolved = resolve_schema(doc, &prop);
-        let item = prop_resolved.get("items").map(|i| resolve_schema(doc, i));
+        let prop_resolved = walk::resolve_schema(doc, &prop);
+        let item = prop_resolved.get("items").map(|i| walk::resolve_schema(doc, i));
         let bytes = json!({ "type": "array", "items": { "type": "integer", "format": "uint8" } });
         if is_binary(&prop_resolved) {
             files.push(name.clone());
@@ -183,18 +183,3 @@ fn is_binary(schema: &Value) -> bool {
             || schema.get("contentEncoding").and_then(Value::as_str) == Some("binary"))
 }
 
-/// Follows `$ref`s (and one-element `allOf` wrappers of a reference) to the schema itself.
-fn resolve_schema(doc: &Value, schema: &Value) -> Value {
-    let mut current = schema.clone();
-    for _ in 0..16 {
-        let next = match current.get("$ref").and_then(Value::as_str) {
-            Some(r) => pointer::local_ref(r).and_then(|p| doc.pointer(p)).cloned(),
-            None => None,
-        };
-        match next {
-            Some(n) => current = n,
-            None => return current,
-        }
-    }
-    current
-}

@@ -19,7 +19,7 @@ pub fn check(doc: &mut Value, out: &mut Findings) {
             collect(doc, schema, &root, &mut bad);
         }
     }
-    for (ptr, default) in bad {
+    for (ptr, default, why) in bad {
         if let Some(Value::Object(map)) = doc.pointer_mut(&ptr) {
             map.shift_remove("default");
         }
@@ -27,18 +27,21 @@ pub fn check(doc: &mut Value, out: &mut Findings) {
             Severity::Note,
             "default-mismatch",
             &pointer::join(&ptr, "default"),
-            format!("`default: {default}` does not match its schema; dropped"),
+            format!("`default: {default}` {why}; dropped"),
         );
     }
 }
 
 /// Finds mismatching defaults in a schema and its subschemas.
-fn collect(doc: &Value, schema: &Value, ptr: &str, bad: &mut Vec<(String, Value)>) {
+fn collect(doc: &Value, schema: &Value, ptr: &str, bad: &mut Vec<(String, Value, &'static str)>) {
     let Value::Object(map) = schema else { return };
-    if let Some(default) = map.get("default")
-        && !accepts(doc, schema, default, 0)
-    {
-        bad.push((ptr.to_owned(), default.clone()));
+    if let Some(default) = map.get("default") {
+        let target = walk::resolve_schema(doc, schema);
+        if ["anyOf", "oneOf"].iter().any(|k| map.contains_key(*k) || target.get(*k).is_some()) {
+            bad.push((ptr.to_owned(), default.clone(), "typify cannot check a default against a union"));
+        } else if !accepts(doc, schema, default, 0) {
+            bad.push((ptr.to_owned(), default.clone(), "does not match its schema"));
+        }
     }
     if let Some(Value::Object(properties)) = map.get("properties") {
         let base = pointer::join(ptr, "properties");

@@ -95,9 +95,9 @@ fn parameter(
     out: &mut Findings,
     declared_path: &mut BTreeSet<String>,
 ) -> Action {
-    let schema = walk::resolve(doc, &format!("{ptr}/schema"))
-        .and_then(|p| doc.pointer(&p).cloned())
-        .unwrap_or(Value::Null);
+    let schema = doc
+        .pointer(&format!("{ptr}/schema"))
+        .map_or(Value::Null, |s| walk::resolve_schema(doc, s));
     let Some(Value::Object(p)) = doc.pointer_mut(ptr) else {
         return Action::Keep;
     };

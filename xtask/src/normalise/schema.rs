@@ -73,6 +73,11 @@ fn visit(ptr: &str, schema: &mut Value, in_union: bool, out: &mut Findings) {
     if map.contains_key("$ref") {
         return;
     }
+    // typify names a type after its `title` before anything else, so equal titles on
+    // different inline schemas (`title: Type` on every `type` property) collide: one type is
+    // emitted for all, and defaults or variants of the others no longer fit. Titles only
+    // document, so they are dropped and types are named after where they are.
+    map.shift_remove("title");
     keywords(ptr, map, out);
     super::shapes::rewrite(ptr, map, out);
     if !in_union && map.get("type") == Some(&json!("null")) {
