@@ -20,6 +20,9 @@ pub fn normalise(doc: &mut Value, out: &mut Findings) {
     }
     let ops = walk::operations(doc);
     for op in &ops {
+        inline_misplaced_refs(doc, op, out);
+    }
+    for op in &ops {
         super::parameters::normalise(doc, op, out);
         super::bodies::normalise(doc, op, out);
         super::responses::normalise(doc, op, out);
@@ -73,3 +76,40 @@ fn operation_ids(doc: &mut Value, ops: &[OperationRef], out: &mut Findings) {
     }
 }
 
+
+/// A response, request body or parameter given by a `$ref` into another components section
+/// (a response pointing at `#/components/requestBodies/X`) is valid JSON-pointer-wise, but
+/// progenitor looks it up by name in its own section and panics; it is inlined.
+fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
+    let mut slots: Vec<(String, &str)> = vec![(format!("{}/requestBody", op.pointer), "requestBodies")];
+    for (list, section) in [("responses", "responses"), ("parameters", "parameters")] {
+        let at = format!("{}/{list}", op.pointer);
+        let keys: Vec<String> = match doc.pointer(&at) {
+            Some(Value::Object(m)) => m.keys().map(|k| crate::pointer::join(&at, k)).collect(),
+            Some(Value::Array(a)) => (0..a.len()).map(|i| format!("{at}/{i}")).collect(),
+            _ => Vec::new(),
+        };
+        slots.extend(keys.into_iter().map(|k| (k, section)));
+    }
+    for (slot, section) in slots {
+        let Some(reference) = doc.pointer(&format!("{slot}/$ref")).and_then(Value::as_str).map(str::to_owned) else {
+            continue;
+        };
+        let prefix = format!("#/components/{section}/");
+        if reference.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')) {
+            continue;
+        }
+        let Some(target) = walk::resolve(doc, &slot).and_then(|p| doc.pointer(&p).cloned()) else {
+            continue;
+        };
+        if let Some(v) = doc.pointer_mut(&slot) {
+            *v = target;
+        }
+        out.add(
+            Severity::Note,
+            "misplaced-ref-inlined",
+            &slot,
+            format!("`{reference}` is not under `{prefix}`, where the generator looks it up; inlined"),
+        );
+    }
+}
