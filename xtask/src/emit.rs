@@ -72,6 +72,7 @@ pub fn crate_files(
         match module_source(config, service, &sub, doc) {
             Ok((code, module_uses)) => {
                 uses = uses.or(module_uses);
+                uses.multipart |= crate::bodies::uses_multipart(&sub);
                 modules.push((service, code));
             }
             Err(f) => findings.extend(f),
@@ -140,7 +141,7 @@ fn module_source(
         .map(services::default_url)
         .unwrap_or_default();
     let unauthenticated = services::unauthenticated(sub);
-    let client_tokens = generated.tokens;
+    let client_tokens = crate::bodies::rewrite(generated.tokens, sub)?;
     let base_url = quote! {
         /// Base URL of this client's server with every variable at its default (progenitor
         /// ignores `servers`; pass this, or your own URL, to `Client::new`).
@@ -319,7 +320,10 @@ fn banner(comment: &str, p: &Provenance) -> String {
 fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     let mut deps = vec![
         r#"progenitor-client = "0.15.1""#.to_owned(),
-        r#"reqwest = { version = "0.13.4", default-features = false, features = ["json", "query", "stream", "rustls"] }"#.to_owned(),
+        format!(
+            r#"reqwest = {{ version = "0.13.4", default-features = false, features = ["json", {}"query", "stream", "rustls"] }}"#,
+            if uses.multipart { r#""multipart", "# } else { "" }
+        ),
         r#"serde = { version = "1.0.226", features = ["derive"] }"#.to_owned(),
         r#"serde_json = "1.0.150""#.to_owned(),
     ];

@@ -31,6 +31,8 @@ pub struct Uses {
     pub regress: bool,
     /// `futures` (streams).
     pub futures: bool,
+    /// reqwest's `multipart` feature (multipart request bodies).
+    pub multipart: bool,
 }
 
 impl Uses {
@@ -41,6 +43,7 @@ impl Uses {
             uuid: self.uuid || other.uuid,
             regress: self.regress || other.regress,
             futures: self.futures || other.futures,
+            multipart: self.multipart || other.multipart,
         }
     }
 }
@@ -86,6 +89,7 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
             uuid: space.uses_uuid(),
             regress: space.uses_regress(),
             futures: generator.uses_futures(),
+            multipart: false,
         };
         tokens.map(|tokens| Generated { tokens, uses })
     }));

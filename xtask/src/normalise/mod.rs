@@ -12,6 +12,8 @@ mod schema;
 mod shapes;
 mod toplevel;
 
+pub use bodies::BODY_EXTENSION;
+
 use serde_json::Value;
 
 use crate::finding::{Findings, Severity};
