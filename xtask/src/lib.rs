@@ -20,6 +20,7 @@ pub mod names;
 pub mod normalise;
 pub mod pointer;
 pub mod progenitor;
+pub mod progress;
 pub mod services;
 pub mod tree;
 pub mod walk;
@@ -132,6 +133,7 @@ impl Job {
     /// Reads, fixes, normalises and generates, all in memory.
     pub fn build(&self) -> Result<Built, Findings> {
         let spec_name = self.display(&self.spec);
+        progress::say(format!("{}: reading and normalising {spec_name}", self.name));
         let loaded = document::load(&self.spec).map_err(|f| located(f, &spec_name))?;
         let mut doc = loaded.value;
         let mut findings = Findings::default();
@@ -182,10 +184,12 @@ impl Job {
             command: self.command.clone(),
             omitted,
         };
+        progress::say(format!("{}: generating with progenitor", self.name));
         let files = match emit::crate_files(&self.config, &doc, &provenance, &findings) {
             Ok(files) => files,
             Err(f) if !self.config.strict && is_progenitor_failure(&f) => {
                 // Locate what progenitor fails on, give up only that, and generate again.
+                progress::say(format!("{}: progenitor failed; bisecting to locate the cause", self.name));
                 let mut repaired = Findings::default();
                 let more = bisect::repair(&mut doc, self.config.auth, &mut repaired)
                     .map_err(|f| located(f, &spec_name))?;
@@ -273,7 +277,8 @@ pub fn regen(root: &Path) -> Result<Vec<(String, Built)>, Error> {
     let built = build_all(root)?;
     for (name, b) in &built {
         let dir = root.join("generated").join(name);
-        tree::replace(&dir, &b.files).map_err(io_error(&dir))?;
+        let written = tree::replace(&dir, &b.files).map_err(io_error(&dir))?;
+        progress::say(format!("generated/{name}: {written} file(s) changed"));
     }
     for orphan in orphans(root, &built)? {
         std::fs::remove_dir_all(&orphan).map_err(io_error(&orphan))?;
@@ -319,6 +324,7 @@ pub fn generate(
     fixes: Option<&Path>,
     out: &Path,
     crate_name: &str,
+    strict: bool,
 ) -> Result<Built, Error> {
     if !config::is_package_name(crate_name) {
         return Err(Error::Config(format!(
@@ -335,14 +341,17 @@ pub fn generate(
         name: spec.display().to_string(),
         spec: spec.to_owned(),
         fixes: fixes.map(Path::to_owned),
-        config: ApiConfig::standalone(crate_name),
+        config: ApiConfig {
+            strict,
+            ..ApiConfig::standalone(crate_name)
+        },
         display_root: std::env::current_dir().unwrap_or_default(),
         command: format!(
             "cargo xtask generate --spec {} --out {} --name {crate_name}{}",
             spec.display(),
             out.display(),
             fixes.map_or_else(String::new, |f| format!(" --fixes {}", f.display()))
-        ),
+        ) + if strict { " --strict" } else { "" },
     };
     let built = job
         .build()
