@@ -220,6 +220,7 @@ fn a_failed_generation_leaves_the_output_untouched() {
         None,
         &out,
         "petstore-client",
+        false,
     )
     .unwrap();
     let before = snapshot_dir(&out);
@@ -228,6 +229,7 @@ fn a_failed_generation_leaves_the_output_untouched() {
         None,
         &out,
         "petstore-client",
+        false,
     )
     .unwrap_err();
     assert!(matches!(err, Error::Spec(_)), "{err}");
@@ -240,6 +242,7 @@ fn a_failed_generation_leaves_the_output_untouched() {
         None,
         &fresh,
         "x-client",
+        false,
     )
     .unwrap_err();
     assert!(!fresh.exists(), "nothing is created on error");
@@ -254,6 +257,7 @@ fn generate_refuses_to_overwrite_a_directory_it_did_not_write() {
         None,
         &out,
         "petstore-client",
+        false,
     )
     .unwrap_err();
     assert!(err.to_string().contains("refusing to overwrite"), "{err}");

@@ -218,3 +218,56 @@ fn rewrite_exact(value: &mut Value, old: &str, new: &str) {
         _ => {}
     }
 }
+
+/// A component schema that is both `nullable` and a union (`anyOf`/`oneOf`) makes typify
+/// emit two types of the same name (E0428): the `Option` newtype and the enum. The union moves
+/// to a component of its own, and the original becomes a nullable reference to it.
+pub fn split_nullable_unions(doc: &mut Value, out: &mut Findings) {
+    let names: Vec<String> = match doc.pointer("/components/schemas") {
+        Some(Value::Object(schemas)) => schemas
+            .iter()
+            .filter(|(_, s)| {
+                s.get("nullable") == Some(&Value::Bool(true))
+                    && (s.get("anyOf").is_some() || s.get("oneOf").is_some())
+            })
+            .map(|(name, _)| name.clone())
+            .collect(),
+        _ => return,
+    };
+    for name in names {
+        let base = format!("{}Value", name.to_pascal_case());
+        let Some(free) = (0..100)
+            .map(|i| if i == 0 { base.clone() } else { format!("{base}{i}") })
+            .find(|n| doc.pointer(&pointer::join("/components/schemas", n)).is_none())
+        else {
+            continue;
+        };
+        let at = pointer::join("/components/schemas", &name);
+        let Some(Value::Object(mut union)) = doc.pointer_mut(&at).map(Value::take) else {
+            continue;
+        };
+        union.shift_remove("nullable");
+        union.shift_remove("default");
+        let mut wrapper = serde_json::Map::new();
+        if let Some(d) = union.get("description") {
+            wrapper.insert("description".into(), d.clone());
+        }
+        wrapper.insert("nullable".into(), Value::Bool(true));
+        wrapper.insert(
+            "allOf".into(),
+            json!([{ "$ref": format!("#/components/schemas/{}", pointer::escape(&free)) }]),
+        );
+        if let Some(slot) = doc.pointer_mut(&at) {
+            *slot = Value::Object(wrapper);
+        }
+        if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+            schemas.insert(free.clone(), Value::Object(union));
+        }
+        out.add(
+            Severity::Note,
+            "nullable-union-split",
+            &at,
+            format!("nullable union split into `{free}` (the union) and a nullable reference to it; typify emits one name twice otherwise"),
+        );
+    }
+}
