@@ -153,21 +153,18 @@ impl Job {
         }
         let normalised = normalise::normalise(&mut doc);
         let mut omitted = Vec::new();
-        if self.config.strict && !normalised.is_empty() && !normalised.has_errors() {
+        if self.config.strict {
+            // Hand-written specs: every finding is an error, nothing is degraded.
             let mut strict = Findings::default();
             for f in normalised.sorted() {
-                strict.push(Finding {
-                    severity: Severity::Error,
-                    message: format!(
-                        "{} (strict: a hand-written spec must need no normalisation)",
-                        f.message
-                    ),
-                    ..f
-                });
+                let message = if f.severity == Severity::Error {
+                    f.message.clone()
+                } else {
+                    format!("{} (strict: a hand-written spec must need no normalisation)", f.message)
+                };
+                strict.push(Finding { severity: Severity::Error, message, ..f });
             }
             findings.extend(located(strict, &spec_name));
-        } else if self.config.strict {
-            findings.extend(located(normalised, &spec_name));
         } else {
             let degraded = degrade::apply(&mut doc, normalised);
             omitted = degraded.omitted;

@@ -56,26 +56,29 @@ fn operation_ids(doc: &mut Value, ops: &[OperationRef], out: &mut Findings) {
             .or_default()
             .push(op.pointer.clone());
     }
+    let mut taken: std::collections::BTreeSet<String> = by_name.keys().cloned().collect();
     for (name, places) in by_name.into_iter().filter(|(_, p)| p.len() > 1) {
-        for place in &places {
-            let others: Vec<String> = places
-                .iter()
-                .filter(|p| *p != place)
-                .map(|p| format!("#{p}"))
-                .collect();
+        for place in places.iter().skip(1) {
+            let renamed = (2..)
+                .map(|n| format!("{name}_{n}"))
+                .find(|candidate| !taken.contains(candidate))
+                .unwrap_or_default();
+            taken.insert(renamed.clone());
+            if let Some(Value::Object(o)) = doc.pointer_mut(place) {
+                o.insert("operationId".into(), json!(renamed));
+            }
             out.add(
-                Severity::Error,
+                Severity::Warning,
                 "duplicate-operation-id",
                 &format!("{place}/operationId"),
                 format!(
-                    "operation name `{name}` is also used by {}; operationIds must be unique",
-                    others.join(", ")
+                    "operation name `{name}` is also used by #{}; this one is generated as `{renamed}` (operationIds must be unique: set one with a fix)",
+                    places[0]
                 ),
             );
         }
     }
 }
-
 
 /// A response, request body or parameter given by a `$ref` into another components section
 /// (a response pointing at `#/components/requestBodies/X`) is valid JSON-pointer-wise, but

@@ -74,7 +74,8 @@ fn rewrite_list(
             continue;
         };
         match parameter(doc, &target, out, declared_path) {
-            Action::Keep => rewritten.push(entry),
+            // The entry as `parameter` left it (an inline one may have been rewritten).
+            Action::Keep => rewritten.push(doc.pointer(&at).cloned().unwrap_or(entry)),
             Action::Replace(params) => {
                 (changed, flattened) = (true, true);
                 rewritten.extend(params);
@@ -164,7 +165,7 @@ fn parameter(
         }
     }
     let joined = match (location.as_str(), style.as_str(), explode) {
-        ("query", "form" | "deepObject", true) | ("path", "simple", _) => false,
+        ("query", "form", true) | ("query", "deepObject", _) | ("path", "simple", _) => false,
         ("query", "form", false) | ("header", "simple", _) => is_array,
         ("query", "pipeDelimited" | "spaceDelimited", _) => is_array,
         _ => {

@@ -370,17 +370,18 @@ fn is_null_schema(branch: &Value) -> bool {
 }
 
 /// 3.0's boolean `exclusiveMinimum: true` without `minimum` makes typify panic.
-fn exclusive_bounds_3_0(ptr: &str, map: &Map<String, Value>, out: &mut Findings) {
+fn exclusive_bounds_3_0(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
     ] {
-        if map.get(exclusive) == Some(&Value::Bool(true)) && !map.contains_key(bound) {
+        if map.get(exclusive).is_some_and(Value::is_boolean) && !map.contains_key(bound) {
+            map.shift_remove(exclusive);
             out.add(
-                Severity::Error,
+                Severity::Warning,
                 "exclusive-bound-without-limit",
                 &pointer::join(ptr, exclusive),
-                format!("`{exclusive}: true` needs `{bound}`; add it or drop the keyword"),
+                format!("`{exclusive}` without `{bound}` bounds nothing; dropped"),
             );
         }
     }
