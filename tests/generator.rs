@@ -80,6 +80,9 @@ const DOCUMENT_LEVEL: &[&str] = &[
     "unsupported-version",
     "fix-syntax",
     "fix-no-longer-applies",
+    "fix-stale",
+    "fix-duplicate-name",
+    "fix-reason",
     "read-file",
 ];
 

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 /// Generate, check and measure the typed API clients of this workspace.
 #[derive(Parser)]
-#[command(name = "cargo xtask", version, about)]
+#[command(name = "xtask", bin_name = "cargo xtask", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
