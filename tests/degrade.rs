@@ -60,8 +60,14 @@ fn large_document(reversed: bool) -> Value {
             }));
         }
     }
-    schemas.insert("Size".into(), json!({ "type": "string", "enum": ["small", "large"] }));
-    schemas.insert("Error".into(), json!({ "type": "object", "properties": { "message": { "type": "string" } } }));
+    schemas.insert(
+        "Size".into(),
+        json!({ "type": "string", "enum": ["small", "large"] }),
+    );
+    schemas.insert(
+        "Error".into(),
+        json!({ "type": "object", "properties": { "message": { "type": "string" } } }),
+    );
     if reversed {
         let rev = |m: Map<String, Value>| -> Map<String, Value> { m.into_iter().rev().collect() };
         schemas = rev(schemas);
@@ -99,23 +105,41 @@ fn build(spec: &Path) -> xtask::Built {
 fn a_large_document_generates_the_same_bytes_whatever_its_order() {
     let dir = tempdir("large-document");
     let spec = dir.join("large.json");
-    fs::write(&spec, serde_json::to_string_pretty(&large_document(false)).unwrap()).unwrap();
+    fs::write(
+        &spec,
+        serde_json::to_string_pretty(&large_document(false)).unwrap(),
+    )
+    .unwrap();
     let first = build(&spec);
     let second = build(&spec);
     assert_eq!(first.files, second.files, "same input, same bytes");
     assert!(first.omitted.is_empty(), "{:?}", first.omitted);
     let lib = &first.files[Path::new("src/lib.rs")];
-    assert_eq!(lib.matches("pub async fn send(").count(), 240 * 2 + 60, "every operation generated");
+    assert_eq!(
+        lib.matches("pub async fn send(").count(),
+        240 * 2 + 60,
+        "every operation generated"
+    );
     let text = first.findings.to_string();
-    assert!(!text.contains("progenitor-rejected") && !text.contains("error["), "all shapes pre-empted:\n{text}");
+    assert!(
+        !text.contains("progenitor-rejected") && !text.contains("error["),
+        "all shapes pre-empted:\n{text}"
+    );
 
     fs::write(&spec, serde_json::to_string(&large_document(true)).unwrap()).unwrap();
     let reordered = build(&spec);
     let code = |b: &xtask::Built| -> String {
         let lib = &b.files[Path::new("src/lib.rs")];
-        lib.lines().filter(|l| !l.contains("sha256")).collect::<Vec<_>>().join("\n")
+        lib.lines()
+            .filter(|l| !l.contains("sha256"))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
-    assert_eq!(code(&first), code(&reordered), "path and schema order do not matter");
+    assert_eq!(
+        code(&first),
+        code(&reordered),
+        "path and schema order do not matter"
+    );
 }
 
 #[test]
@@ -137,9 +161,16 @@ fn bisecting_leaves_out_only_what_progenitor_fails_on() {
     let mut findings = Findings::default();
     let omitted = xtask::bisect::repair(&mut doc, false, &mut findings).expect("located");
     let text = findings.to_string();
-    assert!(text.contains("warning[progenitor-rejected] #/components/schemas/Clash"), "{text}");
+    assert!(
+        text.contains("warning[progenitor-rejected] #/components/schemas/Clash"),
+        "{text}"
+    );
     assert!(!text.contains("#/components/schemas/Fine"), "{text}");
-    assert_eq!(doc["components"]["schemas"]["Clash"], json!({}), "the culprit schema is untyped");
+    assert_eq!(
+        doc["components"]["schemas"]["Clash"],
+        json!({}),
+        "the culprit schema is untyped"
+    );
     assert_eq!(omitted.len(), 1, "{omitted:?}");
     assert_eq!(omitted[0].operation_id, "bad");
     assert!(doc["paths"]["/good"]["get"].is_object(), "the rest stays");
@@ -155,11 +186,20 @@ fn regen_writes_only_files_whose_bytes_changed() {
     assert_eq!(tree::replace(&dir, &files).unwrap(), 3);
     let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
     for f in ["Cargo.toml", "src/lib.rs"] {
-        fs::File::options().write(true).open(dir.join(f)).unwrap().set_modified(old).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(dir.join(f))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
     }
     files.remove(Path::new("src/old.rs"));
     files.insert("src/lib.rs".into(), "// two\n".into());
-    assert_eq!(tree::replace(&dir, &files).unwrap(), 2, "one written, one removed");
+    assert_eq!(
+        tree::replace(&dir, &files).unwrap(),
+        2,
+        "one written, one removed"
+    );
     let mtime = |f: &str| fs::metadata(dir.join(f)).unwrap().modified().unwrap();
     assert_eq!(mtime("Cargo.toml"), old, "unchanged file keeps its mtime");
     assert_ne!(mtime("src/lib.rs"), old);

@@ -94,20 +94,35 @@ fn each_bad_spec_degrades_to_what_can_be_generated() {
         }
         match job(path).build() {
             Err(findings) => {
-                for f in findings.sorted().iter().filter(|f| f.severity == Severity::Error) {
+                for f in findings
+                    .sorted()
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                {
                     assert!(DOCUMENT_LEVEL.contains(&f.rule), "{f} should have degraded");
                 }
                 insta::assert_snapshot!(format!("refused:\n{findings}"));
             }
             Ok(built) => {
                 for f in built.findings.sorted() {
-                    assert!(f.location.contains(".yaml#") || f.location.contains(".json#"), "unlocated: {f}");
+                    assert!(
+                        f.location.contains(".yaml#") || f.location.contains(".json#"),
+                        "unlocated: {f}"
+                    );
                 }
                 syn::parse_file(&built.files[Path::new("src/lib.rs")]).expect("parses");
                 let omitted: Vec<String> = built
                     .omitted
                     .iter()
-                    .map(|o| format!("{} {} {}: {}", o.operation_id, o.method, o.path, o.reasons.join(", ")))
+                    .map(|o| {
+                        format!(
+                            "{} {} {}: {}",
+                            o.operation_id,
+                            o.method,
+                            o.path,
+                            o.reasons.join(", ")
+                        )
+                    })
                     .collect();
                 insta::assert_snapshot!(format!(
                     "left out:\n{}\n\nfindings:\n{}",
@@ -125,9 +140,22 @@ fn omitted_operations_are_listed_in_the_report_and_the_crate_docs() {
     assert_eq!(built.omitted.len(), 1, "{:?}", built.omitted);
     let report = &built.files[Path::new("NORMALISATION.md")];
     let lib = &built.files[Path::new("src/lib.rs")];
-    assert!(report.contains("## Operations left out") && report.contains("| `get_toy` | `GET /pets/{petId}/toys/{toyId}` | undeclared-path-parameter at"), "{report}");
-    assert!(lib.contains("//! ## Operations left out") && lib.contains("//! - `get_toy` (`GET /pets/{petId}/toys/{toyId}`)"), "{lib}");
-    assert!(!lib.contains("pub fn get_toy"), "the operation is not generated");
+    assert!(
+        report.contains("## Operations left out")
+            && report.contains(
+                "| `get_toy` | `GET /pets/{petId}/toys/{toyId}` | undeclared-path-parameter at"
+            ),
+        "{report}"
+    );
+    assert!(
+        lib.contains("//! ## Operations left out")
+            && lib.contains("//! - `get_toy` (`GET /pets/{petId}/toys/{toyId}`)"),
+        "{lib}"
+    );
+    assert!(
+        !lib.contains("pub fn get_toy"),
+        "the operation is not generated"
+    );
 }
 
 #[test]

@@ -9,9 +9,9 @@ mod wire_client;
 
 use std::path::Path;
 
+use wire_client::{Client, Error};
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-use wire_client::{Client, Error};
 use workspace_tests::fixture;
 use xtask::{ApiConfig, Job};
 
@@ -62,7 +62,12 @@ async fn a_204_is_an_empty_success_and_the_error_body_stays_the_error_type() {
         )
         .mount(&server)
         .await;
-    let ok = client.delete_item().id("1").send().await.expect("204 is a success");
+    let ok = client
+        .delete_item()
+        .id("1")
+        .send()
+        .await
+        .expect("204 is a success");
     assert_eq!(ok.status().as_u16(), 204);
     let () = ok.into_inner();
     match client.delete_item().id("2").send().await {

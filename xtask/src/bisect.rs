@@ -18,9 +18,12 @@ const MAX_ROUNDS: usize = 24;
 /// Whether progenitor generates `doc` without an error or a panic.
 fn generates(doc: &Value, auth: bool) -> Result<(), String> {
     let spec = progenitor::parse(doc).map_err(|f| f.to_string())?;
-    progenitor::generate(&spec, auth)
-        .map(|_| ())
-        .map_err(|f| f.sorted().first().map(|f| f.message.clone()).unwrap_or_default())
+    progenitor::generate(&spec, auth).map(|_| ()).map_err(|f| {
+        f.sorted()
+            .first()
+            .map(|f| f.message.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// The document with its operations reduced to `ops` (pointers), components pruned as the
@@ -55,7 +58,8 @@ pub fn repair(doc: &mut Value, auth: bool, out: &mut Findings) -> Result<Vec<Omi
         let Err(message) = generates(&with_schemas(doc, &schemas, &schemas), auth) else {
             break;
         };
-        let mut fails = |active: &[String]| generates(&with_schemas(doc, &schemas, active), auth).is_err();
+        let mut fails =
+            |active: &[String]| generates(&with_schemas(doc, &schemas, active), auth).is_err();
         let culprits = locate(&schemas, &[], &mut fails);
         if culprits.is_empty() || culprits.len() == schemas.len() {
             return Err(unlocated(message));
@@ -80,12 +84,20 @@ pub fn repair(doc: &mut Value, auth: bool, out: &mut Findings) -> Result<Vec<Omi
             return Err(unlocated(message));
         }
         for op in ops.iter().filter(|o| culprits.contains(&o.pointer)) {
-            out.add(Severity::Warning, "progenitor-rejected", &op.pointer, format!("progenitor fails on this operation ({message})"));
+            out.add(
+                Severity::Warning,
+                "progenitor-rejected",
+                &op.pointer,
+                format!("progenitor fails on this operation ({message})"),
+            );
             let reason = vec![format!("progenitor-rejected at #{}", op.pointer)];
             omitted.push(degrade::omit(doc, op, reason, out));
         }
     }
-    let pointers: Vec<String> = walk::operations(doc).into_iter().map(|o| o.pointer).collect();
+    let pointers: Vec<String> = walk::operations(doc)
+        .into_iter()
+        .map(|o| o.pointer)
+        .collect();
     match generates(&with_operations(doc, &pointers), auth) {
         Ok(()) => Ok(omitted),
         Err(message) => Err(unlocated(message)),
@@ -101,7 +113,11 @@ fn unlocated(message: String) -> Findings {
 /// The smallest subset of `items` that, together with `base`, still fails (`fails` holds for
 /// `base` + `items`). Halves are tried alone first; when neither fails alone, the culprits
 /// are split across them and each half is searched with the other as context.
-fn locate(items: &[String], base: &[String], fails: &mut dyn FnMut(&[String]) -> bool) -> Vec<String> {
+fn locate(
+    items: &[String],
+    base: &[String],
+    fails: &mut dyn FnMut(&[String]) -> bool,
+) -> Vec<String> {
     if items.len() <= 1 {
         return items.to_vec();
     }

@@ -37,7 +37,11 @@ fn marked(doc: &Value) -> Vec<Marked> {
                 files: marker
                     .get("files")
                     .and_then(Value::as_array)
-                    .map(|f| f.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                    .map(|f| {
+                        f.iter()
+                            .filter_map(|s| s.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             })
         })
@@ -58,10 +62,18 @@ pub fn rewrite(tokens: TokenStream, doc: &Value) -> Result<TokenStream, Findings
     }
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         let mut f = Findings::default();
-        f.add(Severity::Error, "generated-syntax", "", format!("generated code does not parse: {e}"));
+        f.add(
+            Severity::Error,
+            "generated-syntax",
+            "",
+            format!("generated code does not parse: {e}"),
+        );
         f
     })?;
-    let mut rewriter = SendRewriter { marked: &marked, current: None };
+    let mut rewriter = SendRewriter {
+        marked: &marked,
+        current: None,
+    };
     rewriter.visit_file_mut(&mut file);
     let helper = uses_multipart(doc).then(multipart_helper);
     Ok(quote! { #file #helper })
@@ -79,9 +91,10 @@ impl VisitMut for SendRewriter<'_> {
             return visit_mut::visit_impl_item_fn_mut(self, f);
         }
         let text = f.block.to_token_stream().to_string();
-        self.current = self.marked.iter().find(|m| {
-            text.contains(&format!("operation_id : \"{}\"", m.operation_id))
-        });
+        self.current = self
+            .marked
+            .iter()
+            .find(|m| text.contains(&format!("operation_id : \"{}\"", m.operation_id)));
         if self.current.is_some() {
             visit_mut::visit_impl_item_fn_mut(self, f);
         }
@@ -115,7 +128,7 @@ impl VisitMut for SendRewriter<'_> {
                     ::reqwest::header::HeaderValue::from_static(#media),
                 )
             };
-            call.receiver = Box::new(with_type);
+            *call.receiver = with_type;
             return;
         }
         if let syn::Expr::Lit(lit) = expr

@@ -38,7 +38,8 @@ pub struct Options {
     /// Generate only; skip `cargo check` of the generated crates.
     #[arg(long)]
     pub no_check: bool,
-    /// Where the generated crates are written and checked [default: target/corpus].
+    /// Where the generated crates are written and checked [default: target/corpus; the checks
+    /// build in $CARGO_TARGET_DIR when set, else in <DIR>/target].
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
 }
@@ -105,7 +106,10 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let manifest_path = root.join("xtask/corpus/manifest.toml");
     let manifest = load_manifest(&manifest_path)?;
     let dir = documents_dir(root, options.dir.as_deref())?;
-    let work = options.work_dir.clone().unwrap_or_else(|| root.join("target/corpus"));
+    let work = options
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| root.join("target/corpus"));
     let chosen: Vec<&Entry> = manifest
         .documents
         .iter()
@@ -125,7 +129,10 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("corpus targets missed:\n  {}", failures.join("\n  ")))
+        Err(format!(
+            "corpus targets missed:\n  {}",
+            failures.join("\n  ")
+        ))
     }
 }
 
@@ -141,20 +148,34 @@ fn documents_dir(root: &Path, chosen: Option<&Path>) -> Result<PathBuf, String> 
         None => std::env::var_os("XTASK_CORPUS_DIR")
             .map(PathBuf::from)
             .into_iter()
-            .chain([root.join("xtask/corpus/documents"), root.join("../shared/corpus")])
+            .chain([
+                root.join("xtask/corpus/documents"),
+                root.join("../shared/corpus"),
+            ])
             .collect(),
     };
-    candidates.iter().find(|d| d.is_dir()).cloned().ok_or_else(|| {
-        format!(
-            "no corpus documents found (looked in {}); see xtask/corpus/README.md",
-            candidates.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-        )
-    })
+    candidates
+        .iter()
+        .find(|d| d.is_dir())
+        .cloned()
+        .ok_or_else(|| {
+            format!(
+                "no corpus documents found (looked in {}); see xtask/corpus/README.md",
+                candidates
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
 }
 
 /// The document's bytes, checked against the pinned sha256.
 fn read_document(dir: &Path, entry: &Entry) -> Result<(PathBuf, Vec<u8>), String> {
-    let ext = Path::new(&entry.path).extension().and_then(|e| e.to_str()).unwrap_or("json");
+    let ext = Path::new(&entry.path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("json");
     let plain = dir.join(format!("{}.{ext}", entry.name));
     let gz = dir.join(format!("{}.{ext}.gz", entry.name));
     let bytes = if plain.is_file() {
@@ -175,7 +196,10 @@ fn read_document(dir: &Path, entry: &Entry) -> Result<(PathBuf, Vec<u8>), String
 }
 
 fn measure(root: &Path, dir: &Path, work: &Path, entry: &Entry, check: bool) -> Row {
-    let mut row = Row { name: entry.name.clone(), ..Row::default() };
+    let mut row = Row {
+        name: entry.name.clone(),
+        ..Row::default()
+    };
     let (spec, bytes) = match read_document(dir, entry) {
         Ok(d) => d,
         Err(e) => {
@@ -184,7 +208,9 @@ fn measure(root: &Path, dir: &Path, work: &Path, entry: &Entry, check: bool) -> 
         }
     };
     // Generated from a copy, so gzip-compressed documents need no unpacking by hand.
-    let copy = work.join("documents").join(spec.file_name().unwrap_or_default());
+    let copy = work
+        .join("documents")
+        .join(spec.file_name().unwrap_or_default());
     if let Err(e) = std::fs::create_dir_all(copy.parent().unwrap_or(work))
         .and_then(|()| std::fs::write(&copy, &bytes))
     {
@@ -246,10 +272,13 @@ fn typed_successes(files: &crate::Files) -> usize {
         .values()
         .map(|text| text.split_whitespace().collect::<String>())
         .map(|text| {
-            ["pubasyncfnsend(self,)->Result<", "pubasyncfnsend(self)->Result<"]
-                .iter()
-                .map(|signature| text.split(signature).skip(1).filter(typed).count())
-                .sum::<usize>()
+            [
+                "pubasyncfnsend(self,)->Result<",
+                "pubasyncfnsend(self)->Result<",
+            ]
+            .iter()
+            .map(|signature| text.split(signature).skip(1).filter(typed).count())
+            .sum::<usize>()
         })
         .sum()
 }
@@ -273,7 +302,10 @@ fn cargo_check(root: &Path, work: &Path, out: &Path, files: &crate::Files) -> (D
     let status = Command::new(cargo)
         .args(["check", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", work.join("target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| work.join("target"), PathBuf::from),
+        )
         .status();
     (start.elapsed(), status.is_ok_and(|s| s.success()))
 }
@@ -292,7 +324,11 @@ pub fn table(rows: &[Row]) -> String {
             (None, Some((_, false))) => "FAILED".to_owned(),
             (None, None) => "skipped".to_owned(),
         };
-        let warnings: Vec<String> = r.warnings.iter().map(|(rule, n)| format!("{rule} {n}")).collect();
+        let warnings: Vec<String> = r
+            .warnings
+            .iter()
+            .map(|(rule, n)| format!("{rule} {n}"))
+            .collect();
         out.push_str(&format!(
             "| {} | {} | {generated} | {} | {} | {} | {} | {:.1} s | {check} | {} |\n",
             r.name,
@@ -339,16 +375,26 @@ pub fn failures(rows: &[Row]) -> Vec<String> {
             out.push(format!("{}: the generated crate does not compile", r.name));
         }
         if r.progenitor_failures > 0 {
-            out.push(format!("{}: {} progenitor failure(s) were caught, not pre-empted", r.name, r.progenitor_failures));
+            out.push(format!(
+                "{}: {} progenitor failure(s) were caught, not pre-empted",
+                r.name, r.progenitor_failures
+            ));
         }
         if r.unlocated > 0 {
-            out.push(format!("{}: {} finding(s) without a location", r.name, r.unlocated));
+            out.push(format!(
+                "{}: {} finding(s) without a location",
+                r.name, r.unlocated
+            ));
         }
     }
     let ops: usize = rows.iter().map(|r| r.operations).sum();
     let omitted: usize = rows.iter().map(|r| r.omitted).sum();
     if ops > 0 && ((ops - omitted) as f64) < MIN_GENERATED * ops as f64 {
-        out.push(format!("only {} of {ops} operations generated (target {:.0} %)", ops - omitted, MIN_GENERATED * 100.0));
+        out.push(format!(
+            "only {} of {ops} operations generated (target {:.0} %)",
+            ops - omitted,
+            MIN_GENERATED * 100.0
+        ));
     }
     out
 }

@@ -52,7 +52,10 @@ pub fn apply(doc: &mut Value, findings: Findings) -> Degraded {
             if let Some(node) = doc.pointer_mut(&schema) {
                 *node = json!({});
             }
-            out.push(warning(f, "the schema is generated as untyped JSON (`serde_json::Value`)"));
+            out.push(warning(
+                f,
+                "the schema is generated as untyped JSON (`serde_json::Value`)",
+            ));
         } else if let Some(op) = ops.iter().find(|o| within(ptr, &o.pointer)) {
             culprits.push((op.pointer.clone(), f));
         } else if let Some(item) = ops
@@ -60,7 +63,10 @@ pub fn apply(doc: &mut Value, findings: Findings) -> Degraded {
             .find(|o| within(ptr, &pointer::join("/paths", &o.path)))
         {
             let item = pointer::join("/paths", &item.path);
-            for op in ops.iter().filter(|o| pointer::join("/paths", &o.path) == item) {
+            for op in ops
+                .iter()
+                .filter(|o| pointer::join("/paths", &o.path) == item)
+            {
                 culprits.push((op.pointer.clone(), f.clone()));
             }
             out.push(warning(f, "every operation of this path is left out"));
@@ -96,9 +102,20 @@ pub fn apply(doc: &mut Value, findings: Findings) -> Degraded {
                 out.push(warning((*f).clone(), "the operation is left out"));
             }
         }
-        omitted.push(omit(doc, op, reasons.iter().map(|f| format!("{} at {}", f.rule, f.location)).collect(), &mut out));
+        omitted.push(omit(
+            doc,
+            op,
+            reasons
+                .iter()
+                .map(|f| format!("{} at {}", f.rule, f.location))
+                .collect(),
+            &mut out,
+        ));
     }
-    Degraded { findings: out, omitted }
+    Degraded {
+        findings: out,
+        omitted,
+    }
 }
 
 /// Removes one operation from the document and reports it.
@@ -158,7 +175,10 @@ fn within(ptr: &str, base: &str) -> bool {
 /// The innermost schema (a schema root, or a subschema reached through schema keywords) that
 /// holds `ptr`.
 fn schema_at(roots: &[String], ptr: &str) -> Option<String> {
-    let root = roots.iter().filter(|r| within(ptr, r)).max_by_key(|r| r.len())?;
+    let root = roots
+        .iter()
+        .filter(|r| within(ptr, r))
+        .max_by_key(|r| r.len())?;
     let rest = pointer::tokens(&ptr[root.len()..]).unwrap_or_default();
     let mut schema = root.clone();
     let mut i = 0;

@@ -85,7 +85,10 @@ pub fn crate_files(
     if split {
         files.insert(
             "src/lib.rs".into(),
-            format!("{rust_banner}\n{}", lib_rs(config, doc, services, None, &provenance.omitted)?),
+            format!(
+                "{rust_banner}\n{}",
+                lib_rs(config, doc, services, None, &provenance.omitted)?
+            ),
         );
         for (service, code) in modules {
             let doc_line = service.doc.replace('\n', " ");
@@ -239,7 +242,10 @@ fn lib_rs(
     if !omitted.is_empty() {
         out.push_str("//!\n//! ## Operations left out\n//!\n//! The generator could not express these; `NORMALISATION.md` says why and what to fix:\n//!\n");
         for o in omitted {
-            out.push_str(&format!("//! - `{}` (`{} {}`)\n", o.operation_id, o.method, o.path));
+            out.push_str(&format!(
+                "//! - `{}` (`{} {}`)\n",
+                o.operation_id, o.method, o.path
+            ));
         }
     }
     out.push_str("\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n");
@@ -322,7 +328,11 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         r#"progenitor-client = "0.15.1""#.to_owned(),
         format!(
             r#"reqwest = {{ version = "0.13.4", default-features = false, features = ["json", {}"query", "stream", "rustls"] }}"#,
-            if uses.multipart { r#""multipart", "# } else { "" }
+            if uses.multipart {
+                r#""multipart", "#
+            } else {
+                ""
+            }
         ),
         r#"serde = { version = "1.0.226", features = ["derive"] }"#.to_owned(),
         r#"serde_json = "1.0.150""#.to_owned(),

@@ -133,7 +133,10 @@ impl Job {
     /// Reads, fixes, normalises and generates, all in memory.
     pub fn build(&self) -> Result<Built, Findings> {
         let spec_name = self.display(&self.spec);
-        progress::say(format!("{}: reading and normalising {spec_name}", self.name));
+        progress::say(format!(
+            "{}: reading and normalising {spec_name}",
+            self.name
+        ));
         let loaded = document::load(&self.spec).map_err(|f| located(f, &spec_name))?;
         let mut doc = loaded.value;
         let mut findings = Findings::default();
@@ -160,9 +163,16 @@ impl Job {
                 let message = if f.severity == Severity::Error {
                     f.message.clone()
                 } else {
-                    format!("{} (strict: a hand-written spec must need no normalisation)", f.message)
+                    format!(
+                        "{} (strict: a hand-written spec must need no normalisation)",
+                        f.message
+                    )
                 };
-                strict.push(Finding { severity: Severity::Error, message, ..f });
+                strict.push(Finding {
+                    severity: Severity::Error,
+                    message,
+                    ..f
+                });
             }
             findings.extend(located(strict, &spec_name));
         } else {
@@ -186,7 +196,10 @@ impl Job {
             Ok(files) => files,
             Err(f) if !self.config.strict && is_progenitor_failure(&f) => {
                 // Locate what progenitor fails on, give up only that, and generate again.
-                progress::say(format!("{}: progenitor failed; bisecting to locate the cause", self.name));
+                progress::say(format!(
+                    "{}: progenitor failed; bisecting to locate the cause",
+                    self.name
+                ));
                 let mut repaired = Findings::default();
                 let more = bisect::repair(&mut doc, self.config.auth, &mut repaired)
                     .map_err(|f| located(f, &spec_name))?;

@@ -105,7 +105,10 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
                 Severity::Error,
                 "progenitor",
                 "",
-                format!("typify emitted these types twice, which does not compile (E0428): {}", twice.join(", ")),
+                format!(
+                    "typify emitted these types twice, which does not compile (E0428): {}",
+                    twice.join(", ")
+                ),
             );
         }
         Ok(Err(e)) => findings.add(
@@ -153,7 +156,10 @@ fn duplicate_types(tokens: &TokenStream) -> Vec<String> {
             *seen.entry(name).or_default() += 1;
         }
     }
-    seen.into_iter().filter(|(_, n)| *n > 1).map(|(name, _)| name).collect()
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// Formats tokens as Rust source with prettyplease (no rustfmt: same bytes on every machine).

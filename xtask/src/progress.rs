@@ -14,6 +14,10 @@ pub fn enable() {
 /// Prints `message` on stderr, with the time since [`enable`], if progress is on.
 pub fn say(message: impl AsRef<str>) {
     if let Some(start) = STARTED.get() {
-        eprintln!("[{:>6.1}s] {}", start.elapsed().as_secs_f64(), message.as_ref());
+        eprintln!(
+            "[{:>6.1}s] {}",
+            start.elapsed().as_secs_f64(),
+            message.as_ref()
+        );
     }
 }

@@ -160,7 +160,10 @@ fn content(doc: &Value, ptr: &str, roots: &mut Vec<String>) {
 pub fn resolve_schema(doc: &Value, schema: &Value) -> Value {
     let mut current = schema.clone();
     for _ in 0..32 {
-        let next = match (current.get("$ref").and_then(Value::as_str), current.get("allOf")) {
+        let next = match (
+            current.get("$ref").and_then(Value::as_str),
+            current.get("allOf"),
+        ) {
             (Some(r), _) => pointer::local_ref(r).and_then(|p| doc.pointer(p)).cloned(),
             (None, Some(Value::Array(all))) if all.len() == 1 => all.first().cloned(),
             _ => None,

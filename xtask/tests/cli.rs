@@ -44,7 +44,10 @@ fn every_command_has_help() {
         assert!(text.contains("Usage: cargo xtask"), "{command}: {text}");
     }
     let text = String::from_utf8_lossy(&xtask(&["generate", "--help"]).stdout).into_owned();
-    assert!(text.contains("--strict") && text.contains("--spec <FILE>"), "{text}");
+    assert!(
+        text.contains("--strict") && text.contains("--spec <FILE>"),
+        "{text}"
+    );
     assert_eq!(xtask(&["--help"]).status.code(), Some(0));
 }
 
@@ -60,16 +63,38 @@ fn strict_generation_refuses_what_it_would_otherwise_degrade() {
     )
     .unwrap();
     let lenient = dir.join("lenient");
-    let out = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", lenient.to_str().unwrap()]);
+    let out = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        lenient.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("warning[operation-omitted]") && stderr(&out).contains("1 operation(s) left out"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[operation-omitted]")
+            && stderr(&out).contains("1 operation(s) left out"),
+        "{}",
+        stderr(&out)
+    );
     let lib = std::fs::read_to_string(lenient.join("src/lib.rs")).unwrap();
     assert!(lib.contains("pub fn b(") && !lib.contains("pub fn a("));
 
     let strict = dir.join("strict");
-    let out = xtask(&["generate", "--strict", "--spec", spec.to_str().unwrap(), "--out", strict.to_str().unwrap()]);
+    let out = xtask(&[
+        "generate",
+        "--strict",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        strict.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("error[cookie-parameter]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[cookie-parameter]"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!strict.exists(), "nothing written");
 }
 

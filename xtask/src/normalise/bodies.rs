@@ -108,7 +108,11 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
     let schema = schema.unwrap_or(json!({}));
     let (sent_as, new_schema, files) = match kind {
         Kind::Json => ("application/json", schema.clone(), Vec::new()),
-        Kind::Form => ("application/x-www-form-urlencoded", schema.clone(), Vec::new()),
+        Kind::Form => (
+            "application/x-www-form-urlencoded",
+            schema.clone(),
+            Vec::new(),
+        ),
         Kind::Multipart => {
             let (typed, files) = multipart_schema(doc, &schema);
             ("application/x-www-form-urlencoded", typed, files)
@@ -126,7 +130,12 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
     if kind == Kind::Multipart {
         out.add(Severity::Note, "multipart-body", &mt_ptr, "multipart/form-data body generated as a typed form: file parts are bytes, other fields text");
     } else if renamed {
-        out.add(Severity::Note, "request-media-type-sent", &mt_ptr, format!("`{media}` body generated as `{sent_as}` and sent with its own media type"));
+        out.add(
+            Severity::Note,
+            "request-media-type-sent",
+            &mt_ptr,
+            format!("`{media}` body generated as `{sent_as}` and sent with its own media type"),
+        );
     }
     if !changed && !renamed && kind != Kind::Multipart {
         return;
@@ -157,7 +166,9 @@ fn multipart_schema(doc: &Value, schema: &Value) -> (Value, Vec<String>) {
     let mut typed = Map::new();
     for (name, prop) in properties {
         let prop_resolved = walk::resolve_schema(doc, &prop);
-        let item = prop_resolved.get("items").map(|i| walk::resolve_schema(doc, i));
+        let item = prop_resolved
+            .get("items")
+            .map(|i| walk::resolve_schema(doc, i));
         let bytes = json!({ "type": "array", "items": { "type": "integer", "format": "uint8" } });
         if is_binary(&prop_resolved) {
             files.push(name.clone());
@@ -182,4 +193,3 @@ fn is_binary(schema: &Value) -> bool {
             || schema.get("contentMediaType").is_some()
             || schema.get("contentEncoding").and_then(Value::as_str) == Some("binary"))
 }
-

@@ -37,8 +37,15 @@ fn collect(doc: &Value, schema: &Value, ptr: &str, bad: &mut Vec<(String, Value,
     let Value::Object(map) = schema else { return };
     if let Some(default) = map.get("default") {
         let target = walk::resolve_schema(doc, schema);
-        if ["anyOf", "oneOf"].iter().any(|k| map.contains_key(*k) || target.get(*k).is_some()) {
-            bad.push((ptr.to_owned(), default.clone(), "typify cannot check a default against a union"));
+        if ["anyOf", "oneOf"]
+            .iter()
+            .any(|k| map.contains_key(*k) || target.get(*k).is_some())
+        {
+            bad.push((
+                ptr.to_owned(),
+                default.clone(),
+                "typify cannot check a default against a union",
+            ));
         } else if !accepts(doc, schema, default, 0) {
             bad.push((ptr.to_owned(), default.clone(), "does not match its schema"));
         }
@@ -101,10 +108,10 @@ fn accepts(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
     if !type_ok {
         return false;
     }
-    if let (Some(items), Value::Array(values)) = (map.get("items"), value) {
-        if !values.iter().all(|v| accepts(doc, items, v, depth + 1)) {
-            return false;
-        }
+    if let (Some(items), Value::Array(values)) = (map.get("items"), value)
+        && !values.iter().all(|v| accepts(doc, items, v, depth + 1))
+    {
+        return false;
     }
     if let Value::Object(fields) = value {
         if let Some(Value::Object(properties)) = map.get("properties") {

@@ -162,8 +162,17 @@ pub fn hoist_schema_refs(doc: &mut Value, out: &mut Findings) {
                 .map(|t| t.to_pascal_case())
                 .collect::<String>();
             let Some(name) = (0..100)
-                .map(|i| if i == 0 { base.clone() } else { format!("{base}{i}") })
-                .find(|n| doc.pointer(&pointer::join("/components/schemas", n)).is_none())
+                .map(|i| {
+                    if i == 0 {
+                        base.clone()
+                    } else {
+                        format!("{base}{i}")
+                    }
+                })
+                .find(|n| {
+                    doc.pointer(&pointer::join("/components/schemas", n))
+                        .is_none()
+                })
             else {
                 continue;
             };
@@ -192,8 +201,10 @@ fn schema_refs(schema: &Value, out: &mut std::collections::BTreeSet<String>) {
         out.insert(r.clone());
     }
     for (key, child) in map {
-        if matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const")
-            || key.starts_with("x-")
+        if matches!(
+            key.as_str(),
+            "example" | "examples" | "default" | "enum" | "const"
+        ) || key.starts_with("x-")
         {
             continue;
         }
@@ -237,8 +248,17 @@ pub fn split_nullable_unions(doc: &mut Value, out: &mut Findings) {
     for name in names {
         let base = format!("{}Value", name.to_pascal_case());
         let Some(free) = (0..100)
-            .map(|i| if i == 0 { base.clone() } else { format!("{base}{i}") })
-            .find(|n| doc.pointer(&pointer::join("/components/schemas", n)).is_none())
+            .map(|i| {
+                if i == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}{i}")
+                }
+            })
+            .find(|n| {
+                doc.pointer(&pointer::join("/components/schemas", n))
+                    .is_none()
+            })
         else {
             continue;
         };

@@ -1,13 +1,13 @@
 //! The normaliser: rewrites an OpenAPI 3.0 or 3.1 document into the OpenAPI 3.0.3 subset that
 //! progenitor 0.15 handles, reporting every change and every problem (rule + JSON pointer).
 
+mod bodies;
 mod defaults;
 mod defs;
-mod bodies;
 mod operations;
 mod parameters;
-mod responses;
 mod refs;
+mod responses;
 mod schema;
 mod shapes;
 mod toplevel;

@@ -84,7 +84,8 @@ fn operation_ids(doc: &mut Value, ops: &[OperationRef], out: &mut Findings) {
 /// (a response pointing at `#/components/requestBodies/X`) is valid JSON-pointer-wise, but
 /// progenitor looks it up by name in its own section and panics; it is inlined.
 fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
-    let mut slots: Vec<(String, &str)> = vec![(format!("{}/requestBody", op.pointer), "requestBodies")];
+    let mut slots: Vec<(String, &str)> =
+        vec![(format!("{}/requestBody", op.pointer), "requestBodies")];
     for (list, section) in [("responses", "responses"), ("parameters", "parameters")] {
         let at = format!("{}/{list}", op.pointer);
         let keys: Vec<String> = match doc.pointer(&at) {
@@ -95,11 +96,18 @@ fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings)
         slots.extend(keys.into_iter().map(|k| (k, section)));
     }
     for (slot, section) in slots {
-        let Some(reference) = doc.pointer(&format!("{slot}/$ref")).and_then(Value::as_str).map(str::to_owned) else {
+        let Some(reference) = doc
+            .pointer(&format!("{slot}/$ref"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
             continue;
         };
         let prefix = format!("#/components/{section}/");
-        if reference.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')) {
+        if reference
+            .strip_prefix(&prefix)
+            .is_some_and(|rest| !rest.contains('/'))
+        {
             continue;
         }
         let Some(target) = walk::resolve(doc, &slot).and_then(|p| doc.pointer(&p).cloned()) else {
@@ -112,7 +120,9 @@ fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings)
             Severity::Note,
             "misplaced-ref-inlined",
             &slot,
-            format!("`{reference}` is not under `{prefix}`, where the generator looks it up; inlined"),
+            format!(
+                "`{reference}` is not under `{prefix}`, where the generator looks it up; inlined"
+            ),
         );
     }
 }

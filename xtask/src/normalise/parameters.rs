@@ -102,19 +102,35 @@ fn parameter(
     let Some(Value::Object(p)) = doc.pointer_mut(ptr) else {
         return Action::Keep;
     };
-    let text = |key: &str| p.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let text = |key: &str| {
+        p.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     let (name, location) = (text("name"), text("in"));
     let required = p.get("required") == Some(&Value::Bool(true));
     if location == "path" {
         declared_path.insert(name.clone());
         if !required {
             p.insert("required".into(), Value::Bool(true));
-            out.add(Severity::Note, "path-parameter-required", ptr, format!("path parameter `{name}` marked `required: true` (path parameters always are)"));
+            out.add(
+                Severity::Note,
+                "path-parameter-required",
+                ptr,
+                format!(
+                    "path parameter `{name}` marked `required: true` (path parameters always are)"
+                ),
+            );
         }
     }
     let unsendable = |out: &mut Findings, rule, what| unsendable(out, required, ptr, rule, what);
     if location == "cookie" {
-        return unsendable(out, "cookie-parameter", format!("cookie parameter `{name}` is not supported"));
+        return unsendable(
+            out,
+            "cookie-parameter",
+            format!("cookie parameter `{name}` is not supported"),
+        );
     }
     if let Some(Value::Object(content)) = p.shift_remove("content") {
         let media = content.keys().next().cloned().unwrap_or_default();
@@ -122,9 +138,20 @@ fn parameter(
         out.add(Severity::Warning, "parameter-content", ptr, format!("parameter `{name}` is described by `content` ({media}); generated as a string: pass the serialised value"));
         return Action::Keep;
     }
-    let default_style = if location == "query" { "form" } else { "simple" };
-    let style = p.get("style").and_then(Value::as_str).unwrap_or(default_style).to_owned();
-    let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+    let default_style = if location == "query" {
+        "form"
+    } else {
+        "simple"
+    };
+    let style = p
+        .get("style")
+        .and_then(Value::as_str)
+        .unwrap_or(default_style)
+        .to_owned();
+    let explode = p
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(style == "form");
     let is_object = schema.get("type") == Some(&json!("object"))
         || schema.get("properties").is_some()
         || schema.get("additionalProperties").is_some();
@@ -132,31 +159,37 @@ fn parameter(
     if location == "query" && is_object {
         return match (style.as_str(), explode, schema.get("properties")) {
             ("form", true, Some(Value::Object(props))) => {
-                flatten(ptr, &name, p, &schema, props, &|prop| prop.to_owned(), out, "form-explode")
+                flatten(ptr, &name, p, &schema, props, out, "form-explode")
             }
-            ("deepObject", _, Some(Value::Object(props))) => flatten(
-                ptr,
-                &name,
-                p,
-                &schema,
-                props,
-                &|prop| format!("{name}[{prop}]"),
-                out,
-                "deepObject",
-            ),
+            ("deepObject", _, Some(Value::Object(props))) => {
+                flatten(ptr, &name, p, &schema, props, out, "deepObject")
+            }
             // A map: its entries go on the wire as keys, which is what form + explode means.
             ("form", true, None) => {
                 p.shift_remove("style");
                 p.shift_remove("explode");
                 Action::Keep
             }
-            _ => unsendable(out, "object-query-parameter", format!("query parameter `{name}` is an object in style `{style}` without listed properties, which the generator cannot send")),
+            _ => unsendable(
+                out,
+                "object-query-parameter",
+                format!(
+                    "query parameter `{name}` is an object in style `{style}` without listed properties, which the generator cannot send"
+                ),
+            ),
         };
     }
     if location == "header" {
         let lower = name.to_ascii_lowercase();
         if matches!(lower.as_str(), "accept" | "content-type" | "authorization") {
-            out.add(Severity::Note, "reserved-header-parameter", ptr, format!("header parameter `{name}` is ignored, as OpenAPI says (the client sets it)"));
+            out.add(
+                Severity::Note,
+                "reserved-header-parameter",
+                ptr,
+                format!(
+                    "header parameter `{name}` is ignored, as OpenAPI says (the client sets it)"
+                ),
+            );
             return Action::Drop;
         }
         if lower != name {
@@ -172,11 +205,16 @@ fn parameter(
             return unsendable(
                 out,
                 "parameter-style",
-                format!("parameter `{name}` ({location}, style `{style}`) cannot be sent as described"),
+                format!(
+                    "parameter `{name}` ({location}, style `{style}`) cannot be sent as described"
+                ),
             );
         }
     };
-    if joined || (location == "header" && is_object) || (location == "path" && (is_array || is_object)) {
+    if joined
+        || (location == "header" && is_object)
+        || (location == "path" && (is_array || is_object))
+    {
         let separator = match style.as_str() {
             "pipeDelimited" => "|",
             "spaceDelimited" => " ",
@@ -204,7 +242,12 @@ fn unsendable(
     what: String,
 ) -> Action {
     if required {
-        out.add(Severity::Error, rule, ptr, format!("{what}; the operation cannot be called without it"));
+        out.add(
+            Severity::Error,
+            rule,
+            ptr,
+            format!("{what}; the operation cannot be called without it"),
+        );
     } else {
         out.add(Severity::Warning, rule, ptr, format!("{what}; this optional parameter is left out (describe it as a scalar with a fix to send it)"));
     }
@@ -219,10 +262,13 @@ fn flatten(
     p: &Map<String, Value>,
     schema: &Value,
     properties: &Map<String, Value>,
-    key: &dyn Fn(&str) -> String,
     out: &mut Findings,
     style: &str,
 ) -> Action {
+    let key = |prop: &str| match style {
+        "deepObject" => format!("{name}[{prop}]"),
+        _ => prop.to_owned(),
+    };
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)

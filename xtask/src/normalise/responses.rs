@@ -41,7 +41,11 @@ fn default_as_error(
         &pointer::join(at, "default"),
         format!(
             "`default` next to listed successes describes errors: read as {}",
-            if added.is_empty() { "nothing new (4XX and 5XX are listed)".to_owned() } else { added.join(" and ") }
+            if added.is_empty() {
+                "nothing new (4XX and 5XX are listed)".to_owned()
+            } else {
+                added.join(" and ")
+            }
         ),
     );
     responses.keys().cloned().collect()
@@ -68,7 +72,13 @@ fn json_media(doc: &mut Value, content_ptr: &str, out: &mut Findings) {
     };
     let renamed: Map<String, Value> = std::mem::take(content)
         .into_iter()
-        .map(|(k, v)| if k == json_like { ("application/json".to_owned(), v) } else { (k, v) })
+        .map(|(k, v)| {
+            if k == json_like {
+                ("application/json".to_owned(), v)
+            } else {
+                (k, v)
+            }
+        })
         .collect();
     *content = renamed;
     out.add(

@@ -68,7 +68,12 @@ fn keywords_3_1(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
             out.add(Severity::Warning, "pattern-properties", &at, format!("`patternProperties` generated as a map (`additionalProperties`); key pattern `{pattern}` is not checked"));
         } else {
             map.entry("additionalProperties").or_insert(json!({}));
-            out.add(Severity::Warning, "pattern-properties", &at, "several `patternProperties` generated as a map of untyped JSON values");
+            out.add(
+                Severity::Warning,
+                "pattern-properties",
+                &at,
+                "several `patternProperties` generated as a map of untyped JSON values",
+            );
         }
     }
     for key in ["$dynamicRef", "$dynamicAnchor", "$recursiveRef"] {
@@ -310,7 +315,7 @@ fn property_clashes(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings)
         out.add(
             Severity::Warning,
             "property-name-clash",
-            &pointer::join(&pointer::join(ptr, "properties"), &name),
+            &pointer::join(&pointer::join(ptr, "properties"), name),
             format!("property `{name}` becomes the same Rust field as `{first}`; dropped (rename it with a fix to keep it)"),
         );
     }
