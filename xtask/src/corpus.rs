@@ -39,7 +39,7 @@ pub struct Options {
     #[arg(long)]
     pub no_check: bool,
     /// Where the generated crates are written and checked [default: target/corpus; the checks
-    /// build in $CARGO_TARGET_DIR when set, else in <DIR>/target].
+    /// build in $CARGO_TARGET_DIR when set, else in `DIR/target`].
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
 }
