@@ -90,6 +90,7 @@ async fn object_query_parameters_go_out_flattened_and_headers_lower_case() {
         .and(query_param("filter[owner][name]", "ada"))
         .and(query_param("ids", "a,b"))
         .and(header("x-request-id", "req-1"))
+        .and(header("x-trace", "t-1"))
         .respond_with(ResponseTemplate::new(200).set_body_string(r#"[{"id":"1","name":"one"}]"#))
         .expect(1)
         .mount(&server)
@@ -102,6 +103,7 @@ async fn object_query_parameters_go_out_flattened_and_headers_lower_case() {
         .filter_owner_name("ada")
         .ids("a,b")
         .x_request_id("req-1")
+        .x_trace("t-1")
         .send()
         .await
         .expect("every parameter where the spec puts it");
@@ -195,4 +197,17 @@ async fn bodies_go_out_with_their_declared_media_types() {
         .await
         .expect("form");
     assert_eq!(token.into_inner().access_token.as_deref(), Some("t"));
+}
+
+#[tokio::test]
+async fn an_options_request_is_sent_as_options() {
+    let (server, client) = server().await;
+    Mock::given(method("OPTIONS"))
+        .and(path("/items"))
+        .respond_with(ResponseTemplate::new(204).insert_header("allow", "GET, OPTIONS"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client.item_options().send().await.expect("204");
+    assert_eq!(response.headers()["allow"], "GET, OPTIONS");
 }

@@ -54,10 +54,15 @@ pub fn uses_multipart(doc: &Value) -> bool {
     marked(doc).iter().any(|m| m.media == "multipart/form-data")
 }
 
-/// Rewrites the `send` methods of marked operations; unmarked code is returned untouched.
+/// Rewrites the `send` methods of marked operations, and OPTIONS and TRACE requests (for
+/// which progenitor calls methods `reqwest::Client` does not have); other code is returned
+/// untouched.
 pub fn rewrite(tokens: TokenStream, doc: &Value) -> Result<TokenStream, Findings> {
     let marked = marked(doc);
-    if marked.is_empty() {
+    let rare_methods = walk::operations(doc)
+        .iter()
+        .any(|op| matches!(op.method, "options" | "trace"));
+    if marked.is_empty() && !rare_methods {
         return Ok(tokens);
     }
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
@@ -95,13 +100,23 @@ impl VisitMut for SendRewriter<'_> {
             .marked
             .iter()
             .find(|m| text.contains(&format!("operation_id : \"{}\"", m.operation_id)));
-        if self.current.is_some() {
-            visit_mut::visit_impl_item_fn_mut(self, f);
-        }
+        visit_mut::visit_impl_item_fn_mut(self, f);
         self.current = None;
     }
 
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::MethodCall(call) = expr
+            && (call.method == "options" || call.method == "trace")
+            && call.args.len() == 1
+            && matches!(call.receiver.as_ref(), syn::Expr::Field(f) if matches!(&f.member, syn::Member::Named(n) if n == "client"))
+        {
+            let receiver = &call.receiver;
+            let method =
+                syn::Ident::new(&call.method.to_string().to_uppercase(), call.method.span());
+            let url = &call.args[0];
+            *expr = syn::parse_quote!(#receiver.request(::reqwest::Method::#method, #url));
+            return;
+        }
         let Some(m) = self.current else {
             return visit_mut::visit_expr_mut(self, expr);
         };

@@ -226,6 +226,19 @@ fn parameter(
         out.add(Severity::Warning, "parameter-as-string", ptr, format!("parameter `{name}` ({location}, style `{style}`) is a list or object the generator cannot serialise that way; generated as a string: pass the values joined by `{separator}`"));
         return Action::Keep;
     }
+    // Path and header values are written with `Display`, which `Option` lacks: a null
+    // cannot be sent there anyway.
+    if matches!(location.as_str(), "path" | "header")
+        && let Some(Value::Object(schema)) = p.get_mut("schema")
+        && schema.shift_remove("nullable").is_some()
+    {
+        out.add(
+            Severity::Note,
+            "nullable-parameter",
+            ptr,
+            format!("{location} parameter `{name}` cannot be sent as null; `nullable` dropped"),
+        );
+    }
     // What is left is sent in the default style (scalars look the same in every style).
     p.shift_remove("style");
     p.shift_remove("explode");
