@@ -230,16 +230,21 @@ fn rewrite_exact(value: &mut Value, old: &str, new: &str) {
     }
 }
 
-/// A component schema that is both `nullable` and a union (`anyOf`/`oneOf`) makes typify
-/// emit two types of the same name (E0428): the `Option` newtype and the enum. The union moves
-/// to a component of its own, and the original becomes a nullable reference to it.
+/// A component schema that is both `nullable` and a composition (`anyOf`, `oneOf`, or an
+/// `allOf` of several) makes typify emit two types of the same name (E0428): the `Option`
+/// newtype and the composed type. The composition moves to a component of its own, and the
+/// original becomes a nullable reference to it.
 pub fn split_nullable_unions(doc: &mut Value, out: &mut Findings) {
     let names: Vec<String> = match doc.pointer("/components/schemas") {
         Some(Value::Object(schemas)) => schemas
             .iter()
             .filter(|(_, s)| {
                 s.get("nullable") == Some(&Value::Bool(true))
-                    && (s.get("anyOf").is_some() || s.get("oneOf").is_some())
+                    && (s.get("anyOf").is_some()
+                        || s.get("oneOf").is_some()
+                        || s.get("allOf")
+                            .and_then(Value::as_array)
+                            .is_some_and(|a| a.len() > 1))
             })
             .map(|(name, _)| name.clone())
             .collect(),
@@ -287,7 +292,7 @@ pub fn split_nullable_unions(doc: &mut Value, out: &mut Findings) {
             Severity::Note,
             "nullable-union-split",
             &at,
-            format!("nullable union split into `{free}` (the union) and a nullable reference to it; typify emits one name twice otherwise"),
+            format!("nullable composition split into `{free}` (the composed type) and a nullable reference to it; typify emits one name twice otherwise"),
         );
     }
 }

@@ -33,6 +33,9 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
             }
         }
     }
+    for owner in [item.as_str(), op.pointer.as_str()] {
+        name_clashes(doc, &format!("{owner}/parameters"), out);
+    }
     let in_template = template_names(&op.path);
     for name in in_template.difference(&declared_path) {
         out.add(
@@ -243,6 +246,58 @@ fn parameter(
     p.shift_remove("style");
     p.shift_remove("explode");
     Action::Keep
+}
+
+/// Parameters whose names become the same Rust identifier (`DateCreated`, `DateCreated<`,
+/// `DateCreated>`) would not compile: the later optional ones are left out, a later required
+/// one is an error (which leaves the operation out).
+fn name_clashes(doc: &mut Value, list_ptr: &str, out: &mut Findings) {
+    let Some(Value::Array(list)) = doc.pointer(list_ptr).cloned() else {
+        return;
+    };
+    let mut seen = BTreeSet::new();
+    let mut kept = Vec::new();
+    let mut changed = false;
+    for (i, entry) in list.into_iter().enumerate() {
+        let at = format!("{list_ptr}/{i}");
+        let resolved = walk::resolve(doc, &at)
+            .and_then(|p| doc.pointer(&p))
+            .cloned();
+        let name = resolved
+            .as_ref()
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let required =
+            resolved.as_ref().and_then(|p| p.get("required")) == Some(&Value::Bool(true));
+        if seen.insert(crate::names::sanitize_snake(name)) {
+            kept.push(entry);
+            continue;
+        }
+        let what = format!("parameter `{name}` becomes the same Rust name as an earlier one");
+        if required {
+            out.add(
+                Severity::Error,
+                "parameter-name-clash",
+                &at,
+                format!("{what}; the operation cannot be called without it"),
+            );
+            kept.push(entry);
+        } else {
+            out.add(
+                Severity::Warning,
+                "parameter-name-clash",
+                &at,
+                format!(
+                    "{what}; this optional parameter is left out (rename it with a fix to send it)"
+                ),
+            );
+            changed = true;
+        }
+    }
+    if changed && let Some(list) = doc.pointer_mut(list_ptr) {
+        *list = Value::Array(kept);
+    }
 }
 
 /// What cannot be sent: an optional parameter is dropped, a required one is an error (which
