@@ -8,13 +8,13 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Map, Value, json};
 use xtask::{ApiConfig, Findings, Job, tree};
 
-/// A large 3.1 document (240 operations, 480 schemas) mixing the shapes the normaliser
+/// A large 3.1 document (270 operations, 242 schemas, about 0.4 MB) mixing the shapes the normaliser
 /// rewrites: nullable unions, enums with `null`, defaults on unions, multipart and `+json`
 /// bodies, deepObject and object query parameters, `default` beside a 204.
 fn large_document(reversed: bool) -> Value {
     let mut schemas = Map::new();
     let mut paths = Map::new();
-    for i in 0..240 {
+    for i in 0..120 {
         schemas.insert(format!("Item{i}"), json!({
             "type": "object",
             "required": ["id"],
@@ -117,7 +117,7 @@ fn a_large_document_generates_the_same_bytes_whatever_its_order() {
     let lib = &first.files[Path::new("src/lib.rs")];
     assert_eq!(
         lib.matches("pub async fn send(").count(),
-        240 * 2 + 60,
+        120 * 2 + 30,
         "every operation generated"
     );
     let text = first.findings.to_string();
