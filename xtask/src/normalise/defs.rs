@@ -296,3 +296,79 @@ pub fn split_nullable_unions(doc: &mut Value, out: &mut Findings) {
         );
     }
 }
+
+/// typify names the type of an inline property schema `<Schema><Property>`; when a component
+/// already has that name (`Collaboration.item` beside `CollaborationItem`), both are emitted
+/// (E0428). Such a property schema gets a component of its own under a free name.
+pub fn hoist_colliding_inline_types(doc: &mut Value, out: &mut Findings) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
+        return;
+    };
+    let taken: std::collections::BTreeSet<String> = schemas
+        .keys()
+        .map(|n| crate::names::sanitize_pascal(n))
+        .collect();
+    let mut moves = Vec::new();
+    for (name, schema) in schemas {
+        // The schema's own properties, and those of inline `allOf` branches (typify merges them).
+        let base = pointer::join("/components/schemas", name);
+        let mut holders = vec![(pointer::join(&base, "properties"), schema.get("properties"))];
+        for (i, branch) in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            holders.push((
+                format!("{base}/allOf/{i}/properties"),
+                branch.get("properties"),
+            ));
+        }
+        for (holder, properties) in holders {
+            let Some(Value::Object(properties)) = properties else {
+                continue;
+            };
+            for (prop, sub) in properties {
+                let named = ["properties", "enum", "oneOf", "anyOf", "allOf"]
+                    .iter()
+                    .any(|k| sub.get(*k).is_some());
+                let derived = crate::names::sanitize_pascal(&format!("{name}-{prop}"));
+                if named && sub.get("$ref").is_none() && taken.contains(&derived) {
+                    moves.push((pointer::join(&holder, prop), derived));
+                }
+            }
+        }
+    }
+    for (at, derived) in moves {
+        let Some(free) = (1..100)
+            .map(|i| {
+                format!(
+                    "{derived}Inline{}",
+                    if i == 1 { String::new() } else { i.to_string() }
+                )
+            })
+            .find(|n| {
+                doc.pointer(&pointer::join("/components/schemas", n))
+                    .is_none()
+            })
+        else {
+            continue;
+        };
+        let Some(sub) = doc.pointer_mut(&at).map(Value::take) else {
+            continue;
+        };
+        if let Some(slot) = doc.pointer_mut(&at) {
+            *slot = json!({ "$ref": format!("#/components/schemas/{}", pointer::escape(&free)) });
+        }
+        if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+            schemas.insert(free.clone(), sub);
+        }
+        out.add(
+            Severity::Note,
+            "inline-type-name-clash",
+            &at,
+            format!("typify would name this inline schema `{derived}`, which a component already is; moved to `#/components/schemas/{free}`"),
+        );
+    }
+}

@@ -42,6 +42,7 @@ pub fn normalise(doc: &mut Value) -> Findings {
             schema::normalise(&root, schema, &mut out);
         }
     }
+    defs::hoist_colliding_inline_types(doc, &mut out);
     defs::split_nullable_unions(doc, &mut out);
     defaults::check(doc, &mut out);
     operations::normalise(doc, &mut out);
