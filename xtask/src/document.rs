@@ -34,8 +34,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Value, Findings> {
         }
         return Err(findings);
     }
-    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
+    match serde_yaml::from_str::<Json>(text) {
+        Ok(Json(value)) => Ok(value),
         Err(e) => {
             let location = e.location().map_or_else(
                 || "1:1".to_owned(),
@@ -47,14 +47,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Value, Findings> {
                 location,
                 message: format!("not valid YAML: {e}"),
             });
-            return Err(findings);
+            Err(findings)
         }
-    };
-    let value = yaml_to_json(yaml, "", &mut findings);
-    if findings.has_errors() {
-        Err(findings)
-    } else {
-        Ok(value)
     }
 }
 
@@ -95,62 +89,89 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Converts YAML to JSON. Scalar keys become strings (`200:` → `"200"`); tags are dropped;
-/// non-finite floats and non-scalar keys are errors.
-fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str, findings: &mut Findings) -> Value {
-    use serde_yaml::Value as Y;
-    match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                Number::from_f64(f).map(Value::Number).unwrap_or_else(|| {
-                    findings.add(
-                        Severity::Error,
-                        "yaml-number",
-                        pointer,
-                        format!("`{n}` is not a JSON number"),
-                    );
-                    Value::Null
-                })
-            }
+/// A YAML document read straight into JSON: scalar keys become strings (`200:` → `"200"`),
+/// tags are dropped, and integers beyond 64 bits become floats (as JSON parsers read them)
+/// instead of failing the whole document.
+struct Json(Value);
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor).map(Json)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("`{v}` is not a JSON number")))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Json(item)) = seq.next_element()? {
+            items.push(item);
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &format!("{pointer}/{i}"), findings))
-                .collect(),
-        ),
-        Y::Mapping(map) => {
-            let mut out = Map::new();
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        findings.add(
-                            Severity::Error,
-                            "yaml-key",
-                            pointer,
-                            format!("mapping key {other:?} is not a string, number or boolean"),
-                        );
-                        continue;
-                    }
-                };
-                let child = crate::pointer::join(pointer, &key);
-                let value = yaml_to_json(value, &child, findings);
-                out.insert(key, value);
-            }
-            Value::Object(out)
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(Json(key)) = map.next_key()? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_owned(),
+                other => {
+                    return Err(serde::de::Error::custom(format!(
+                        "mapping key {other} is not a string, number or boolean"
+                    )));
+                }
+            };
+            let Json(value) = map.next_value()?;
+            out.insert(key, value);
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer, findings),
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, variant): (serde::de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant::<Json>().map(|Json(v)| v)
     }
 }

@@ -29,6 +29,8 @@ pub struct Provenance {
     /// Name and reason of every fix applied, listed in the report so that removing one shows
     /// up by name in `cargo xtask check`.
     pub applied_fixes: Vec<(String, String)>,
+    /// Operations left out of the client (listed in the report and the crate docs).
+    pub omitted: Vec<crate::degrade::Omitted>,
 }
 
 /// A crate's files, by path relative to the crate directory.
@@ -72,6 +74,7 @@ pub fn crate_files(
         match module_source(config, service, &sub, doc) {
             Ok((code, module_uses)) => {
                 uses = uses.or(module_uses);
+                uses.multipart |= crate::bodies::uses_multipart(&sub);
                 modules.push((service, code));
             }
             Err(f) => findings.extend(f),
@@ -84,7 +87,10 @@ pub fn crate_files(
     if split {
         files.insert(
             "src/lib.rs".into(),
-            format!("{rust_banner}\n{}", lib_rs(config, doc, services, None)?),
+            format!(
+                "{rust_banner}\n{}",
+                lib_rs(config, doc, services, None, &provenance.omitted)?
+            ),
         );
         for (service, code) in modules {
             let doc_line = service.doc.replace('\n', " ");
@@ -103,7 +109,7 @@ pub fn crate_files(
             "src/lib.rs".into(),
             format!(
                 "{rust_banner}\n{}",
-                lib_rs(config, doc, services, Some(&code))?
+                lib_rs(config, doc, services, Some(&code), &provenance.omitted)?
             ),
         );
     }
@@ -130,7 +136,8 @@ fn module_source(
 ) -> Result<(String, Uses), Findings> {
     let spec = progenitor::parse(sub)?;
     let generated = progenitor::generate(&spec, config.auth)?;
-    let client_tokens = crate::postprocess::apply(generated.tokens)?;
+    let client_tokens = crate::bodies::rewrite(generated.tokens, sub)?;
+    let client_tokens = crate::postprocess::apply(client_tokens)?;
     let servers = whole
         .get("servers")
         .and_then(Value::as_array)
@@ -202,6 +209,7 @@ fn lib_rs(
     doc: &Value,
     services: &[Service],
     code: Option<&str>,
+    omitted: &[crate::degrade::Omitted],
 ) -> Result<String, Findings> {
     let title = doc
         .pointer("/info/title")
@@ -227,6 +235,15 @@ fn lib_rs(
                 "//! - [`{}`]: {}{gate}\n",
                 s.module,
                 s.doc.replace('\n', " ")
+            ));
+        }
+    }
+    if !omitted.is_empty() {
+        out.push_str("//!\n//! ## Operations left out\n//!\n//! The generator could not express these; `NORMALISATION.md` says why and what to fix:\n//!\n");
+        for o in omitted {
+            out.push_str(&format!(
+                "//! - `{}` (`{} {}`)\n",
+                o.operation_id, o.method, o.path
             ));
         }
     }
@@ -308,7 +325,14 @@ fn banner(comment: &str, p: &Provenance) -> String {
 fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     let mut deps = vec![
         r#"progenitor-client = "0.15.1""#.to_owned(),
-        r#"reqwest = { version = "0.13.4", default-features = false, features = ["json", "query", "stream", "rustls"] }"#.to_owned(),
+        format!(
+            r#"reqwest = {{ version = "0.13.4", default-features = false, features = ["json", {}"query", "stream", "rustls"] }}"#,
+            if uses.multipart {
+                r#""multipart", "#
+            } else {
+                ""
+            }
+        ),
         r#"serde = { version = "1.0.226", features = ["derive"] }"#.to_owned(),
         r#"serde_json = "1.0.150""#.to_owned(),
     ];
@@ -362,6 +386,19 @@ fn report_md(p: &Provenance, report: &Findings) -> String {
         ));
         for (name, reason) in &p.applied_fixes {
             out.push_str(&format!("| `{name}` | {} |\n", one_line(reason)));
+        }
+        out.push_str("\n## Normaliser findings\n\n");
+    }
+    if !p.omitted.is_empty() {
+        out.push_str("## Operations left out\n\n| operation | method and path | because of |\n|---|---|---|\n");
+        for o in &p.omitted {
+            out.push_str(&format!(
+                "| `{}` | `{} {}` | {} |\n",
+                o.operation_id,
+                o.method,
+                o.path,
+                one_line(&o.reasons.join(", "))
+            ));
         }
         out.push_str("\n## Normaliser findings\n\n");
     }

@@ -7,8 +7,12 @@
 //! API's problems are reported at once, and nothing is written unless every API succeeds.
 
 pub mod bench;
+pub mod bisect;
+pub mod bodies;
 pub mod cli;
 pub mod config;
+pub mod corpus;
+pub mod degrade;
 pub mod document;
 pub mod emit;
 pub mod finding;
@@ -19,6 +23,7 @@ pub mod operations;
 pub mod pointer;
 pub mod postprocess;
 pub mod progenitor;
+pub mod progress;
 pub mod services;
 pub mod tree;
 pub mod walk;
@@ -100,6 +105,8 @@ pub struct Built {
     pub config: ApiConfig,
     /// The normalised document it was generated from (read again by [`cli`]).
     pub document: serde_json::Value,
+    /// Operations left out of the client.
+    pub omitted: Vec<degrade::Omitted>,
 }
 
 impl Job {
@@ -133,6 +140,10 @@ impl Job {
     /// Reads, fixes, normalises and generates, all in memory.
     pub fn build(&self) -> Result<Built, Findings> {
         let spec_name = self.display(&self.spec);
+        progress::say(format!(
+            "{}: reading and normalising {spec_name}",
+            self.name
+        ));
         let loaded = document::load(&self.spec).map_err(|f| located(f, &spec_name))?;
         let mut doc = loaded.value;
         let mut findings = Findings::default();
@@ -151,41 +162,77 @@ impl Job {
             }
         }
         let normalised = normalise::normalise(&mut doc);
-        if self.config.strict && !normalised.is_empty() && !normalised.has_errors() {
+        let mut omitted = Vec::new();
+        if self.config.strict {
+            // Hand-written specs: every finding is an error, nothing is degraded.
             let mut strict = Findings::default();
             for f in normalised.sorted() {
-                strict.push(Finding {
-                    severity: Severity::Error,
-                    message: format!(
+                let message = if f.severity == Severity::Error {
+                    f.message.clone()
+                } else {
+                    format!(
                         "{} (strict: a hand-written spec must need no normalisation)",
                         f.message
-                    ),
+                    )
+                };
+                strict.push(Finding {
+                    severity: Severity::Error,
+                    message,
                     ..f
                 });
             }
             findings.extend(located(strict, &spec_name));
         } else {
-            findings.extend(located(normalised, &spec_name));
+            let degraded = degrade::apply(&mut doc, normalised);
+            omitted = degraded.omitted;
+            findings.extend(located(degraded.findings, &spec_name));
         }
         if findings.has_errors() {
             return Err(findings);
         }
-        let provenance = emit::Provenance {
+        let mut provenance = emit::Provenance {
             spec: spec_name.clone(),
             spec_sha256: loaded.sha256,
             fixes: fixes_provenance,
             applied_fixes,
             command: self.command.clone(),
+            omitted,
         };
-        let files = emit::crate_files(&self.config, &doc, &provenance, &findings)
-            .map_err(|f| located(f, &spec_name))?;
+        progress::say(format!("{}: generating with progenitor", self.name));
+        let files = match emit::crate_files(&self.config, &doc, &provenance, &findings) {
+            Ok(files) => files,
+            Err(f) if !self.config.strict && is_progenitor_failure(&f) => {
+                // Locate what progenitor fails on, give up only that, and generate again.
+                progress::say(format!(
+                    "{}: progenitor failed; bisecting to locate the cause",
+                    self.name
+                ));
+                let mut repaired = Findings::default();
+                let more = bisect::repair(&mut doc, self.config.auth, &mut repaired)
+                    .map_err(|f| located(f, &spec_name))?;
+                provenance.omitted.extend(more);
+                findings.extend(located(repaired, &spec_name));
+                emit::crate_files(&self.config, &doc, &provenance, &findings)
+                    .map_err(|f| located(f, &spec_name))?
+            }
+            Err(f) => return Err(located(f, &spec_name)),
+        };
         Ok(Built {
             files,
             findings,
+            omitted: provenance.omitted,
             config: self.config.clone(),
             document: doc,
         })
     }
+}
+
+/// Whether generation failed inside progenitor (an error or a caught panic).
+fn is_progenitor_failure(findings: &Findings) -> bool {
+    findings
+        .sorted()
+        .iter()
+        .any(|f| matches!(f.rule, "progenitor" | "progenitor-panic"))
 }
 
 /// Prefixes every finding's location with the file it is in.
@@ -251,7 +298,8 @@ pub fn regen(root: &Path) -> Result<Vec<(String, Built)>, Error> {
     let cli_files = cli_files(&built)?;
     for (name, b) in &built {
         let dir = root.join("generated").join(name);
-        tree::replace(&dir, &b.files).map_err(io_error(&dir))?;
+        let written = tree::replace(&dir, &b.files).map_err(io_error(&dir))?;
+        progress::say(format!("generated/{name}: {written} file(s) changed"));
     }
     for orphan in orphans(root, &built)? {
         std::fs::remove_dir_all(&orphan).map_err(io_error(&orphan))?;
@@ -307,6 +355,7 @@ pub fn generate(
     fixes: Option<&Path>,
     out: &Path,
     crate_name: &str,
+    strict: bool,
 ) -> Result<Built, Error> {
     if !config::is_package_name(crate_name) {
         return Err(Error::Config(format!(
@@ -323,14 +372,17 @@ pub fn generate(
         name: spec.display().to_string(),
         spec: spec.to_owned(),
         fixes: fixes.map(Path::to_owned),
-        config: ApiConfig::standalone(crate_name),
+        config: ApiConfig {
+            strict,
+            ..ApiConfig::standalone(crate_name)
+        },
         display_root: std::env::current_dir().unwrap_or_default(),
         command: format!(
             "cargo xtask generate --spec {} --out {} --name {crate_name}{}",
             spec.display(),
             out.display(),
             fixes.map_or_else(String::new, |f| format!(" --fixes {}", f.display()))
-        ),
+        ) + if strict { " --strict" } else { "" },
     };
     let built = job
         .build()

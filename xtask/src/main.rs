@@ -1,24 +1,61 @@
-//! `cargo xtask <command>`; run `cargo xtask help` for the commands.
+//! `cargo xtask <command>`; `cargo xtask --help` lists the commands, `cargo xtask <command>
+//! --help` explains one. Exit codes: 0 ok, 1 spec errors (or stale output), 2 usage errors.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-commands:
-  regen                      regenerate generated/<api>/ from specs/<api>/ for every API
-  check                      fail (naming the files) if generated/ differs from a regen; writes nothing
-  lint                       print every normaliser finding for every API (notes included)
-  generate --spec FILE --out DIR [--name CRATE] [--fixes FILE]
-                             generate a crate from any OpenAPI 3.0/3.1 document
-  bench [ROUNDS]             time regen (warm, in memory) and each generated crate's build
-  help                       this text";
+/// Generate, check and measure the typed API clients of this workspace.
+#[derive(Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/<api>/ from specs/<api>/ for every API (only changed files are written).
+    Regen,
+    /// Fail, naming each file, if generated/ differs from a regen; writes nothing.
+    Check,
+    /// Print every normaliser finding for every API (notes included).
+    Lint,
+    /// Generate a crate from any OpenAPI 3.0/3.1 document.
+    Generate {
+        /// The OpenAPI document (YAML or JSON).
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+        /// The crate directory to write (created, or replaced if xtask wrote it).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Package name of the crate [default: <spec file stem>-client].
+        #[arg(long, value_name = "CRATE")]
+        name: Option<String>,
+        /// Named JSON Patch fixes applied before normalising.
+        #[arg(long, value_name = "FILE")]
+        fixes: Option<PathBuf>,
+        /// Refuse to degrade: every finding (even a note) is an error.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Time regen (warm, in memory) and each generated crate's build.
+    Bench {
+        /// Rounds of regen to time.
+        #[arg(default_value_t = 5)]
+        rounds: usize,
+    },
+    /// Generate every document of the real-world corpus and `cargo check` the result.
+    Corpus(xtask::corpus::Options),
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(code) => code,
+    // clap exits 0 for --help and 2 for usage errors.
+    let cli = Cli::parse();
+    xtask::progress::enable();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(1)
@@ -26,20 +63,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<ExitCode, String> {
+fn run(command: Command) -> Result<(), String> {
     let root = xtask::workspace_root();
-    let Some(command) = args.first() else {
-        eprintln!("{USAGE}");
-        return Ok(ExitCode::from(2));
-    };
-    match command.as_str() {
-        "regen" => {
+    match command {
+        Command::Regen => {
             let built = xtask::regen(&root).map_err(|e| e.to_string())?;
             for (name, b) in built {
                 println!("generated/{name}: {b}");
             }
         }
-        "check" => {
+        Command::Check => {
             let drift = xtask::check(&root).map_err(|e| e.to_string())?;
             if !drift.is_empty() {
                 for d in &drift {
@@ -52,73 +85,39 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             println!("generated/ is up to date");
         }
-        "lint" => {
+        Command::Lint => {
             let built = xtask::build_all(&root).map_err(|e| e.to_string())?;
             for (name, b) in built {
                 let count = b.findings.sorted().len();
                 println!("api `{name}`: {count} finding(s)\n{}", b.findings);
             }
         }
-        "generate" => {
-            let flags = Flags::parse(&args[1..])?;
-            let spec = flags.spec.ok_or("generate needs --spec FILE")?;
-            let out = flags.out.ok_or("generate needs --out DIR")?;
-            let name = flags.name.unwrap_or_else(|| default_name(&spec));
-            let built = xtask::generate(&spec, flags.fixes.as_deref(), &out, &name)
+        Command::Generate {
+            spec,
+            out,
+            name,
+            fixes,
+            strict,
+        } => {
+            let name = name.unwrap_or_else(|| default_name(&spec));
+            let built = xtask::generate(&spec, fixes.as_deref(), &out, &name, strict)
                 .map_err(|e| e.to_string())?;
             if !built.findings.is_empty() {
                 eprintln!("{}", built.findings);
             }
+            if !built.omitted.is_empty() {
+                eprintln!(
+                    "{} operation(s) left out (listed in {}/NORMALISATION.md)",
+                    built.omitted.len(),
+                    out.display()
+                );
+            }
             println!("{}: {built}", out.display());
         }
-        "bench" => {
-            let rounds = args
-                .get(1)
-                .map(|r| {
-                    r.parse()
-                        .map_err(|_| format!("ROUNDS must be a number, got `{r}`"))
-                })
-                .transpose()?;
-            xtask::bench::run(&root, rounds.unwrap_or(5))?;
-        }
-        "help" | "--help" | "-h" => println!("{USAGE}"),
-        other => {
-            eprintln!("unknown command `{other}`\n\n{USAGE}");
-            return Ok(ExitCode::from(2));
-        }
+        Command::Bench { rounds } => xtask::bench::run(&root, rounds)?,
+        Command::Corpus(options) => xtask::corpus::run(&root, &options)?,
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Flags of `generate`.
-#[derive(Default)]
-struct Flags {
-    spec: Option<PathBuf>,
-    out: Option<PathBuf>,
-    name: Option<String>,
-    fixes: Option<PathBuf>,
-}
-
-impl Flags {
-    fn parse(args: &[String]) -> Result<Flags, String> {
-        let mut flags = Flags::default();
-        let mut it = args.iter();
-        while let Some(flag) = it.next() {
-            let mut value = || {
-                it.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{flag} needs a value"))
-            };
-            match flag.as_str() {
-                "--spec" => flags.spec = Some(value()?.into()),
-                "--out" => flags.out = Some(value()?.into()),
-                "--name" => flags.name = Some(value()?),
-                "--fixes" => flags.fixes = Some(value()?.into()),
-                other => return Err(format!("unknown flag `{other}` for generate\n\n{USAGE}")),
-            }
-        }
-        Ok(flags)
-    }
+    Ok(())
 }
 
 /// `petstore.yaml` → `petstore-client`.

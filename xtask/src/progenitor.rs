@@ -31,6 +31,8 @@ pub struct Uses {
     pub regress: bool,
     /// `futures` (streams).
     pub futures: bool,
+    /// reqwest's `multipart` feature (multipart request bodies).
+    pub multipart: bool,
 }
 
 impl Uses {
@@ -41,6 +43,7 @@ impl Uses {
             uuid: self.uuid || other.uuid,
             regress: self.regress || other.regress,
             futures: self.futures || other.futures,
+            multipart: self.multipart || other.multipart,
         }
     }
 }
@@ -86,13 +89,28 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
             uuid: space.uses_uuid(),
             regress: space.uses_regress(),
             futures: generator.uses_futures(),
+            multipart: false,
         };
         tokens.map(|tokens| Generated { tokens, uses })
     }));
     panic::set_hook(previous);
     let mut findings = Findings::default();
     match result {
-        Ok(Ok(generated)) => return Ok(generated),
+        Ok(Ok(generated)) => {
+            let twice = duplicate_types(&generated.tokens);
+            if twice.is_empty() {
+                return Ok(generated);
+            }
+            findings.add(
+                Severity::Error,
+                "progenitor",
+                "",
+                format!(
+                    "typify emitted these types twice, which does not compile (E0428): {}",
+                    twice.join(", ")
+                ),
+            );
+        }
         Ok(Err(e)) => findings.add(
             Severity::Error,
             "progenitor",
@@ -115,6 +133,33 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
         }
     }
     Err(findings)
+}
+
+/// Names defined more than once in the generated `types` module.
+fn duplicate_types(tokens: &TokenStream) -> Vec<String> {
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for item in &file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for inner in m.content.iter().flat_map(|(_, items)| items) {
+            let name = match inner {
+                syn::Item::Struct(s) => s.ident.to_string(),
+                syn::Item::Enum(e) => e.ident.to_string(),
+                syn::Item::Type(t) => t.ident.to_string(),
+                _ => continue,
+            };
+            *seen.entry(name).or_default() += 1;
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// Formats tokens as Rust source with prettyplease (no rustfmt: same bytes on every machine).

@@ -89,37 +89,33 @@ fn short_diff(have: &str, want: &str) -> String {
     lines.join("\n")
 }
 
-/// Replaces `dir` with exactly `files`: writes a sibling staging directory first, then swaps
-/// it in, so a failure leaves the old crate whole.
-pub fn replace(dir: &Path, files: &Files) -> io::Result<()> {
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("crate");
-    let parent = dir.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let staging = parent.join(format!(".{name}.staging"));
-    let old = parent.join(format!(".{name}.old"));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover)?;
-        }
-    }
+/// Makes `dir` hold exactly `files`, writing only files whose bytes differ (unchanged files
+/// keep their mtime, so cargo does not rebuild the crate) and removing files not in `files`.
+/// Each file is written to a temporary sibling and renamed over the old one, so no file is
+/// ever half-written. Returns how many files were written or removed.
+pub fn replace(dir: &Path, files: &Files) -> io::Result<usize> {
+    let mut touched = 0;
     for (rel, text) in files {
-        let path = staging.join(rel);
+        let path = dir.join(rel);
+        if fs::read(&path).is_ok_and(|have| have == text.as_bytes()) {
+            continue;
+        }
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(&path, text)?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        let temporary = path.with_file_name(format!(".{name}.xtask-new"));
+        fs::write(&temporary, text)?;
+        fs::rename(&temporary, &path)?;
+        touched += 1;
     }
-    if dir.exists() {
-        fs::rename(dir, &old)?;
-    }
-    if let Err(e) = fs::rename(&staging, dir) {
-        if old.exists() {
-            fs::rename(&old, dir)?;
+    for rel in list(dir)? {
+        if !files.contains_key(&rel) {
+            fs::remove_file(dir.join(&rel))?;
+            touched += 1;
+            let mut parent = dir.join(&rel);
+            while parent.pop() && parent != dir && fs::remove_dir(&parent).is_ok() {}
         }
-        return Err(e);
     }
-    if old.exists() {
-        fs::remove_dir_all(&old)?;
-    }
-    Ok(())
+    Ok(touched)
 }

@@ -154,3 +154,24 @@ fn content(doc: &Value, ptr: &str, roots: &mut Vec<String>) {
         }
     }
 }
+
+/// Follows `$ref`s and one-element `allOf` wrappers (how the normaliser keeps `$ref`
+/// siblings) to the schema that says what the value is.
+pub fn resolve_schema(doc: &Value, schema: &Value) -> Value {
+    let mut current = schema.clone();
+    for _ in 0..32 {
+        let next = match (
+            current.get("$ref").and_then(Value::as_str),
+            current.get("allOf"),
+        ) {
+            (Some(r), _) => pointer::local_ref(r).and_then(|p| doc.pointer(p)).cloned(),
+            (None, Some(Value::Array(all))) if all.len() == 1 => all.first().cloned(),
+            _ => None,
+        };
+        match next {
+            Some(n) => current = n,
+            None => return current,
+        }
+    }
+    current
+}

@@ -18,15 +18,84 @@ fn stderr(out: &Output) -> String {
 fn unknown_commands_and_flags_are_usage_errors() {
     let out = xtask(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown command `frobnicate`"));
+    assert!(stderr(&out).contains("frobnicate"), "{}", stderr(&out));
 
-    let out = xtask(&["generate", "--spec"]);
-    assert_eq!(out.status.code(), Some(1));
+    for args in [
+        &["generate", "--spec"][..],
+        &["generate", "--out", "x"],
+        &["generate", "--spec", "a.yaml", "--out", "x", "--frob"],
+        &["bench", "many"],
+    ] {
+        let out = xtask(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("error"), "{args:?}: {}", stderr(&out));
+    }
+    let out = xtask(&[]);
+    assert_eq!(out.status.code(), Some(2), "no command: usage");
+    assert!(stderr(&out).contains("Usage: cargo xtask <COMMAND>"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in ["regen", "check", "lint", "generate", "bench", "corpus"] {
+        let out = xtask(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage: cargo xtask"), "{command}: {text}");
+    }
+    let text = String::from_utf8_lossy(&xtask(&["generate", "--help"]).stdout).into_owned();
     assert!(
-        stderr(&out).contains("--spec needs a value"),
+        text.contains("--strict") && text.contains("--spec <FILE>"),
+        "{text}"
+    );
+    assert_eq!(xtask(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn strict_generation_refuses_what_it_would_otherwise_degrade() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-strict");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("s.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: S, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{name: s, in: cookie, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n  /b:\n    get:\n      operationId: b\n      responses: {'204': {description: ok}}\n",
+    )
+    .unwrap();
+    let lenient = dir.join("lenient");
+    let out = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        lenient.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[operation-omitted]")
+            && stderr(&out).contains("1 operation(s) left out"),
         "{}",
         stderr(&out)
     );
+    let lib = std::fs::read_to_string(lenient.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub fn b(") && !lib.contains("pub fn a("));
+
+    let strict = dir.join("strict");
+    let out = xtask(&[
+        "generate",
+        "--strict",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        strict.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error[cookie-parameter]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!strict.exists(), "nothing written");
 }
 
 #[test]

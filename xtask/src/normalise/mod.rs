@@ -1,11 +1,18 @@
 //! The normaliser: rewrites an OpenAPI 3.0 or 3.1 document into the OpenAPI 3.0.3 subset that
 //! progenitor 0.15 handles, reporting every change and every problem (rule + JSON pointer).
 
+mod bodies;
+mod defaults;
 mod defs;
 mod operations;
+mod parameters;
 mod refs;
+mod responses;
 mod schema;
+mod shapes;
 mod toplevel;
+
+pub use bodies::BODY_EXTENSION;
 
 use serde_json::Value;
 
@@ -29,11 +36,15 @@ pub fn normalise(doc: &mut Value) -> Findings {
     }
     toplevel::normalise(doc, &mut out);
     defs::hoist(doc, &mut out);
+    defs::hoist_schema_refs(doc, &mut out);
     for root in walk::schema_roots(doc) {
         if let Some(schema) = doc.pointer_mut(&root) {
             schema::normalise(&root, schema, &mut out);
         }
     }
+    defs::hoist_colliding_inline_types(doc, &mut out);
+    defs::split_nullable_unions(doc, &mut out);
+    defaults::check(doc, &mut out);
     operations::normalise(doc, &mut out);
     refs::check(doc, &mut out);
     toplevel::sort_paths(doc);

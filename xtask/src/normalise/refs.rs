@@ -21,7 +21,7 @@ pub fn check(doc: &Value, out: &mut Findings) {
                     visit(doc, item, &item_ptr, &schema_roots, out);
                 }
             }
-        } else {
+        } else if !key.starts_with("x-") {
             visit(doc, value, &ptr, &schema_roots, out);
         }
     }

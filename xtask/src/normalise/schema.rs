@@ -26,20 +26,6 @@ const VALIDATION_ONLY: &[&str] = &[
     "maxContains",
 ];
 
-/// Keywords that change the shape of a type; dropping them would generate the wrong type.
-const UNSUPPORTED: &[&str] = &[
-    "prefixItems",
-    "if",
-    "then",
-    "else",
-    "dependentSchemas",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "patternProperties",
-    "$dynamicRef",
-    "$dynamicAnchor",
-];
-
 /// Siblings of `$ref` that only document; 3.0 ignores them, so they are dropped quietly.
 const REF_ANNOTATIONS: &[&str] = &[
     "description",
@@ -87,13 +73,21 @@ fn visit(ptr: &str, schema: &mut Value, in_union: bool, out: &mut Findings) {
     if map.contains_key("$ref") {
         return;
     }
+    // typify names a type after its `title` before anything else, so equal titles on
+    // different inline schemas (`title: Type` on every `type` property) collide: one type is
+    // emitted for all, and defaults or variants of the others no longer fit. Titles only
+    // document, so they are dropped and types are named after where they are.
+    map.shift_remove("title");
     keywords(ptr, map, out);
+    super::shapes::rewrite(ptr, map, out);
     if !in_union && map.get("type") == Some(&json!("null")) {
+        map.shift_remove("type");
+        map.insert("nullable".into(), Value::Bool(true));
         out.add(
-            Severity::Error,
+            Severity::Warning,
             "null-only",
             ptr,
-            "a schema that only allows `null` has no Rust type; remove it or replace it with a fix",
+            "a schema that only allows `null` has no Rust type; generated as an untyped JSON value",
         );
     }
     visit_children(ptr, map, out);
@@ -230,38 +224,24 @@ fn keywords(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
             ),
         }
     }
-    // (keywords, dropped?, severity, rule, what happens)
-    let keyword_rules: [(&[&str], bool, Severity, &str, &str); 3] = [
+    // (keywords, severity, rule, what happens); each is dropped.
+    let keyword_rules: [(&[&str], Severity, &str, &str); 2] = [
         (
             ANNOTATIONS_3_1,
-            true,
             Severity::Note,
             "annotation-dropped",
             "has no OpenAPI 3.0 equivalent; dropped",
         ),
         (
             VALIDATION_ONLY,
-            true,
             Severity::Warning,
             "validation-dropped",
             "is not supported; dropped (decoding becomes more lenient)",
         ),
-        (
-            UNSUPPORTED,
-            false,
-            Severity::Error,
-            "unsupported-keyword",
-            "cannot be expressed for the generator; replace this schema with a fix in the API's fixes.yaml",
-        ),
     ];
-    for (keys, dropped, severity, rule, what) in keyword_rules {
+    for (keys, severity, rule, what) in keyword_rules {
         for key in keys {
-            let present = if dropped {
-                map.shift_remove(*key).is_some()
-            } else {
-                map.contains_key(*key)
-            };
-            if present {
+            if map.shift_remove(*key).is_some() {
                 out.add(
                     severity,
                     rule,
@@ -278,26 +258,6 @@ fn keywords(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
             "closed-object",
             ptr,
             "`additionalProperties: false` dropped so that new server fields do not break decoding",
-        );
-    }
-    if let Some(Value::Array(values)) = map.get("enum") {
-        let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-        let clashes = crate::names::clashing_enum_values(&strings);
-        if !clashes.is_empty() {
-            out.add(
-                Severity::Error,
-                "enum-variant-clash",
-                &pointer::join(ptr, "enum"),
-                format!("enum values {} would become the same Rust variant; drop or rename one with a fix, or make the schema a plain string", clashes.join(", ")),
-            );
-        }
-    }
-    if matches!(map.get("items"), Some(Value::Array(_))) {
-        out.add(
-            Severity::Error,
-            "tuple-items",
-            &pointer::join(ptr, "items"),
-            "`items` must be one schema; tuples are not supported",
         );
     }
 }
@@ -410,17 +370,18 @@ fn is_null_schema(branch: &Value) -> bool {
 }
 
 /// 3.0's boolean `exclusiveMinimum: true` without `minimum` makes typify panic.
-fn exclusive_bounds_3_0(ptr: &str, map: &Map<String, Value>, out: &mut Findings) {
+fn exclusive_bounds_3_0(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
     ] {
-        if map.get(exclusive) == Some(&Value::Bool(true)) && !map.contains_key(bound) {
+        if map.get(exclusive).is_some_and(Value::is_boolean) && !map.contains_key(bound) {
+            map.shift_remove(exclusive);
             out.add(
-                Severity::Error,
+                Severity::Warning,
                 "exclusive-bound-without-limit",
                 &pointer::join(ptr, exclusive),
-                format!("`{exclusive}: true` needs `{bound}`; add it or drop the keyword"),
+                format!("`{exclusive}` without `{bound}` bounds nothing; dropped"),
             );
         }
     }
