@@ -42,6 +42,7 @@ pub fn crate_files(
     report: &Findings,
 ) -> Result<Files, Findings> {
     crate::operations::check_names(doc, &config.idempotent, "idempotent")?;
+    check_schema_names(doc, &config.decimal, "decimal")?;
     let doc = &crate::operations::omit(doc, &config.omit)?;
     let implicit = [Service {
         module: String::new(),
@@ -70,9 +71,9 @@ pub fn crate_files(
     for (service, ops) in services.iter().zip(&assigned) {
         let sub = services::subset(doc, ops);
         match module_source(config, service, &sub, doc) {
-            Ok((code, module_uses)) => {
+            Ok((code, module_uses, mock)) => {
                 uses = uses.or(module_uses);
-                modules.push((service, code));
+                modules.push((service, code, mock));
             }
             Err(f) => findings.extend(f),
         }
@@ -86,24 +87,40 @@ pub fn crate_files(
             "src/lib.rs".into(),
             format!("{rust_banner}\n{}", lib_rs(config, doc, services, None)?),
         );
-        for (service, code) in modules {
+        for (service, code, mock) in modules {
             let doc_line = service.doc.replace('\n', " ");
             files.insert(
                 format!("src/{}.rs", service.module).into(),
-                format!("{rust_banner}\n//! {doc_line}\n\n{code}"),
+                format!("{rust_banner}\n//! {doc_line}\n\n{code}{MOCK_MODULE}"),
+            );
+            files.insert(
+                format!("src/{}/mock.rs", service.module).into(),
+                format!("{rust_banner}\n{mock}"),
             );
         }
     } else {
-        let code = modules
+        let (code, mock) = modules
             .into_iter()
             .next()
-            .map(|(_, c)| c)
+            .map(|(_, code, mock)| (code, mock))
             .unwrap_or_default();
         files.insert(
             "src/lib.rs".into(),
             format!(
-                "{rust_banner}\n{}",
+                "{rust_banner}\n{}{MOCK_MODULE}",
                 lib_rs(config, doc, services, Some(&code))?
+            ),
+        );
+        files.insert("src/mock.rs".into(), format!("{rust_banner}\n{mock}"));
+    }
+    if uses.decimal {
+        let lib = files.entry("src/lib.rs".into()).or_default();
+        lib.push_str("\nmod decimal_json;\n");
+        files.insert(
+            "src/decimal_json.rs".into(),
+            format!(
+                "{rust_banner}\n{}",
+                progenitor::format(crate::postprocess::decimal_module())?
             ),
         );
     }
@@ -121,16 +138,39 @@ pub fn crate_files(
     Ok(files)
 }
 
-/// The generated module of one service: progenitor's client plus our constants and hooks.
+/// Declares a client module's typed mocks (`mock.rs` beside it; see [`crate::mock`]).
+const MOCK_MODULE: &str = "\n/// Typed mocks of this API for your tests (cargo feature `mock`).\n#[cfg(feature = \"mock\")]\npub mod mock;\n";
+
+/// The generated module of one service: progenitor's client plus our constants and hooks,
+/// its `Uses`, and its mock module.
 fn module_source(
     config: &ApiConfig,
     service: &Service,
     sub: &Value,
     whole: &Value,
-) -> Result<(String, Uses), Findings> {
+) -> Result<(String, Uses, String), Findings> {
     let spec = progenitor::parse(sub)?;
-    let generated = progenitor::generate(&spec, config.auth)?;
-    let client_tokens = crate::postprocess::strip_api_version(generated.tokens)?;
+    let settings = progenitor::settings(config.auth, &config.decimal);
+    let generated = progenitor::generate_with(&spec, &settings)?;
+    let crate_path = match service.module.as_str() {
+        "" => config.lib_name(),
+        module => format!("{}::{module}", config.lib_name()),
+    };
+    let processed = crate::postprocess::client(generated.tokens, &crate_path)?;
+    let client_tokens = processed.tokens;
+    let module_path = match service.module.as_str() {
+        "" => "crate".to_owned(),
+        module => format!("crate::{module}"),
+    };
+    let mock = crate::mock::module(&spec, &settings, sub, &client_tokens, &module_path);
+    let mock = format!(
+        "//! Typed mocks for tests: `MockServerExt` adds one method per operation to\n//! `httpmock::MockServer`, with typed `When` / `Then` wrappers (`operations`); each `Then`\n//! has `example()`, the spec's documented success answer.\n\n#![allow(clippy::all, missing_docs, unused_imports)]\n\n{}",
+        progenitor::format(mock)?
+    );
+    let uses = Uses {
+        decimal: processed.uses_decimal,
+        ..generated.uses
+    };
     let servers = whole
         .get("servers")
         .and_then(Value::as_array)
@@ -192,7 +232,7 @@ fn module_source(
         }
     });
     let code = progenitor::format(quote! { #client_tokens #base_url #hooks })?;
-    Ok((code, generated.uses))
+    Ok((code, uses, mock))
 }
 
 /// `src/lib.rs`: crate docs, lint allowances for vendor prose, the declared servers, and
@@ -330,13 +370,20 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     if config.empty_success_body.is_some() {
         deps.push(r#"http = "1""#.to_owned());
     }
+    if uses.decimal {
+        deps.push(r#"rust_decimal = { version = "1.37", default-features = false, features = ["std", "serde-with-float"] }"#.to_owned());
+    }
+    deps.push(r#"httpmock = { version = "0.9", default-features = false, optional = true }"#.to_owned());
+    deps.push(r#"regex = { version = "1", optional = true }"#.to_owned());
     deps.sort();
-    let features: Vec<String> = config
+    let mut features: Vec<String> = config
         .services
         .iter()
         .filter_map(|s| s.feature.clone())
         .map(|f| format!("{f} = []"))
         .collect();
+    features.push(r#"# Typed mocks for tests (`mock` modules): httpmock servers on loopback."#.to_owned());
+    features.push(r#"mock = ["dep:httpmock", "dep:regex"]"#.to_owned());
     let mut out = format!(
         "{banner}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = {:?}\npublish = false\n\n[dependencies]\n{}\n",
         config.crate_name,
@@ -384,6 +431,30 @@ fn report_md(p: &Provenance, report: &Findings) -> String {
         ));
     }
     out
+}
+
+/// Errors for names in `list` (the `codegen.toml` key `key`) that are not component schemas.
+fn check_schema_names(doc: &Value, list: &[String], key: &str) -> Result<(), Findings> {
+    let mut findings = Findings::default();
+    for name in list {
+        if doc
+            .pointer("/components/schemas")
+            .and_then(|schemas| schemas.get(name))
+            .is_none()
+        {
+            findings.add(
+                Severity::Error,
+                "unknown-schema",
+                "",
+                format!("codegen.toml `{key}` names schema `{name}`, which is not in `components/schemas`; remove it or fix the name"),
+            );
+        }
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(findings)
+    }
 }
 
 /// Text fit for one Markdown table cell.

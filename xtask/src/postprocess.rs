@@ -7,10 +7,36 @@ use syn::visit_mut::{self, VisitMut};
 
 use crate::finding::{Findings, Severity};
 
-/// Removes the `api-version: <info.version>` header progenitor adds to every request: none of
-/// our vendors documents it, and an unknown header can make a strict gateway reject a call.
-pub fn strip_api_version(tokens: TokenStream) -> Result<TokenStream, Findings> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+mod decimal;
+mod doc_examples;
+
+pub use decimal::{DECIMAL_TYPE, module as decimal_module};
+
+/// What [`client`] did beyond editing the code.
+pub struct Processed {
+    /// The edited client code.
+    pub tokens: TokenStream,
+    /// Whether the code has decimal fields (the crate then needs `rust_decimal` and its
+    /// `decimal_json` module).
+    pub uses_decimal: bool,
+}
+
+/// Every edit of a generated client, in one parse: no `api-version` header, compiling doc
+/// examples (`crate_path` is how users name the client's module, e.g. `bridge_api::baas`),
+/// JSON numbers for decimal fields.
+pub fn client(tokens: TokenStream, crate_path: &str) -> Result<Processed, Findings> {
+    let mut file = parse(tokens)?;
+    ApiVersionHeader.visit_file_mut(&mut file);
+    doc_examples::rewrite(&mut file, crate_path);
+    let uses_decimal = decimal::encode_as_numbers(&mut file)?;
+    Ok(Processed {
+        tokens: file.into_token_stream(),
+        uses_decimal,
+    })
+}
+
+fn parse(tokens: TokenStream) -> Result<syn::File, Findings> {
+    syn::parse2(tokens).map_err(|e| {
         let mut f = Findings::default();
         f.add(
             Severity::Error,
@@ -19,7 +45,13 @@ pub fn strip_api_version(tokens: TokenStream) -> Result<TokenStream, Findings> {
             format!("generated code does not parse: {e}"),
         );
         f
-    })?;
+    })
+}
+
+/// Removes the `api-version: <info.version>` header progenitor adds to every request: none of
+/// our vendors documents it, and an unknown header can make a strict gateway reject a call.
+pub fn strip_api_version(tokens: TokenStream) -> Result<TokenStream, Findings> {
+    let mut file = parse(tokens)?;
     ApiVersionHeader.visit_file_mut(&mut file);
     Ok(file.into_token_stream())
 }
