@@ -373,7 +373,9 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     if uses.decimal {
         deps.push(r#"rust_decimal = { version = "1.37", default-features = false, features = ["std", "serde-with-float"] }"#.to_owned());
     }
-    deps.push(r#"httpmock = { version = "0.9", default-features = false, optional = true }"#.to_owned());
+    deps.push(
+        r#"httpmock = { version = "0.9", default-features = false, optional = true }"#.to_owned(),
+    );
     deps.push(r#"regex = { version = "1", optional = true }"#.to_owned());
     deps.sort();
     let mut features: Vec<String> = config
@@ -382,7 +384,9 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         .filter_map(|s| s.feature.clone())
         .map(|f| format!("{f} = []"))
         .collect();
-    features.push(r#"# Typed mocks for tests (`mock` modules): httpmock servers on loopback."#.to_owned());
+    features.push(
+        r#"# Typed mocks for tests (`mock` modules): httpmock servers on loopback."#.to_owned(),
+    );
     features.push(r#"mock = ["dep:httpmock", "dep:regex"]"#.to_owned());
     let mut out = format!(
         "{banner}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = {:?}\npublish = false\n\n[dependencies]\n{}\n",

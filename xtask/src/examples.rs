@@ -97,7 +97,11 @@ fn build(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     if let Some(v) = schema.get("example").or_else(|| schema.get("default")) {
         return Some(v.clone());
     }
-    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
         return Some(first.clone());
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
@@ -203,13 +207,22 @@ mod tests {
     fn the_media_example_wins_then_named_examples_then_the_schema() {
         let media = |extra: Value| {
             let mut m = json!({"schema": {"$ref": "#/components/schemas/Thing"}});
-            m.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-            doc(json!({"404": {"description": "no"}, "201": {"description": "made", "content": {"application/json": m}}}))
+            m.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            doc(
+                json!({"404": {"description": "no"}, "201": {"description": "made", "content": {"application/json": m}}}),
+            )
         };
         let value = |d| answer(d).unwrap().body.unwrap().value;
-        assert_eq!(value(media(json!({"example": {"id": "inline"}}))), json!({"id": "inline"}));
         assert_eq!(
-            value(media(json!({"examples": {"first": {"$ref": "#/components/examples/One"}}}))),
+            value(media(json!({"example": {"id": "inline"}}))),
+            json!({"id": "inline"})
+        );
+        assert_eq!(
+            value(media(
+                json!({"examples": {"first": {"$ref": "#/components/examples/One"}}})
+            )),
             json!({"id": "from-examples"})
         );
         assert_eq!(
@@ -223,10 +236,17 @@ mod tests {
     fn bodiless_ranges_refs_and_missing_successes() {
         assert_eq!(
             answer(doc(json!({"2XX": {"description": "fine"}}))),
-            Some(Answer { status: 200, body: None })
+            Some(Answer {
+                status: 200,
+                body: None
+            })
         );
         assert_eq!(
-            answer(doc(json!({"200": {"$ref": "#/components/responses/Ok"}}))).unwrap().body.unwrap().value,
+            answer(doc(json!({"200": {"$ref": "#/components/responses/Ok"}})))
+                .unwrap()
+                .body
+                .unwrap()
+                .value,
             json!({"ref": true})
         );
         assert_eq!(answer(doc(json!({"default": {"description": "x"}}))), None);

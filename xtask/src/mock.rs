@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator};
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
+use syn::visit_mut::{self, VisitMut};
 
 use crate::examples::{self, Answer};
 use crate::{names, progenitor, walk};
@@ -25,19 +26,20 @@ pub fn module(
     client: &TokenStream,
     module_path: &str,
 ) -> TokenStream {
-    let generated =
-        progenitor::guarded(|| Generator::new(settings).httpmock(spec, module_path));
+    let generated = progenitor::guarded(|| Generator::new(settings).httpmock(spec, module_path));
     let mocks = match generated {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => return unavailable(&e.to_string()),
         Err(panic) => return unavailable(&panic),
     };
-    let (Ok(mock_file), Ok(client_file)) = (
-        syn::parse2::<syn::File>(mocks.clone()),
+    let (Ok(mut mock_file), Ok(client_file)) = (
+        syn::parse2::<syn::File>(mocks),
         syn::parse2::<syn::File>(client.clone()),
     ) else {
         return unavailable("the generated code does not parse");
     };
+    BorrowJsonBodies.visit_file_mut(&mut mock_file);
+    let mocks = mock_file.to_token_stream();
     let thens = then_types(&mock_file);
     let successes = success_types(&client_file);
     let mut impls = Vec::new();
@@ -81,6 +83,23 @@ pub fn module(
     }
 }
 
+/// progenitor passes a response value straight to `json_body_obj(&T)`, but types an optional
+/// response's value `Option<&T>`, which does not compile; a borrow fits every case (`&&T` and
+/// `&Option<&T>` serialise as `T` and `T`-or-`null`).
+struct BorrowJsonBodies;
+
+impl VisitMut for BorrowJsonBodies {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method == "json_body_obj"
+            && let Some(arg) = call.args.first_mut()
+            && matches!(arg, syn::Expr::Path(p) if p.path.is_ident("value"))
+        {
+            *arg = syn::parse_quote!(&value);
+        }
+    }
+}
+
 /// A module that fails to compile with `reason`.
 fn unavailable(reason: &str) -> TokenStream {
     let message = format!("typed mocks could not be generated for this API: {reason}");
@@ -88,7 +107,12 @@ fn unavailable(reason: &str) -> TokenStream {
 }
 
 /// `impl operations::XThen { pub fn example(self) -> Self }` answering `answer`.
-fn example_method(id: &str, then: &syn::Ident, success: &syn::Type, answer: &Answer) -> TokenStream {
+fn example_method(
+    id: &str,
+    then: &syn::Ident,
+    success: &syn::Type,
+    answer: &Answer,
+) -> TokenStream {
     let status = answer.status;
     let success_text = success.to_token_stream().to_string().replace(' ', "");
     let Some(body) = &answer.body else {
@@ -147,7 +171,12 @@ fn then_types(file: &syn::File) -> BTreeMap<String, syn::Ident> {
             let syn::TraitItem::Fn(f) = member else {
                 continue;
             };
-            let predicates = f.sig.generics.where_clause.iter().flat_map(|w| &w.predicates);
+            let predicates = f
+                .sig
+                .generics
+                .where_clause
+                .iter()
+                .flat_map(|w| &w.predicates);
             let then = predicates
                 .filter_map(|p| match p {
                     syn::WherePredicate::Type(bound) => Some(bound),
@@ -188,8 +217,12 @@ fn success_types(file: &syn::File) -> BTreeMap<String, syn::Type> {
             }
             syn::Item::Mod(m) if m.ident == "builder" => {
                 for inner in m.content.iter().flat_map(|c| &c.1) {
-                    let syn::Item::Impl(block) = inner else { continue };
-                    let Some(owner) = type_ident(&block.self_ty) else { continue };
+                    let syn::Item::Impl(block) = inner else {
+                        continue;
+                    };
+                    let Some(owner) = type_ident(&block.self_ty) else {
+                        continue;
+                    };
                     for member in &block.items {
                         if let syn::ImplItem::Fn(f) = member
                             && f.sig.ident == "send"

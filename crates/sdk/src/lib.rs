@@ -84,16 +84,24 @@ macro_rules! ready_client_constructors {
 #[cfg(feature = "bridge")]
 pub mod bridge;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "obi")]
 pub mod obi;
 #[cfg(feature = "origoid")]
 pub mod origoid;
 
 pub use error::{Error, ErrorBody, ErrorKind};
+/// The HTTP client the generated clients are built on, for `Client::new_with_client` (your
+/// own timeouts, proxy or TLS settings) without a second dependency.
+pub use reqwest;
 pub use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, CallFailure, Clock, Health, Jitter, LifetimeSource,
     ManualClock, Operation, RetryPolicy, SecretString, SystemClock,
 };
+/// What a custom token source implements ([`Auth::from_minter`]) and what a custom
+/// [`Clock`] returns: the rest of the auth layer's public API.
+pub use sdk_auth::{BoxFuture, MintedToken, Minter, MinterInfo, RevokeScope, Sleep};
 
 /// The `User-Agent` of every request this SDK sends, API calls and token mints alike.
 pub const USER_AGENT: &str = concat!("sdk/", env!("CARGO_PKG_VERSION"));

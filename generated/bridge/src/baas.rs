@@ -469,7 +469,7 @@ pub mod types {
         pub loan_product_name: ::std::option::Option<::std::string::String>,
         ///Principal, MAJOR currency units (bridge.md §5.3).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub principal: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<FineractLoanStatus>,
@@ -508,7 +508,7 @@ pub mod types {
     pub struct FineractSavingsTransaction {
         ///Amount, MAJOR currency units (a JSON number in the example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<Currency>,
@@ -530,7 +530,7 @@ pub mod types {
             rename = "runningBalance",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub running_balance: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(
             rename = "transactionType",
@@ -820,14 +820,14 @@ pub mod types {
             rename = "maxPrincipal",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub max_principal: ::std::option::Option<::rust_decimal::Decimal>,
         ///Smallest principal accepted, MAJOR currency units.
         #[serde(
             rename = "minPrincipal",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub min_principal: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(
             rename = "numberOfRepayments",
@@ -836,7 +836,7 @@ pub mod types {
         pub number_of_repayments: ::std::option::Option<i64>,
         ///Default principal, MAJOR currency units (bridge.md §9).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub principal: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(
             rename = "repaymentEvery",
@@ -979,7 +979,7 @@ pub mod types {
     pub struct RepaymentResponse {
         ///Amount recorded, MAJOR currency units (bridge.md §9).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(
             rename = "loanId",
@@ -1030,7 +1030,7 @@ pub mod types {
             rename = "interestDue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub interest_due: ::std::option::Option<::rust_decimal::Decimal>,
         ///Installment number, from 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1040,14 +1040,14 @@ pub mod types {
             rename = "principalDue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub principal_due: ::std::option::Option<::rust_decimal::Decimal>,
         ///Total due in this period, MAJOR currency units.
         #[serde(
             rename = "totalDueForPeriod",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub total_due_for_period: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1408,7 +1408,7 @@ pub mod types {
     pub struct WalletTransaction {
         ///Amount, MAJOR currency units (a decimal string such as "1000.00" in the example) (bridge.md §9).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///ISO 8601 timestamp.
         #[serde(

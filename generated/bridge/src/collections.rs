@@ -137,14 +137,14 @@ pub mod types {
     pub struct CollectionStatus {
         ///Requested amount, MAJOR currency units (decimal string, e.g. "1000.00").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Amount collected, MAJOR currency units (decimal string, e.g. "1000").
         #[serde(
             rename = "collectedAmount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub collected_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
@@ -153,7 +153,7 @@ pub mod types {
             rename = "fspFee",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub fsp_fee: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(
             rename = "fspId",
@@ -194,14 +194,14 @@ pub mod types {
     pub struct CollectionTransaction {
         ///Requested amount, MAJOR currency units.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Amount collected so far, MAJOR currency units.
         #[serde(
             rename = "collectedAmount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub collected_amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Known value `USSD_PUSH`.
         #[serde(
@@ -222,7 +222,7 @@ pub mod types {
             rename = "fspFee",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub fsp_fee: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(
             rename = "fspId",
@@ -290,7 +290,7 @@ pub mod types {
             rename = "collectedAmount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(with = "crate::decimal_json::option")]
+        #[serde(default, with = "crate::decimal_json::option")]
         pub collected_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(
             rename = "collectedCurrency",

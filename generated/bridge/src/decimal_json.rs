@@ -11,11 +11,16 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Deserializer, Serializer};
-/// Writes `value` as a JSON number.
+/// Writes `value` as a JSON number: an integer when it is whole (`1000`), else the
+/// shortest decimal that reads back as `value` (`33333.33`).
 pub fn serialize<S: Serializer>(
     value: &Decimal,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
+    if value.fract().is_zero() && let Some(whole) = value.to_i64() {
+        return serializer.serialize_i64(whole);
+    }
+
     let number = value
         .to_f64()
         .filter(|n| n.to_string().parse::<Decimal>().is_ok_and(|back| back == *value));

@@ -1,7 +1,7 @@
 //! Money as one decimal type. Schemas named in `decimal` (codegen.toml) are generated as
 //! `rust_decimal::Decimal`; this gives every serde field of that type the JSON encoding the
 //! vendors expect, through the crate's `decimal_json` module: decoded from a JSON number or a
-//! decimal string, encoded as a JSON number. The field attribute (not a crate feature of
+//! decimal string, encoded as a JSON number (an integer when whole). The field attribute (not a crate feature of
 //! `rust_decimal`, which would change how a user's own decimals encode) keeps it local.
 
 use proc_macro2::TokenStream;
@@ -73,17 +73,42 @@ impl Fields {
                 continue;
             }
             self.used = true;
-            let with = match ty.as_str() {
-                "::rust_decimal::Decimal" => "crate::decimal_json",
-                "::std::option::Option<::rust_decimal::Decimal>" => "crate::decimal_json::option",
-                _ => {
-                    self.unsupported.push(format!("`{owner}` has a field of type `{ty}`"));
-                    continue;
+            match ty.as_str() {
+                "::rust_decimal::Decimal" => field
+                    .attrs
+                    .push(syn::parse_quote!(#[serde(with = "crate::decimal_json")])),
+                // With `with`, serde no longer treats a missing optional field as `None`
+                // unless told so by `default` (which the field may already carry).
+                "::std::option::Option<::rust_decimal::Decimal>"
+                    if has_serde_default(&field.attrs) =>
+                {
+                    field
+                        .attrs
+                        .push(syn::parse_quote!(#[serde(with = "crate::decimal_json::option")]))
                 }
-            };
-            field.attrs.push(syn::parse_quote!(#[serde(with = #with)]));
+                "::std::option::Option<::rust_decimal::Decimal>" => field.attrs.push(
+                    syn::parse_quote!(#[serde(default, with = "crate::decimal_json::option")]),
+                ),
+                _ => self
+                    .unsupported
+                    .push(format!("`{owner}` has a field of type `{ty}`")),
+            }
         }
     }
+}
+
+/// Whether a `#[serde(...)]` attribute already names `default`.
+fn has_serde_default(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("serde")
+            && a.meta.to_token_stream().into_iter().any(|t| match t {
+                proc_macro2::TokenTree::Group(g) => g
+                    .stream()
+                    .into_iter()
+                    .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "default")),
+                _ => false,
+            })
+    })
 }
 
 fn derives_serde(attrs: &[syn::Attribute]) -> bool {
@@ -107,8 +132,14 @@ pub fn module() -> TokenStream {
         use rust_decimal::prelude::ToPrimitive;
         use serde::{Deserialize, Deserializer, Serializer};
 
-        /// Writes `value` as a JSON number.
+        /// Writes `value` as a JSON number: an integer when it is whole (`1000`), else the
+        /// shortest decimal that reads back as `value` (`33333.33`).
         pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+            if value.fract().is_zero()
+                && let Some(whole) = value.to_i64()
+            {
+                return serializer.serialize_i64(whole);
+            }
             let number = value
                 .to_f64()
                 .filter(|n| n.to_string().parse::<Decimal>().is_ok_and(|back| back == *value));
@@ -166,6 +197,8 @@ mod tests {
                     pub principal: ::rust_decimal::Decimal,
                     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                     pub fee: ::std::option::Option<::rust_decimal::Decimal>,
+                    #[serde(rename = "tip", skip_serializing_if = "::std::option::Option::is_none")]
+                    pub tip: ::std::option::Option<::rust_decimal::Decimal>,
                     pub note: String,
                 }
                 #[derive(Clone, Debug)]
@@ -174,9 +207,22 @@ mod tests {
         })
         .unwrap();
         assert!(used);
-        assert!(text.contains(r#"#[serde(with="crate::decimal_json")]pubprincipal"#), "{text}");
-        assert!(text.contains(r#"#[serde(with="crate::decimal_json::option")]pubfee"#), "{text}");
-        assert!(text.contains("structBuilder{principal"), "builders are not serde types: {text}");
+        assert!(
+            text.contains(r#"#[serde(with="crate::decimal_json")]pubprincipal"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"#[serde(with="crate::decimal_json::option")]pubfee"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"#[serde(default,with="crate::decimal_json::option")]pubtip"#),
+            "{text}"
+        );
+        assert!(
+            text.contains("structBuilder{principal"),
+            "builders are not serde types: {text}"
+        );
     }
 
     #[test]
@@ -187,12 +233,17 @@ mod tests {
         })
         .unwrap_err();
         let text = findings.to_string();
-        assert!(text.contains("decimal-position") && text.contains("Schedule"), "{text}");
+        assert!(
+            text.contains("decimal-position") && text.contains("Schedule"),
+            "{text}"
+        );
     }
 
     #[test]
     fn code_without_decimals_is_untouched() {
-        let (used, _) = processed(quote! { #[derive(::serde::Serialize)] pub struct A { pub n: f64 } }).unwrap();
+        let (used, _) =
+            processed(quote! { #[derive(::serde::Serialize)] pub struct A { pub n: f64 } })
+                .unwrap();
         assert!(!used);
     }
 }

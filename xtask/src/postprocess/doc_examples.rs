@@ -91,7 +91,8 @@ struct Absolute<'a>(&'a str);
 
 impl VisitMut for Absolute<'_> {
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
-        if path.leading_colon.is_none() && path.segments.first().is_some_and(|s| s.ident == "types") {
+        if path.leading_colon.is_none() && path.segments.first().is_some_and(|s| s.ident == "types")
+        {
             let prefix: syn::Path = syn::parse_str(self.0).expect("a crate path parses");
             let mut absolute = prefix.segments;
             absolute.extend(std::mem::take(&mut path.segments));
@@ -192,13 +193,19 @@ mod tests {
             _ => None,
         })?;
         block.items.iter().find_map(|member| match member {
-            syn::ImplItem::Fn(f) if f.sig.ident == name => f.attrs.iter().find_map(|a| match &a.meta {
-                syn::Meta::NameValue(syn::MetaNameValue {
-                    value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            }),
+            syn::ImplItem::Fn(f) if f.sig.ident == name => {
+                f.attrs.iter().find_map(|a| match &a.meta {
+                    syn::Meta::NameValue(syn::MetaNameValue {
+                        value:
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
+                            }),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                })
+            }
             _ => None,
         })
     }
