@@ -11,6 +11,9 @@
 //! Every call of every API fails with one type, [`Error`]: `?` converts the error of any
 //! generated call into it, and [`Error::kind`] says what to decide.
 //!
+//! For your tests, `sdk::mock` (cargo feature `mock`) starts loopback mocks of the APIs with
+//! their token endpoints answering, typed per-operation mock builders and ready clients.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sdk::Error> {
 //! use sdk::{ErrorKind, obi};
@@ -92,9 +95,17 @@ pub mod obi;
 pub mod origoid;
 
 pub use error::{Error, ErrorBody, ErrorKind};
+/// Dates and times in OrigoID and Obi types (`DateTime<Utc>`, `NaiveDate`).
+#[cfg(any(feature = "obi", feature = "origoid"))]
+pub use chrono;
 /// The HTTP client the generated clients are built on, for `Client::new_with_client` (your
 /// own timeouts, proxy or TLS settings) without a second dependency.
 pub use reqwest;
+/// Free-form JSON in generated types (`serde_json::Value`, `Map`).
+pub use serde_json;
+/// Ids in Bridge and OrigoID types (`Uuid`).
+#[cfg(any(feature = "bridge", feature = "origoid"))]
+pub use uuid;
 pub use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, CallFailure, Clock, Health, Jitter, LifetimeSource,
     ManualClock, Operation, RetryPolicy, SecretString, SystemClock,
