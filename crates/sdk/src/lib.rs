@@ -94,18 +94,13 @@ pub mod obi;
 #[cfg(feature = "origoid")]
 pub mod origoid;
 
-pub use error::{Error, ErrorBody, ErrorKind};
 /// Dates and times in OrigoID and Obi types (`DateTime<Utc>`, `NaiveDate`).
 #[cfg(any(feature = "obi", feature = "origoid"))]
 pub use chrono;
+pub use error::{Error, ErrorBody, ErrorKind};
 /// The HTTP client the generated clients are built on, for `Client::new_with_client` (your
 /// own timeouts, proxy or TLS settings) without a second dependency.
 pub use reqwest;
-/// Free-form JSON in generated types (`serde_json::Value`, `Map`).
-pub use serde_json;
-/// Ids in Bridge and OrigoID types (`Uuid`).
-#[cfg(any(feature = "bridge", feature = "origoid"))]
-pub use uuid;
 pub use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, CallFailure, Clock, Health, Jitter, LifetimeSource,
     ManualClock, Operation, RetryPolicy, SecretString, SystemClock,
@@ -113,6 +108,11 @@ pub use sdk_auth::{
 /// What a custom token source implements ([`Auth::from_minter`]) and what a custom
 /// [`Clock`] returns: the rest of the auth layer's public API.
 pub use sdk_auth::{BoxFuture, MintedToken, Minter, MinterInfo, RevokeScope, Sleep};
+/// Free-form JSON in generated types (`serde_json::Value`, `Map`).
+pub use serde_json;
+/// Ids in Bridge and OrigoID types (`Uuid`).
+#[cfg(any(feature = "bridge", feature = "origoid"))]
+pub use uuid;
 
 /// The `User-Agent` of every request this SDK sends, API calls and token mints alike.
 pub const USER_AGENT: &str = concat!("sdk/", env!("CARGO_PKG_VERSION"));
