@@ -42,7 +42,7 @@ pub fn crate_files(
     report: &Findings,
 ) -> Result<Files, Findings> {
     crate::operations::check_names(doc, &config.idempotent, "idempotent")?;
-    check_schema_names(doc, &config.decimal, "decimal")?;
+    crate::postprocess::check_decimal_schemas(doc, &config.decimal)?;
     let doc = &crate::operations::omit(doc, &config.omit)?;
     let implicit = [Service {
         module: String::new(),
@@ -91,7 +91,10 @@ pub fn crate_files(
             let doc_line = service.doc.replace('\n', " ");
             files.insert(
                 format!("src/{}.rs", service.module).into(),
-                format!("{rust_banner}\n//! {doc_line}\n\n{code}{MOCK_MODULE}"),
+                format!(
+                    "{rust_banner}\n//! {doc_line}\n\n{code}{}",
+                    crate::mock::DECLARATION
+                ),
             );
             files.insert(
                 format!("src/{}/mock.rs", service.module).into(),
@@ -107,8 +110,9 @@ pub fn crate_files(
         files.insert(
             "src/lib.rs".into(),
             format!(
-                "{rust_banner}\n{}{MOCK_MODULE}",
-                lib_rs(config, doc, services, Some(&code))?
+                "{rust_banner}\n{}{}",
+                lib_rs(config, doc, services, Some(&code))?,
+                crate::mock::DECLARATION
             ),
         );
         files.insert("src/mock.rs".into(), format!("{rust_banner}\n{mock}"));
@@ -138,9 +142,6 @@ pub fn crate_files(
     Ok(files)
 }
 
-/// Declares a client module's typed mocks (`mock.rs` beside it; see [`crate::mock`]).
-const MOCK_MODULE: &str = "\n/// Typed mocks of this API for your tests (cargo feature `mock`).\n#[cfg(feature = \"mock\")]\npub mod mock;\n";
-
 /// The generated module of one service: progenitor's client plus our constants and hooks,
 /// its `Uses`, and its mock module.
 fn module_source(
@@ -152,21 +153,14 @@ fn module_source(
     let spec = progenitor::parse(sub)?;
     let settings = progenitor::settings(config.auth, &config.decimal);
     let generated = progenitor::generate_with(&spec, &settings)?;
-    let crate_path = match service.module.as_str() {
-        "" => config.lib_name(),
-        module => format!("{}::{module}", config.lib_name()),
+    // How users name the client module, and how the crate itself does.
+    let path_from = |root: &str| match service.module.as_str() {
+        "" => root.to_owned(),
+        module => format!("{root}::{module}"),
     };
-    let processed = crate::postprocess::client(generated.tokens, &crate_path)?;
+    let processed = crate::postprocess::client(generated.tokens, &path_from(&config.lib_name()))?;
     let client_tokens = processed.tokens;
-    let module_path = match service.module.as_str() {
-        "" => "crate".to_owned(),
-        module => format!("crate::{module}"),
-    };
-    let mock = crate::mock::module(&spec, &settings, sub, &client_tokens, &module_path);
-    let mock = format!(
-        "//! Typed mocks for tests: `MockServerExt` adds one method per operation to\n//! `httpmock::MockServer`, with typed `When` / `Then` wrappers (`operations`); each `Then`\n//! has `example()`, the spec's documented success answer.\n\n#![allow(clippy::all, missing_docs, unused_imports)]\n\n{}",
-        progenitor::format(mock)?
-    );
+    let mock = crate::mock::file(&spec, &settings, sub, &client_tokens, &path_from("crate"))?;
     let uses = Uses {
         decimal: processed.uses_decimal,
         ..generated.uses
@@ -373,10 +367,7 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     if uses.decimal {
         deps.push(r#"rust_decimal = { version = "1.37", default-features = false, features = ["std", "serde-with-float"] }"#.to_owned());
     }
-    deps.push(
-        r#"httpmock = { version = "0.9", default-features = false, optional = true }"#.to_owned(),
-    );
-    deps.push(r#"regex = { version = "1", optional = true }"#.to_owned());
+    deps.extend(crate::mock::DEPENDENCIES.iter().map(|d| (*d).to_owned()));
     deps.sort();
     let mut features: Vec<String> = config
         .services
@@ -384,10 +375,7 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         .filter_map(|s| s.feature.clone())
         .map(|f| format!("{f} = []"))
         .collect();
-    features.push(
-        r#"# Typed mocks for tests (`mock` modules): httpmock servers on loopback."#.to_owned(),
-    );
-    features.push(r#"mock = ["dep:httpmock", "dep:regex"]"#.to_owned());
+    features.push(crate::mock::FEATURE.to_owned());
     let mut out = format!(
         "{banner}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = {:?}\npublish = false\n\n[dependencies]\n{}\n",
         config.crate_name,
@@ -435,30 +423,6 @@ fn report_md(p: &Provenance, report: &Findings) -> String {
         ));
     }
     out
-}
-
-/// Errors for names in `list` (the `codegen.toml` key `key`) that are not component schemas.
-fn check_schema_names(doc: &Value, list: &[String], key: &str) -> Result<(), Findings> {
-    let mut findings = Findings::default();
-    for name in list {
-        if doc
-            .pointer("/components/schemas")
-            .and_then(|schemas| schemas.get(name))
-            .is_none()
-        {
-            findings.add(
-                Severity::Error,
-                "unknown-schema",
-                "",
-                format!("codegen.toml `{key}` names schema `{name}`, which is not in `components/schemas`; remove it or fix the name"),
-            );
-        }
-    }
-    if findings.is_empty() {
-        Ok(())
-    } else {
-        Err(findings)
-    }
 }
 
 /// Text fit for one Markdown table cell.

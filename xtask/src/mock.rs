@@ -12,7 +12,40 @@ use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
 
 use crate::examples::{self, Answer};
+use crate::finding::Findings;
 use crate::{names, progenitor, walk};
+
+/// Declares a client module's typed mocks (`mock.rs` beside it), appended to the module.
+pub const DECLARATION: &str = "\n/// Typed mocks of this API for your tests (cargo feature `mock`).\n#[cfg(feature = \"mock\")]\npub mod mock;\n";
+
+/// The optional dependencies of the mock modules.
+pub const DEPENDENCIES: &[&str] = &[
+    r#"httpmock = { version = "0.9", default-features = false, optional = true }"#,
+    r#"regex = { version = "1", optional = true }"#,
+];
+
+/// The cargo feature that compiles them.
+pub const FEATURE: &str = "# Typed mocks for tests (`mock` modules): httpmock servers on loopback.\nmock = [\"dep:httpmock\", \"dep:regex\"]";
+
+/// The formatted `mock.rs` of one client module (see [`module`]).
+///
+/// # Errors
+/// If the generated code does not format (does not parse).
+pub fn file(
+    spec: &openapiv3::OpenAPI,
+    settings: &GenerationSettings,
+    sub: &Value,
+    client: &TokenStream,
+    module_path: &str,
+) -> Result<String, Findings> {
+    let code = progenitor::format(module(spec, settings, sub, client, module_path))?;
+    Ok(format!(
+        "//! Typed mocks for tests: `MockServerExt` adds one method per operation to\n\
+         //! `httpmock::MockServer`, with typed `When` / `Then` wrappers (`operations`); each `Then`\n\
+         //! has `example()`, the spec's documented success answer.\n\n\
+         #![allow(clippy::all, missing_docs, unused_imports)]\n\n{code}"
+    ))
+}
 
 /// The mock module of one generated client. `client` is the client's code (the success type
 /// of each operation is read from its builders), `sub` the normalised document it was made

@@ -10,7 +10,7 @@ use crate::finding::{Findings, Severity};
 mod decimal;
 mod doc_examples;
 
-pub use decimal::{DECIMAL_TYPE, module as decimal_module};
+pub use decimal::{DECIMAL_TYPE, check_names as check_decimal_schemas, module as decimal_module};
 
 /// What [`client`] did beyond editing the code.
 pub struct Processed {

@@ -6,11 +6,36 @@
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
+use serde_json::Value;
 
 use crate::finding::{Findings, Severity};
 
 /// The Rust type decimal schemas become.
 pub const DECIMAL_TYPE: &str = "::rust_decimal::Decimal";
+
+/// Errors for names in `decimal` (codegen.toml) that are not component schemas of `doc`.
+pub fn check_names(doc: &Value, list: &[String]) -> Result<(), Findings> {
+    let mut findings = Findings::default();
+    for name in list {
+        if doc
+            .pointer("/components/schemas")
+            .and_then(|schemas| schemas.get(name))
+            .is_none()
+        {
+            findings.add(
+                Severity::Error,
+                "unknown-schema",
+                "",
+                format!("codegen.toml `decimal` names schema `{name}`, which is not in `components/schemas`; remove it or fix the name"),
+            );
+        }
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(findings)
+    }
+}
 
 /// Adds `#[serde(with = ...)]` to every serde field of type `Decimal` or `Option<Decimal>`.
 /// Returns whether any field has a decimal type.
