@@ -305,3 +305,37 @@ fn type_ident(ty: &syn::Type) -> Option<&syn::Ident> {
 fn last_ident(ty: &syn::Type) -> Option<syn::Ident> {
     type_ident(ty).cloned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn each_operation_answers_its_spec_example_and_is_mounted() {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/things/{id}": {"get": {
+                "operationId": "getThing",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Thing"}, "example": {"id": "a"}
+                }}}}
+            }}},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+        });
+        let spec = progenitor::parse(&doc).unwrap();
+        let settings = progenitor::settings(false, &[]);
+        let client = progenitor::generate_with(&spec, &settings).unwrap().tokens;
+        let text = file(&spec, &settings, &doc, &client, "crate").unwrap();
+        for expected in [
+            "impl operations::GetThingThen",
+            r#"const BODY: &str = "{\"id\":\"a\"}";"#,
+            "::serde_json::from_str::<types::Thing>(BODY)",
+            "server.get_thing(",
+            "json_body_obj(&value)",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from:\n{text}");
+        }
+    }
+}
