@@ -23,6 +23,9 @@ pub struct Body {
     pub media_type: String,
     /// The example value (a JSON string for a text body).
     pub value: Value,
+    /// Whether the spec documents it (`example` / `examples` of the media type), rather than
+    /// it being built from the schema.
+    pub documented: bool,
 }
 
 /// How deep schema-built examples go (recursive schemas stop here).
@@ -48,16 +51,20 @@ pub fn success(doc: &Value, operation: &Value) -> Option<Answer> {
         .iter()
         .find(|(media_type, _)| media_type.contains("json"))
         .or_else(|| content.iter().next())?;
-    let value = media
+    let documented = media
         .get("example")
         .cloned()
-        .or_else(|| first_example(doc, media))
-        .or_else(|| build(doc, media.get("schema")?, 0))?;
+        .or_else(|| first_example(doc, media));
+    let (value, documented) = match documented {
+        Some(value) => (value, true),
+        None => (build(doc, media.get("schema")?, 0)?, false),
+    };
     Some(Answer {
         status,
         body: Some(Body {
             media_type: media_type.clone(),
             value,
+            documented,
         }),
     })
 }
@@ -229,7 +236,15 @@ mod tests {
             value(media(json!({}))),
             json!({"id": "00000000-0000-4000-8000-000000000000", "at": "2024-01-01T00:00:00Z", "tags": ["x"], "note": "hello"})
         );
-        assert_eq!(answer(media(json!({}))).unwrap().status, 201);
+        let built = answer(media(json!({}))).unwrap();
+        assert_eq!((built.status, built.body.unwrap().documented), (201, false));
+        assert!(
+            answer(media(json!({"example": {}})))
+                .unwrap()
+                .body
+                .unwrap()
+                .documented
+        );
     }
 
     #[test]

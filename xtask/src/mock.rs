@@ -172,8 +172,13 @@ fn example_method(
             }
         }
     });
+    let source = if body.documented {
+        "the spec's example body"
+    } else {
+        "an example body built from the schema (the spec documents none)"
+    };
     let doc = format!(
-        "The documented success answer of `{id}`: status {status} with the spec's example body \
+        "The documented success answer of `{id}`: status {status} with {source} \
          (`{media_type}`).\n\n# Panics\nIf the example does not decode into `{success_text}` \
          (call `mount_examples` in a test to check every example of the spec at once)."
     );

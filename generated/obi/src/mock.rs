@@ -210,7 +210,7 @@ impl operations::RevokeTokenThen {
 }
 
 impl operations::GetCustomerThen {
-    /**The documented success answer of `get_customer`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `get_customer`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `types::CustomerProfile` (call `mount_examples` in a test to check every example of the spec at once).*/

@@ -4046,7 +4046,7 @@ impl MockServerExt for ::httpmock::MockServer {
 }
 
 impl operations::ListCustomersThen {
-    /**The documented success answer of `list_customers`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `list_customers`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4094,7 +4094,7 @@ If the example does not decode into `types::UpsertCustomerResponse` (call `mount
 }
 
 impl operations::GetCustomerByPhoneThen {
-    /**The documented success answer of `get_customer_by_phone`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `get_customer_by_phone`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::std::option::Option<types::Customer>` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4168,7 +4168,7 @@ If the example does not decode into `types::ActivateCustomerResponse` (call `mou
 }
 
 impl operations::SubmitKycThen {
-    /**The documented success answer of `submit_kyc`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `submit_kyc`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4240,7 +4240,7 @@ If the example does not decode into `types::RepaymentSchedule` (call `mount_exam
 }
 
 impl operations::GetLoanThen {
-    /**The documented success answer of `get_loan`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `get_loan`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `types::FineractLoan` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4312,7 +4312,7 @@ If the example does not decode into `types::LoanActionResponse` (call `mount_exa
 }
 
 impl operations::DisburseLoanToSavingsThen {
-    /**The documented success answer of `disburse_loan_to_savings`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `disburse_loan_to_savings`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4384,7 +4384,7 @@ If the example does not decode into `types::RepaymentResponse` (call `mount_exam
 }
 
 impl operations::GetLoanScheduleThen {
-    /**The documented success answer of `get_loan_schedule`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `get_loan_schedule`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `types::RepaymentSchedule` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4408,7 +4408,7 @@ If the example does not decode into `types::RepaymentSchedule` (call `mount_exam
 }
 
 impl operations::SubmitLoanPaymentThen {
-    /**The documented success answer of `submit_loan_payment`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `submit_loan_payment`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4432,7 +4432,7 @@ If the example does not decode into `::serde_json::Value` (call `mount_examples`
 }
 
 impl operations::ListPaymentTypesThen {
-    /**The documented success answer of `list_payment_types`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `list_payment_types`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::std::vec::Vec<types::PaymentType>` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4484,7 +4484,7 @@ If the example does not decode into `::std::vec::Vec<types::LoanProduct>` (call 
 }
 
 impl operations::GetLoanProductThen {
-    /**The documented success answer of `get_loan_product`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `get_loan_product`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `types::LoanProduct` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4508,7 +4508,7 @@ If the example does not decode into `types::LoanProduct` (call `mount_examples` 
 }
 
 impl operations::ListWalletProductsThen {
-    /**The documented success answer of `list_wallet_products`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `list_wallet_products`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::std::vec::Vec<types::WalletProduct>` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4534,7 +4534,7 @@ If the example does not decode into `::std::vec::Vec<types::WalletProduct>` (cal
 }
 
 impl operations::CommitHoldThen {
-    /**The documented success answer of `commit_hold`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `commit_hold`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4558,7 +4558,7 @@ If the example does not decode into `::serde_json::Value` (call `mount_examples`
 }
 
 impl operations::ReleaseHoldThen {
-    /**The documented success answer of `release_hold`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `release_hold`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4582,7 +4582,7 @@ If the example does not decode into `::serde_json::Value` (call `mount_examples`
 }
 
 impl operations::ListWalletsThen {
-    /**The documented success answer of `list_wallets`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `list_wallets`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::std::vec::Vec<types::Wallet>` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4654,7 +4654,7 @@ If the example does not decode into `types::Wallet` (call `mount_examples` in a 
 }
 
 impl operations::ActivateWalletThen {
-    /**The documented success answer of `activate_wallet`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `activate_wallet`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4678,7 +4678,7 @@ If the example does not decode into `::serde_json::Value` (call `mount_examples`
 }
 
 impl operations::ApproveWalletThen {
-    /**The documented success answer of `approve_wallet`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `approve_wallet`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -4726,7 +4726,7 @@ If the example does not decode into `types::ReserveResponse` (call `mount_exampl
 }
 
 impl operations::SubmitWalletDepositThen {
-    /**The documented success answer of `submit_wallet_deposit`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `submit_wallet_deposit`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/

@@ -443,7 +443,7 @@ impl MockServerExt for ::httpmock::MockServer {
 }
 
 impl operations::UndoLoanApprovalThen {
-    /**The documented success answer of `undo_loan_approval`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `undo_loan_approval`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -467,7 +467,7 @@ If the example does not decode into `::serde_json::Value` (call `mount_examples`
 }
 
 impl operations::UndoLoanDisbursementThen {
-    /**The documented success answer of `undo_loan_disbursement`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `undo_loan_disbursement`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
@@ -491,7 +491,7 @@ If the example does not decode into `::serde_json::Value` (call `mount_examples`
 }
 
 impl operations::WithdrawLoanThen {
-    /**The documented success answer of `withdraw_loan`: status 200 with the spec's example body (`application/json`).
+    /**The documented success answer of `withdraw_loan`: status 200 with an example body built from the schema (the spec documents none) (`application/json`).
 
 # Panics
 If the example does not decode into `::serde_json::Value` (call `mount_examples` in a test to check every example of the spec at once).*/
