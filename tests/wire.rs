@@ -4,7 +4,7 @@
 
 #[rustfmt::skip]
 #[path = "wire_client/mod.rs"]
-#[allow(clippy::all, dead_code, unused_imports)]
+#[allow(clippy::all, dead_code, unused_imports, unexpected_cfgs)]
 mod wire_client;
 
 use std::path::Path;

@@ -531,11 +531,14 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**Sends a `POST` request to `/files`
 
-```ignore
+```no_run
+# async fn example(client: &wire_client::Client, body: ::wire_client::types::UploadFileBody) {
 let response = client.upload_file()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn upload_file(&self) -> builder::UploadFile<'_> {
         builder::UploadFile::new(self)
@@ -543,7 +546,8 @@ let response = client.upload_file()
 
     /**Sends a `GET` request to `/items`
 
-```ignore
+```no_run
+# async fn example(client: &wire_client::Client, filter_owner_name: ::std::string::String, filter_state: ::std::string::String, ids: ::std::string::String, number: i64, size: i64, x_request_id: ::std::string::String, x_trace: ::std::string::String) {
 let response = client.list_items()
     .filter_owner_name(filter_owner_name)
     .filter_state(filter_state)
@@ -554,6 +558,8 @@ let response = client.list_items()
     .x_trace(x_trace)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn list_items(&self) -> builder::ListItems<'_> {
         builder::ListItems::new(self)
@@ -561,10 +567,13 @@ let response = client.list_items()
 
     /**Sends a `OPTIONS` request to `/items`
 
-```ignore
+```no_run
+# async fn example(client: &wire_client::Client) {
 let response = client.item_options()
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn item_options(&self) -> builder::ItemOptions<'_> {
         builder::ItemOptions::new(self)
@@ -572,11 +581,14 @@ let response = client.item_options()
 
     /**Sends a `DELETE` request to `/items/{id}`
 
-```ignore
+```no_run
+# async fn example(client: &wire_client::Client, id: ::std::string::String) {
 let response = client.delete_item()
     .id(id)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn delete_item(&self) -> builder::DeleteItem<'_> {
         builder::DeleteItem::new(self)
@@ -584,12 +596,15 @@ let response = client.delete_item()
 
     /**Sends a `PATCH` request to `/items/{id}`
 
-```ignore
+```no_run
+# async fn example(client: &wire_client::Client, id: ::std::string::String, body: ::wire_client::types::Item) {
 let response = client.patch_item()
     .id(id)
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn patch_item(&self) -> builder::PatchItem<'_> {
         builder::PatchItem::new(self)
@@ -597,12 +612,15 @@ let response = client.patch_item()
 
     /**Sends a `PUT` request to `/items/{id}/image`
 
-```ignore
+```no_run
+# async fn example(client: &wire_client::Client, id: ::std::string::String, body: reqwest::Body) {
 let response = client.put_image()
     .id(id)
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn put_image(&self) -> builder::PutImage<'_> {
         builder::PutImage::new(self)
@@ -610,11 +628,14 @@ let response = client.put_image()
 
     /**Sends a `POST` request to `/tokens`
 
-```ignore
+```no_run
+# async fn example(client: &wire_client::Client, body: ::wire_client::types::CreateTokenBody) {
 let response = client.create_token()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn create_token(&self) -> builder::CreateToken<'_> {
         builder::CreateToken::new(self)
@@ -1344,3 +1365,7 @@ fn multipart_form<E, T: serde::Serialize>(
 /// Base URL of this client's server with every variable at its default (progenitor
 /// ignores `servers`; pass this, or your own URL, to `Client::new`).
 pub const DEFAULT_BASE_URL: &str = "";
+
+/// Typed mocks of this API for your tests (cargo feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;

@@ -33,6 +33,10 @@ pub struct ApiConfig {
     /// endpoint the auth layer calls itself: a generated call could not carry the credentials.
     #[serde(default)]
     pub omit: Vec<String>,
+    /// Component schemas generated as `rust_decimal::Decimal` (money): read from a JSON number
+    /// or a decimal string, written as a JSON number.
+    #[serde(default)]
+    pub decimal: Vec<String>,
     /// One module with its own `Client` per service; empty means one client at the crate root.
     #[serde(default, rename = "service")]
     pub services: Vec<Service>,
@@ -78,6 +82,7 @@ impl ApiConfig {
             empty_success_body: None,
             idempotent: Vec::new(),
             omit: Vec::new(),
+            decimal: Vec::new(),
             services: Vec::new(),
         }
     }

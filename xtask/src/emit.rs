@@ -44,6 +44,7 @@ pub fn crate_files(
     report: &Findings,
 ) -> Result<Files, Findings> {
     crate::operations::check_names(doc, &config.idempotent, "idempotent")?;
+    crate::postprocess::check_decimal_schemas(doc, &config.decimal)?;
     let doc = &crate::operations::omit(doc, &config.omit)?;
     let implicit = [Service {
         module: String::new(),
@@ -72,10 +73,10 @@ pub fn crate_files(
     for (service, ops) in services.iter().zip(&assigned) {
         let sub = services::subset(doc, ops);
         match module_source(config, service, &sub, doc) {
-            Ok((code, module_uses)) => {
+            Ok((code, module_uses, mock)) => {
                 uses = uses.or(module_uses);
                 uses.multipart |= crate::bodies::uses_multipart(&sub);
-                modules.push((service, code));
+                modules.push((service, code, mock));
             }
             Err(f) => findings.extend(f),
         }
@@ -92,24 +93,44 @@ pub fn crate_files(
                 lib_rs(config, doc, services, None, &provenance.omitted)?
             ),
         );
-        for (service, code) in modules {
+        for (service, code, mock) in modules {
             let doc_line = service.doc.replace('\n', " ");
             files.insert(
                 format!("src/{}.rs", service.module).into(),
-                format!("{rust_banner}\n//! {doc_line}\n\n{code}"),
+                format!(
+                    "{rust_banner}\n//! {doc_line}\n\n{code}{}",
+                    crate::mock::DECLARATION
+                ),
+            );
+            files.insert(
+                format!("src/{}/mock.rs", service.module).into(),
+                format!("{rust_banner}\n{mock}"),
             );
         }
     } else {
-        let code = modules
+        let (code, mock) = modules
             .into_iter()
             .next()
-            .map(|(_, c)| c)
+            .map(|(_, code, mock)| (code, mock))
             .unwrap_or_default();
         files.insert(
             "src/lib.rs".into(),
             format!(
+                "{rust_banner}\n{}{}",
+                lib_rs(config, doc, services, Some(&code), &provenance.omitted)?,
+                crate::mock::DECLARATION
+            ),
+        );
+        files.insert("src/mock.rs".into(), format!("{rust_banner}\n{mock}"));
+    }
+    if uses.decimal {
+        let lib = files.entry("src/lib.rs".into()).or_default();
+        lib.push_str("\nmod decimal_json;\n");
+        files.insert(
+            "src/decimal_json.rs".into(),
+            format!(
                 "{rust_banner}\n{}",
-                lib_rs(config, doc, services, Some(&code), &provenance.omitted)?
+                progenitor::format(crate::postprocess::decimal_module())?
             ),
         );
     }
@@ -127,17 +148,30 @@ pub fn crate_files(
     Ok(files)
 }
 
-/// The generated module of one service: progenitor's client plus our constants and hooks.
+/// The generated module of one service: progenitor's client plus our constants and hooks,
+/// its `Uses`, and its mock module.
 fn module_source(
     config: &ApiConfig,
     service: &Service,
     sub: &Value,
     whole: &Value,
-) -> Result<(String, Uses), Findings> {
+) -> Result<(String, Uses, String), Findings> {
     let spec = progenitor::parse(sub)?;
-    let generated = progenitor::generate(&spec, config.auth)?;
+    let settings = progenitor::settings(config.auth, &config.decimal);
+    let generated = progenitor::generate_with(&spec, &settings)?;
+    // How users name the client module, and how the crate itself does.
+    let path_from = |root: &str| match service.module.as_str() {
+        "" => root.to_owned(),
+        module => format!("{root}::{module}"),
+    };
     let client_tokens = crate::bodies::rewrite(generated.tokens, sub)?;
-    let client_tokens = crate::postprocess::apply(client_tokens)?;
+    let processed = crate::postprocess::client(client_tokens, &path_from(&config.lib_name()))?;
+    let client_tokens = processed.tokens;
+    let mock = crate::mock::file(&spec, &settings, sub, &client_tokens, &path_from("crate"))?;
+    let uses = Uses {
+        decimal: processed.uses_decimal,
+        ..generated.uses
+    };
     let servers = whole
         .get("servers")
         .and_then(Value::as_array)
@@ -199,7 +233,7 @@ fn module_source(
         }
     });
     let code = progenitor::format(quote! { #client_tokens #base_url #hooks })?;
-    Ok((code, generated.uses))
+    Ok((code, uses, mock))
 }
 
 /// `src/lib.rs`: crate docs, lint allowances for vendor prose, the declared servers, and
@@ -351,16 +385,21 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     if config.auth {
         deps.push(r#"sdk-auth = { path = "../../crates/auth" }"#.to_owned());
     }
+    if uses.decimal {
+        deps.push(r#"rust_decimal = { version = "1.37", default-features = false, features = ["std", "serde-with-float"] }"#.to_owned());
+    }
+    deps.extend(crate::mock::DEPENDENCIES.iter().map(|d| (*d).to_owned()));
     if config.empty_success_body.is_some() {
         deps.push(r#"http = "1""#.to_owned());
     }
     deps.sort();
-    let features: Vec<String> = config
+    let mut features: Vec<String> = config
         .services
         .iter()
         .filter_map(|s| s.feature.clone())
         .map(|f| format!("{f} = []"))
         .collect();
+    features.push(crate::mock::FEATURE.to_owned());
     let mut out = format!(
         "{banner}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = {:?}\npublish = false\n\n[dependencies]\n{}\n",
         config.crate_name,

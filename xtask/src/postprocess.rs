@@ -7,12 +7,33 @@ use syn::visit_mut::{self, VisitMut};
 
 use crate::finding::Findings;
 
-/// The edits below: no `api-version` header, `null` read as an empty list or map.
-pub fn apply(tokens: TokenStream) -> Result<TokenStream, Findings> {
+mod decimal;
+mod doc_examples;
+
+pub use decimal::{DECIMAL_TYPE, check_names as check_decimal_schemas, module as decimal_module};
+
+/// What [`client`] did beyond editing the code.
+pub struct Processed {
+    /// The edited client code.
+    pub tokens: TokenStream,
+    /// Whether the code has decimal fields (the crate then needs `rust_decimal` and its
+    /// `decimal_json` module).
+    pub uses_decimal: bool,
+}
+
+/// Every edit of a generated client, in one parse: no `api-version` header, `null` read as an
+/// empty list or map, compiling doc examples (`crate_path` is how users name the client's
+/// module, e.g. `bridge_api::baas`), JSON numbers for decimal fields.
+pub fn client(tokens: TokenStream, crate_path: &str) -> Result<Processed, Findings> {
     let mut file = crate::progenitor::parse_file(tokens)?;
     ApiVersionHeader.visit_file_mut(&mut file);
     NullAsEmpty::apply(&mut file);
-    Ok(file.into_token_stream())
+    doc_examples::rewrite(&mut file, crate_path);
+    let uses_decimal = decimal::encode_as_numbers(&mut file)?;
+    Ok(Processed {
+        tokens: file.into_token_stream(),
+        uses_decimal,
+    })
 }
 
 /// Vendors send `null` where a spec makes a list or map optional (typify types those as an

@@ -7,7 +7,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use serde_json::Value;
 
 use crate::finding::{Findings, Severity};
@@ -33,6 +35,8 @@ pub struct Uses {
     pub futures: bool,
     /// reqwest's `multipart` feature (multipart request bodies).
     pub multipart: bool,
+    /// `rust_decimal` (schemas replaced by a decimal type, `decimal` in codegen.toml).
+    pub decimal: bool,
 }
 
 impl Uses {
@@ -44,6 +48,7 @@ impl Uses {
             regress: self.regress || other.regress,
             futures: self.futures || other.futures,
             multipart: self.multipart || other.multipart,
+            decimal: self.decimal || other.decimal,
         }
     }
 }
@@ -66,8 +71,10 @@ pub fn parse(doc: &Value) -> Result<openapiv3::OpenAPI, Findings> {
 /// Serialises panic-hook swaps: the hook is process-global.
 static PANIC_HOOK: Mutex<()> = Mutex::new(());
 
-/// Runs progenitor (builder interface, merged tags) on a parsed spec.
-pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Findings> {
+/// The generation settings: builder interface, merged tags; with `auth`, clients carry
+/// `sdk_auth::Auth` and call our hooks; schemas named in `decimal` become
+/// `rust_decimal::Decimal` (see [`crate::postprocess`] for their JSON encoding).
+pub fn settings(auth: bool, decimal: &[String]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -77,11 +84,28 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
             .with_inner_type(quote::quote!(sdk_auth::Auth))
             .with_hooks(HooksMode::Expected);
     }
-    let _guard = PANIC_HOOK.lock().unwrap_or_else(|e| e.into_inner());
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings);
+    for name in decimal {
+        settings.with_replacement(
+            name,
+            crate::postprocess::DECIMAL_TYPE,
+            [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
+        );
+    }
+    settings
+}
+
+/// Runs progenitor (builder interface, merged tags) on a parsed spec.
+pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Findings> {
+    generate_with(spec, &settings(auth, &[]))
+}
+
+/// Runs progenitor with `settings` on a parsed spec.
+pub fn generate_with(
+    spec: &openapiv3::OpenAPI,
+    settings: &GenerationSettings,
+) -> Result<Generated, Findings> {
+    let result = guarded(|| {
+        let mut generator = Generator::new(settings);
         let tokens = generator.generate_tokens(spec);
         let space = generator.get_type_space();
         let uses = Uses {
@@ -90,10 +114,10 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
             regress: space.uses_regress(),
             futures: generator.uses_futures(),
             multipart: false,
+            decimal: false,
         };
         tokens.map(|tokens| Generated { tokens, uses })
-    }));
-    panic::set_hook(previous);
+    });
     let mut findings = Findings::default();
     match result {
         Ok(Ok(generated)) => {
@@ -117,22 +141,32 @@ pub fn generate(spec: &openapiv3::OpenAPI, auth: bool) -> Result<Generated, Find
             "",
             format!("progenitor rejected the normalised document: {e}"),
         ),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            let message: String = message.chars().take(400).collect();
-            findings.add(
-                Severity::Error,
-                "progenitor-panic",
-                "",
-                format!("progenitor panicked on a shape the normaliser does not handle yet ({message}); replace the offending schema with a fix and report it"),
-            );
-        }
+        Err(message) => findings.add(
+            Severity::Error,
+            "progenitor-panic",
+            "",
+            format!("progenitor panicked on a shape the normaliser does not handle yet ({message}); replace the offending schema with a fix and report it"),
+        ),
     }
     Err(findings)
+}
+
+/// Runs `f` (a progenitor or typify call) with panics caught: `Err` holds the panic message,
+/// cut to 400 characters. The panic hook is silenced meanwhile, one caller at a time.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let _guard = PANIC_HOOK.lock().unwrap_or_else(|e| e.into_inner());
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(previous);
+    result.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        message.chars().take(400).collect()
+    })
 }
 
 /// Names defined more than once in the generated `types` module.

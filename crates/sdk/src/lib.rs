@@ -11,6 +11,9 @@
 //! Every call of every API fails with one type, [`Error`]: `?` converts the error of any
 //! generated call into it, and [`Error::kind`] says what to decide.
 //!
+//! For your tests, `sdk::mock` (cargo feature `mock`) starts loopback mocks of the APIs with
+//! their token endpoints answering, typed per-operation mock builders and ready clients.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sdk::Error> {
 //! use sdk::{ErrorKind, obi};
@@ -87,16 +90,32 @@ macro_rules! ready_client_constructors {
 #[cfg(feature = "bridge")]
 pub mod bridge;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "obi")]
 pub mod obi;
 #[cfg(feature = "origoid")]
 pub mod origoid;
 
+/// Dates and times in OrigoID and Obi types (`DateTime<Utc>`, `NaiveDate`).
+#[cfg(any(feature = "obi", feature = "origoid"))]
+pub use chrono;
 pub use error::{Error, ErrorBody, ErrorKind};
+/// The HTTP client the generated clients are built on, for `Client::new_with_client` (your
+/// own timeouts, proxy or TLS settings) without a second dependency.
+pub use reqwest;
 pub use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, CallFailure, Clock, Health, Jitter, LifetimeSource,
     ManualClock, Operation, RetryPolicy, SecretString, SharedStore, StoreKey, SystemClock,
 };
+/// What a custom token source implements ([`Auth::from_minter`]) and what a custom
+/// [`Clock`] returns: the rest of the auth layer's public API.
+pub use sdk_auth::{BoxFuture, MintedToken, Minter, MinterInfo, RevokeScope, Sleep};
+/// Free-form JSON in generated types (`serde_json::Value`, `Map`).
+pub use serde_json;
+/// Ids in Bridge and OrigoID types (`Uuid`).
+#[cfg(any(feature = "bridge", feature = "origoid"))]
+pub use uuid;
 
 /// The `User-Agent` of every request this SDK sends, API calls and token mints alike.
 pub const USER_AGENT: &str = concat!("sdk/", env!("CARGO_PKG_VERSION"));

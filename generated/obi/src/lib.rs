@@ -1083,11 +1083,14 @@ that any success status (200 or 204) with any body counts as success; errors are
 
 Sends a `POST` request to `/v1/auth/revoke`
 
-```ignore
+```no_run
+# async fn example(client: &obi_api::Client, body: ::obi_api::types::RevokeRequest) {
 let response = client.revoke_token()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn revoke_token(&self) -> builder::RevokeToken<'_> {
         builder::RevokeToken::new(self)
@@ -1099,10 +1102,13 @@ Returns the account the bearer token belongs to. Only the request is documented 
 
 Sends a `GET` request to `/v1/customer/me`
 
-```ignore
+```no_run
+# async fn example(client: &obi_api::Client) {
 let response = client.get_customer()
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn get_customer(&self) -> builder::GetCustomer<'_> {
         builder::GetCustomer::new(self)
@@ -1124,11 +1130,14 @@ rate limits are undocumented.
 
 Sends a `POST` request to `/v1/quote`
 
-```ignore
+```no_run
+# async fn example(client: &obi_api::Client, body: ::obi_api::types::QuoteRequest) {
 let response = client.create_quote()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn create_quote(&self) -> builder::CreateQuote<'_> {
         builder::CreateQuote::new(self)
@@ -1402,3 +1411,7 @@ impl ClientHooks<sdk_auth::Auth> for Client {
         Ok(response)
     }
 }
+
+/// Typed mocks of this API for your tests (cargo feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;

@@ -21628,11 +21628,14 @@ Compares the face in a selfie with the face on an ID document and returns a 0-10
 
 Sends a `POST` request to `/global/biometrics/v1/face-matches`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::FaceMatchRequest) {
 let response = client.match_faces()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn match_faces(&self) -> builder::MatchFaces<'_> {
         builder::MatchFaces::new(self)
@@ -21644,11 +21647,14 @@ Decides from a single selfie whether a live person was present or a spoof (print
 
 Sends a `POST` request to `/global/biometrics/v1/liveness-checks`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::LivenessCheckRequest) {
 let response = client.check_liveness()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn check_liveness(&self) -> builder::CheckLiveness<'_> {
         builder::CheckLiveness::new(self)
@@ -21660,11 +21666,14 @@ Fuzzy-searches the consolidated OFAC sanctions lists for a name, optionally shar
 
 Sends a `POST` request to `/global/compliance/v1/ofac-searches`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::OfacSearchRequest) {
 let response = client.search_ofac()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn search_ofac(&self) -> builder::SearchOfac<'_> {
         builder::SearchOfac::new(self)
@@ -21676,11 +21685,14 @@ Assesses an e-mail address: normalised form, deliverability verdict, quality and
 
 Sends a `POST` request to `/global/email/v1/email-validations`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::EmailValidationRequest) {
 let response = client.validate_email()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn validate_email(&self) -> builder::ValidateEmail<'_> {
         builder::ValidateEmail::new(self)
@@ -21692,11 +21704,14 @@ Looks a SPEI transfer up in Banco de México's CEP service and returns the verif
 
 Sends a `POST` request to `/mex/banking/v1/cep-validations`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::CepValidationRequest) {
 let response = client.validate_cep()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn validate_cep(&self) -> builder::ValidateCep<'_> {
         builder::ValidateCep::new(self)
@@ -21708,11 +21723,14 @@ Searches the PEP database: active and former PEPs and their relatives and close 
 
 Sends a `POST` request to `/mex/compliance/v1/peps-searches`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::PepSearchRequest) {
 let response = client.search_peps()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn search_peps(&self) -> builder::SearchPeps<'_> {
         builder::SearchPeps::new(self)
@@ -21724,11 +21742,14 @@ Checks a person or company against every SAT Article 69 sub-list (taxpayers with
 
 Sends a `POST` request to `/mex/compliance/v1/sat-69-searches`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::Sat69SearchRequest) {
 let response = client.search_sat69()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn search_sat69(&self) -> builder::SearchSat69<'_> {
         builder::SearchSat69::new(self)
@@ -21740,11 +21761,14 @@ Checks whether a person or company is listed under Article 69-B as issuing invoi
 
 Sends a `POST` request to `/mex/compliance/v1/sat-69b-searches`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::Sat69bSearchRequest) {
 let response = client.search_sat69b()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn search_sat69b(&self) -> builder::SearchSat69b<'_> {
         builder::SearchSat69b::new(self)
@@ -21756,11 +21780,14 @@ Extracts holder, address, billing data and recency from a Mexican utility bill (
 
 Sends a `POST` request to `/mex/documents/v1/proof-of-address-extractions`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::ProofOfAddressRequest) {
 let response = client.extract_proof_of_address()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn extract_proof_of_address(&self) -> builder::ExtractProofOfAddress<'_> {
         builder::ExtractProofOfAddress::new(self)
@@ -21772,11 +21799,14 @@ Reports whether a CFDI is valid or cancelled, its cancellation status and fiscal
 
 Sends a `POST` request to `/mex/fiscal/v1/cfdi-validations`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::CfdiValidationRequest) {
 let response = client.validate_cfdi()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn validate_cfdi(&self) -> builder::ValidateCfdi<'_> {
         builder::ValidateCfdi::new(self)
@@ -21788,11 +21818,14 @@ Returns the structured content of a Constancia de Situación Fiscal, read from a
 
 Sends a `POST` request to `/mex/fiscal/v1/csf-extractions`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::CsfExtractionRequest) {
 let response = client.extract_csf()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn extract_csf(&self) -> builder::ExtractCsf<'_> {
         builder::ExtractCsf::new(self)
@@ -21804,11 +21837,14 @@ Checks the structure and the current SAT registration of an RFC, including wheth
 
 Sends a `POST` request to `/mex/fiscal/v1/rfc-validations`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::RfcValidationRequest) {
 let response = client.validate_rfc()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn validate_rfc(&self) -> builder::ValidateRfc<'_> {
         builder::ValidateRfc::new(self)
@@ -21820,11 +21856,14 @@ Decrypts and merges the two RSA-signed QR codes on the back of INE models G, H, 
 
 Sends a `POST` request to `/mex/id/v1/qr-extractions`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::QrExtractionRequest) {
 let response = client.extract_qr_data()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn extract_qr_data(&self) -> builder::ExtractQrData<'_> {
         builder::ExtractQrData::new(self)
@@ -21836,11 +21875,14 @@ Reads the front (and optionally the back) of an INE/IFE voter ID: names, CURP, v
 
 Sends a `POST` request to `/mex/id/v1/voter-id-extractions`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::VoterIdExtractionRequest) {
 let response = client.extract_voter_id_data()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn extract_voter_id_data(&self) -> builder::ExtractVoterIdData<'_> {
         builder::ExtractVoterIdData::new(self)
@@ -21852,11 +21894,14 @@ Confirms that an INE/IFE voter credential is on INE's voter roll (Lista Nominal)
 
 Sends a `POST` request to `/mex/id/v1/voter-list-validations`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::VoterListValidationRequest) {
 let response = client.validate_voter_list()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn validate_voter_list(&self) -> builder::ValidateVoterList<'_> {
         builder::ValidateVoterList::new(self)
@@ -21868,11 +21913,14 @@ Returns RENAPO's printable CURP certificate as a base64 PDF in `data.files`, wit
 
 Sends a `POST` request to `/mex/renapo/v1/curp-documents`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::CurpDocumentRequest) {
 let response = client.extract_curp_document()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn extract_curp_document(&self) -> builder::ExtractCurpDocument<'_> {
         builder::ExtractCurpDocument::new(self)
@@ -21884,11 +21932,14 @@ Builds the CURP from names, date of birth, gender and state of birth, queries RE
 
 Sends a `POST` request to `/mex/renapo/v1/curp-lookups`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::CurpLookupRequest) {
 let response = client.lookup_curp()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn lookup_curp(&self) -> builder::LookupCurp<'_> {
         builder::LookupCurp::new(self)
@@ -21900,11 +21951,14 @@ Checks a CURP in the national population registry (RENAPO) and returns the regis
 
 Sends a `POST` request to `/mex/renapo/v1/curp-validations`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::CurpValidationRequest) {
 let response = client.validate_curp()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn validate_curp(&self) -> builder::ValidateCurp<'_> {
         builder::ValidateCurp::new(self)
@@ -21916,11 +21970,14 @@ Reports whether a worker (CURP + NSS) is currently registered as employed at IMS
 
 Sends a `POST` request to `/mex/social-security/v1/imss-employment-status`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::ImssEmploymentStatusRequest) {
 let response = client.get_imss_employment_status()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn get_imss_employment_status(&self) -> builder::GetImssEmploymentStatus<'_> {
         builder::GetImssEmploymentStatus::new(self)
@@ -21932,11 +21989,14 @@ Looks up the IMSS social-security number (NSS) registered for a CURP. Cost: 1 cr
 
 Sends a `POST` request to `/mex/social-security/v1/imss-nss-lookups`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::ImssNssLookupRequest) {
 let response = client.lookup_imss_nss()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn lookup_imss_nss(&self) -> builder::LookupImssNss<'_> {
         builder::LookupImssNss::new(self)
@@ -21948,11 +22008,14 @@ Returns the full ISSSTE record of a government worker by CURP: identity, affilia
 
 Sends a `POST` request to `/mex/social-security/v1/issste-records`
 
-```ignore
+```no_run
+# async fn example(client: &origoid_api::Client, body: ::origoid_api::types::IssteRecordRequest) {
 let response = client.get_issste_record()
     .body(body)
     .send()
     .await;
+# let _ = response;
+# }
 ```*/
     pub fn get_issste_record(&self) -> builder::GetIsssteRecord<'_> {
         builder::GetIsssteRecord::new(self)
@@ -24218,3 +24281,7 @@ impl ClientHooks<sdk_auth::Auth> for Client {
         Ok(response)
     }
 }
+
+/// Typed mocks of this API for your tests (cargo feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;

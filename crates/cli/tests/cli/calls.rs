@@ -118,7 +118,10 @@ async fn bridge_collection_with_the_body_from_stdin_and_a_member_flag_on_top() {
     ];
     let run = sdk_cli(&args, &env, Some(&stdin.to_string())).await;
     assert_eq!(run.code, 0, "{run:?}");
-    same_json("", &answer, &run.json(), Mode::EmptyIsAbsent).unwrap();
+    // Amounts are decimals in the SDK and printed as JSON numbers, whatever the vendor sent.
+    let mut printed = answer.clone();
+    printed["gatewayResponse"]["collectedAmount"] = json!(1000);
+    same_json("", &printed, &run.json(), Mode::EmptyIsAbsent).unwrap();
     server.verify().await;
 }
 

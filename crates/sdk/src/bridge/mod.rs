@@ -17,7 +17,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), sdk::Error> {
 //! use std::time::Duration;
-//! use sdk::bridge::{self, Clients, collections::types::MobileCollectionRequest};
+//! use sdk::bridge::{self, Clients, Decimal, collections::types::MobileCollectionRequest};
 //!
 //! // BRIDGE_BAAS_KEY_ID / _SECRET / _URL and BRIDGE_COLLECTIONS_KEY_ID / _SECRET / _URL.
 //! let clients = Clients::from_env()?;
@@ -28,7 +28,7 @@
 //!
 //! // `transaction_id` is *your* reference: the idempotency key and the poll key.
 //! let request = MobileCollectionRequest {
-//!     amount: 1000.0,
+//!     amount: Decimal::from(1000), // or "1000.00".parse()?
 //!     currency: "TZS".into(),
 //!     fsp_id: bridge::DEFAULT_FSP_ID.into(),
 //!     payer_phone: "+255700000000".into(),
@@ -47,6 +47,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Money
+//!
+//! Every amount, in requests and responses, is a [`Decimal`] (`rust_decimal`, re-exported
+//! here): read from a JSON number (`1000`, `33333.33`) or a decimal string (`"1000.00"`), as
+//! Bridge answers both, and sent as a JSON number, as Bridge expects. An amount with more
+//! significant digits than a JSON number carries exactly fails to encode instead of being
+//! rounded. Units are on each field: MAJOR currency units unless the name says `minor`.
+//!
 //! Vendor quirks handled here (see each item): lenient error bodies ([`ApiErrorExt`], read
 //! by [`crate::Error`]), the customer id arriving as `customerId` or `id` ([`CustomerIdExt`]),
 //! the phone lookup answering `200 null` instead of 404 ([`find_customer_by_phone`]), and
@@ -61,6 +69,9 @@ mod poll;
 pub use bridge_api as api;
 /// The generated Bridge modules and server list.
 pub use bridge_api::{SERVERS, Server, baas, collections};
+/// The decimal type of every Bridge amount, and its crate (for `prelude::ToPrimitive` and the
+/// like) so that no second dependency is needed.
+pub use rust_decimal::{self, Decimal};
 /// Bridge credential and configuration types of the auth core.
 pub use sdk_auth::{BridgeConfig, BridgeCredentials, BridgeService};
 

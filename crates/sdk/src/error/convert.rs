@@ -102,6 +102,18 @@ impl Error {
         if let Some(failure) = CallFailure::find(&error) {
             return Self::from_call_failure(failure);
         }
+        if error.is_builder() {
+            // Nothing was sent: the request itself is wrong (say, a body that cannot be
+            // encoded), which no retry or wait fixes.
+            let cause = std::error::Error::source(&error)
+                .map_or_else(|| error.to_string(), ToString::to_string);
+            let mut out = Self::new(
+                ErrorKind::InvalidRequest,
+                format!("the request could not be built: {cause}"),
+            );
+            out.0.source = Some(Box::new(error));
+            return out;
+        }
         let message = if error.is_connect() {
             "could not connect"
         } else if error.is_timeout() {
