@@ -24,6 +24,17 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// (seconds or HTTP-date; a longer one than [`max_retry_after`](Self::max_retry_after) ends
 /// the retries), within the budget and the call deadline. A 401 replay with a fresh token is
 /// not a retry and does not count.
+///
+/// ```
+/// use std::time::Duration;
+/// use sdk_auth::{AuthOptions, RetryPolicy};
+///
+/// let options = AuthOptions::default()
+///     .retry(RetryPolicy::default().max_attempts(5).backoff(Duration::from_millis(100), Duration::from_secs(2)))
+///     .call_deadline(Some(Duration::from_secs(30)));
+/// let no_retries = AuthOptions::default().retry(RetryPolicy::disabled());
+/// # let _ = (options, no_retries);
+/// ```
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub(crate) max_attempts: u32,

@@ -68,6 +68,22 @@ impl ErrorKind {
 /// Display is one line (`rejected (HTTP 400, route-metadata-incomplete): …`); Debug is as
 /// concise; [`source`](StdError::source) chains to the [`AuthError`] or the transport or
 /// decoding error. Neither ever shows a secret, a token or a header.
+///
+/// ```
+/// use sdk::{Error, ErrorKind};
+///
+/// fn explain(err: &Error) -> String {
+///     match err.kind() {
+///         ErrorKind::Auth => format!("credentials: {:?}", err.auth_error()),
+///         ErrorKind::RateLimited => format!("slow down for {:?}", err.retry_after()),
+///         ErrorKind::Unavailable => format!("try later: {err}"),
+///         ErrorKind::Rejected => format!("{:?} {:?} {} ({:?})", err.status(), err.code(), err.message(), err.request_id()),
+///         ErrorKind::InvalidResponse => format!("{:?}: {:?}", err.status(), err.excerpt()),
+///         ErrorKind::InvalidRequest => format!("fix the request: {err}"),
+///         _ => err.to_string(), // the enum is non_exhaustive
+///     }
+/// }
+/// ```
 pub struct Error(Box<Inner>);
 
 pub(crate) struct Inner {
