@@ -87,6 +87,15 @@ fn warm(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // The harness alone: the same batches of responses passed through untouched. Subtract it
+    // from the figure above to get what the auth layer adds.
+    c.bench_function("send/harness_baseline", |b| {
+        b.iter_batched(
+            || reqwest::Response::from(http::Response::new("{}")),
+            |response| async { black_box(response) }.now_or_never().unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
     let body = format!("{{\"payload\":\"{}\"}}", "x".repeat(1000));
     let with_body = client
         .post("https://api.example/v1/things")
