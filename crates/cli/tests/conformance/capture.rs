@@ -118,6 +118,7 @@ impl Capture {
         json!({
             "call": call.label(),
             "args": call.args,
+            "params": if call.targets(request.method.as_str(), path.strip_prefix(&self.base_path).unwrap_or(path)) { call.params.clone() } else { Vec::new() },
             "method": request.method.as_str(),
             "path": path.strip_prefix(&self.base_path).unwrap_or(path),
             "query": request.url.query().unwrap_or(""),
@@ -132,9 +133,11 @@ impl Sent {
     /// operation's request reached the server.
     pub fn problem(&self, call: &Call) -> Option<String> {
         let reached = match &call.target {
-            Some((method, template)) => self.records.iter().any(|r| {
-                r["method"].as_str() == Some(method.as_str())
-                    && r["path"].as_str().is_some_and(|p| matches(template, p))
+            Some(_) => self.records.iter().any(|r| {
+                call.targets(
+                    r["method"].as_str().unwrap_or(""),
+                    r["path"].as_str().unwrap_or(""),
+                )
             }),
             None => !self.records.is_empty(),
         };
@@ -186,7 +189,7 @@ fn answer(routes: &[(String, String, Option<Answer>)], prefix: &str, request: &R
 }
 
 /// Whether `path` fits the template (`{name}` matches one segment).
-fn matches(template: &str, path: &str) -> bool {
+pub fn matches(template: &str, path: &str) -> bool {
     let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
     t.len() == p.len()
         && t.iter()

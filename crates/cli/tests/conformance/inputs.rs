@@ -13,6 +13,21 @@ const ENABLED_FEATURES: &[(&str, bool)] = &[(
     cfg!(feature = "bridge-undocumented"),
 )];
 
+/// A free-form string parameter's value in the `awkward` variant: every character that must
+/// be percent-encoded in a path segment or a query value, and a non-ASCII one.
+const AWKWARD: &str = "A b/c?d#e&f=g+h%i;j,k é";
+
+/// Which inputs a call carries.
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    /// Required parameters and those with an example; the body as given.
+    Documented,
+    /// Every parameter and body member.
+    Every,
+    /// Documented, with [`AWKWARD`] in every free-form string parameter.
+    Awkward,
+}
+
 /// One run of `sdk-cli`.
 #[derive(Debug)]
 pub struct Call {
@@ -23,6 +38,9 @@ pub struct Call {
     pub variant: String,
     /// The operation's method and path template, when it is a generated command.
     pub target: Option<(String, String)>,
+    /// The parameters given: `{"name", "in", "value"}`, for the validator to compare with
+    /// what it read from the request.
+    pub params: Vec<Value>,
 }
 
 impl Call {
@@ -35,7 +53,15 @@ impl Call {
             variant: "auth".into(),
             args: all,
             target: None,
+            params: Vec::new(),
         }
+    }
+
+    /// Whether a request with `method` and `path` (below the base URL) is this call's operation.
+    pub fn targets(&self, method: &str, path: &str) -> bool {
+        self.target
+            .as_ref()
+            .is_some_and(|(m, template)| m == method && crate::capture::matches(template, path))
     }
 
     pub fn label(&self) -> String {
@@ -62,13 +88,18 @@ pub fn calls(api: &str, built: &Built) -> Result<Vec<Call>, String> {
         } else {
             examples
         };
+        let first = documented[0].1.clone();
         for (name, body) in documented {
-            out.push(call(api, &kept, &pointer, &op, &name, &body, false));
+            out.push(call(api, &kept, &pointer, &op, &name, &body, Variant::Documented));
         }
         let full = media_schema(&kept, operation)
             .and_then(|s| schema_example(&kept, s, true))
             .unwrap_or(Value::Null);
-        out.push(call(api, &kept, &pointer, &op, "every member", &full, true));
+        out.push(call(api, &kept, &pointer, &op, "every member", &full, Variant::Every));
+        let awkward = call(api, &kept, &pointer, &op, "awkward", &first, Variant::Awkward);
+        if awkward.params.iter().any(|p| p["value"] == AWKWARD) {
+            out.push(awkward);
+        }
     }
     Ok(out)
 }
@@ -92,8 +123,10 @@ pub fn auth_calls(api: &str) -> Vec<(Vec<&'static str>, crate::Env)> {
     }
 }
 
-fn call(api: &str, doc: &Value, pointer: &str, op: &Op, variant: &str, body: &Value, every: bool) -> Call {
+fn call(api: &str, doc: &Value, pointer: &str, op: &Op, label: &str, body: &Value, variant: Variant) -> Call {
+    let every = variant == Variant::Every;
     let mut args = vec![api.to_owned(), op.command.clone()];
+    let mut given = Vec::new();
     for param in &op.params {
         let Some(object) = param_object(doc, pointer, &op.path, &param.name, &param.location) else {
             continue;
@@ -107,7 +140,11 @@ fn call(api: &str, doc: &Value, pointer: &str, op: &Op, variant: &str, body: &Va
                 .get("schema")
                 .and_then(|s| schema_example(doc, s, every))
         });
-        let Some(value) = value else { continue };
+        let Some(mut value) = value else { continue };
+        if variant == Variant::Awkward && object.get("schema").is_some_and(|s| free_string(doc, s)) {
+            value = Value::from(AWKWARD);
+        }
+        given.push(serde_json::json!({"name": param.name, "in": param.location, "value": value}));
         match value {
             Value::Array(items) => {
                 for item in items {
@@ -123,9 +160,19 @@ fn call(api: &str, doc: &Value, pointer: &str, op: &Op, variant: &str, body: &Va
     Call {
         args,
         command: op.command.clone(),
-        variant: variant.into(),
+        variant: label.into(),
         target: Some((op.http_method.clone(), op.path.clone())),
+        params: given,
     }
+}
+
+/// A string schema without format, pattern, enum or length bounds: any text is valid.
+fn free_string(doc: &Value, schema: &Value) -> bool {
+    let schema = resolve(doc, schema);
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && ["format", "pattern", "enum", "maxLength", "minLength"]
+            .iter()
+            .all(|k| schema.get(k).is_none())
 }
 
 /// A flag's text: strings as they are, anything else as JSON.
