@@ -132,7 +132,9 @@ fn build(doc: &Value, schema: &Value, depth: usize, all: bool) -> Option<Value> 
         Some("object") => object(doc, schema, depth, all),
         None if schema.get("properties").is_some() => object(doc, schema, depth, all),
         Some("array") => {
-            let item = schema.get("items").and_then(|i| build(doc, i, depth + 1, all));
+            let item = schema
+                .get("items")
+                .and_then(|i| build(doc, i, depth + 1, all));
             Some(Value::Array(item.into_iter().collect()))
         }
         Some("string") => Some(Value::from(string(schema))),

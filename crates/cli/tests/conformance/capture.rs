@@ -2,7 +2,7 @@
 //! spec's success example (so token mints succeed) and records what arrived, per run.
 
 use std::process::Stdio;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use wiremock::matchers::any;
@@ -26,7 +26,10 @@ impl Default for Env {
             ("OBI_API_KEY", "pgw_obi-key-1"),
             ("OBI_API_SECRET", "obi-secret-1"),
         ];
-        Env(pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect())
+        Env(pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect())
     }
 }
 
@@ -48,7 +51,12 @@ pub struct Capture {
     /// Base URL handed to the SDK: the server and the path of the spec's first server.
     base: String,
     base_path: String,
+    /// Answered once, to the first request of the operation, instead of its example.
+    fault: Arc<Mutex<Option<Fault>>>,
 }
+
+/// Method, path template and the status to answer with.
+type Fault = (String, String, u16);
 
 /// What one run sent.
 pub struct Sent {
@@ -63,8 +71,21 @@ impl Capture {
         let base_path = server_path(doc);
         let routes = Arc::new(routes(doc));
         let prefix = base_path.clone();
+        let fault = Arc::new(Mutex::new(None::<Fault>));
+        let pending = Arc::clone(&fault);
         Mock::given(any())
-            .respond_with(move |request: &Request| answer(&routes, &prefix, request))
+            .respond_with(move |request: &Request| {
+                let path = request.url.path();
+                let path = path.strip_prefix(prefix.as_str()).unwrap_or(path);
+                let mut pending = pending.lock().unwrap();
+                let hit = pending
+                    .as_ref()
+                    .is_some_and(|(m, t, _)| m == request.method.as_str() && matches(t, path));
+                match pending.take_if(|_| hit) {
+                    Some((_, _, status)) => ResponseTemplate::new(status),
+                    None => answer(&routes, path, request),
+                }
+            })
             .mount(&server)
             .await;
         let base = format!("{}{base_path}", server.uri());
@@ -72,12 +93,16 @@ impl Capture {
             server,
             base,
             base_path,
+            fault,
         }
     }
 
     /// Runs `sdk-cli` for `call` and returns the requests it sent.
     pub async fn run(&self, call: &Call, env: &Env) -> Sent {
         let before = self.received().await.len();
+        *self.fault.lock().unwrap() = call
+            .fault
+            .and_then(|status| Some((call.target.clone()?.0, call.target.clone()?.1, status)));
         let urls = [
             "BRIDGE_BAAS_URL",
             "BRIDGE_COLLECTIONS_URL",
@@ -113,7 +138,12 @@ impl Capture {
         let headers: Vec<(String, String)> = request
             .headers
             .iter()
-            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         json!({
             "call": call.label(),
@@ -160,14 +190,21 @@ fn routes(doc: &Value) -> Vec<(String, String, Option<Answer>)> {
         .into_iter()
         .map(|op| {
             let operation = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
-            (op.method.to_uppercase(), op.path, examples::success(doc, operation))
+            (
+                op.method.to_uppercase(),
+                op.path,
+                examples::success(doc, operation),
+            )
         })
         .collect()
 }
 
-fn answer(routes: &[(String, String, Option<Answer>)], prefix: &str, request: &Request) -> ResponseTemplate {
-    let path = request.url.path();
-    let path = path.strip_prefix(prefix).unwrap_or(path);
+/// The documented answer of the operation at `path` (below the base URL).
+fn answer(
+    routes: &[(String, String, Option<Answer>)],
+    path: &str,
+    request: &Request,
+) -> ResponseTemplate {
     let found = routes
         .iter()
         .find(|(m, t, _)| m == request.method.as_str() && matches(t, path));
@@ -179,7 +216,9 @@ fn answer(routes: &[(String, String, Option<Answer>)], prefix: &str, request: &R
                     Value::String(text) if !body.media_type.contains("json") => {
                         template.set_body_raw(text.clone().into_bytes(), &body.media_type)
                     }
-                    value => template.set_body_raw(value.to_string().into_bytes(), &body.media_type),
+                    value => {
+                        template.set_body_raw(value.to_string().into_bytes(), &body.media_type)
+                    }
                 },
                 None => template,
             }
@@ -204,6 +243,7 @@ fn server_path(doc: &Value) -> String {
         .and_then(Value::as_str)
         .unwrap_or("");
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.find('/')
-        .map_or(String::new(), |i| rest[i..].trim_end_matches('/').to_owned())
+    rest.find('/').map_or(String::new(), |i| {
+        rest[i..].trim_end_matches('/').to_owned()
+    })
 }

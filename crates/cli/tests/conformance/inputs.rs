@@ -8,10 +8,8 @@ use xtask::cli::spec::{self, Op};
 use xtask::examples::schema_example;
 
 /// Cargo features of `sdk-cli` that add generated commands (`<api>-<service feature>`).
-const ENABLED_FEATURES: &[(&str, bool)] = &[(
-    "bridge-undocumented",
-    cfg!(feature = "bridge-undocumented"),
-)];
+const ENABLED_FEATURES: &[(&str, bool)] =
+    &[("bridge-undocumented", cfg!(feature = "bridge-undocumented"))];
 
 /// A free-form string parameter's value in the `awkward` variant: every character that must
 /// be percent-encoded in a path segment or a query value, and a non-ASCII one.
@@ -41,6 +39,9 @@ pub struct Call {
     /// The parameters given: `{"name", "in", "value"}`, for the validator to compare with
     /// what it read from the request.
     pub params: Vec<Value>,
+    /// A status the server answers the operation's first request with (the client must
+    /// send it again, identical but for the token).
+    pub fault: Option<u16>,
 }
 
 impl Call {
@@ -54,6 +55,7 @@ impl Call {
             args: all,
             target: None,
             params: Vec::new(),
+            fault: None,
         }
     }
 
@@ -71,32 +73,71 @@ impl Call {
 
 /// Every generated command of `api` with its inputs.
 pub fn calls(api: &str, built: &Built) -> Result<Vec<Call>, String> {
-    let kept = xtask::operations::omit(&built.document, &built.config.omit)
-        .map_err(|f| f.to_string())?;
+    let kept =
+        xtask::operations::omit(&built.document, &built.config.omit).map_err(|f| f.to_string())?;
     let gated = gated(&kept, built, api)?;
     let mut out = Vec::new();
     for (pointer, op) in spec::operations(&kept) {
         if let Some(feature) = gated.iter().find(|(p, _)| *p == pointer).map(|(_, f)| f) {
-            eprintln!("{api} {}: left out (sdk-cli feature `{feature}` is off)", op.command);
+            eprintln!(
+                "{api} {}: left out (sdk-cli feature `{feature}` is off)",
+                op.command
+            );
             continue;
         }
         let operation = kept.pointer(&pointer).unwrap_or(&Value::Null);
         let examples = body_examples(&kept, operation);
         let documented: Vec<(String, Value)> = if examples.is_empty() {
-            let built = media_schema(&kept, operation).and_then(|s| schema_example(&kept, s, false));
+            let built =
+                media_schema(&kept, operation).and_then(|s| schema_example(&kept, s, false));
             vec![("built".into(), built.unwrap_or(Value::Null))]
         } else {
             examples
         };
         let first = documented[0].1.clone();
+        let mut replayed = call(
+            api,
+            &kept,
+            &pointer,
+            &op,
+            "replayed after 401",
+            &first,
+            Variant::Documented,
+        );
+        replayed.fault = Some(401);
+        out.push(replayed);
         for (name, body) in documented {
-            out.push(call(api, &kept, &pointer, &op, &name, &body, Variant::Documented));
+            out.push(call(
+                api,
+                &kept,
+                &pointer,
+                &op,
+                &name,
+                &body,
+                Variant::Documented,
+            ));
         }
         let full = media_schema(&kept, operation)
             .and_then(|s| schema_example(&kept, s, true))
             .unwrap_or(Value::Null);
-        out.push(call(api, &kept, &pointer, &op, "every member", &full, Variant::Every));
-        let awkward = call(api, &kept, &pointer, &op, "awkward", &first, Variant::Awkward);
+        out.push(call(
+            api,
+            &kept,
+            &pointer,
+            &op,
+            "every member",
+            &full,
+            Variant::Every,
+        ));
+        let awkward = call(
+            api,
+            &kept,
+            &pointer,
+            &op,
+            "awkward",
+            &first,
+            Variant::Awkward,
+        );
         if awkward.params.iter().any(|p| p["value"] == AWKWARD) {
             out.push(awkward);
         }
@@ -109,7 +150,10 @@ pub fn auth_calls(api: &str) -> Vec<(Vec<&'static str>, crate::Env)> {
     match api {
         "obi" => vec![
             (vec!["revoke", "--all"], crate::Env::default()),
-            (vec!["revoke", "--jti", "9f1c2d3e-0000-4000-8000-000000000001"], crate::Env::default()),
+            (
+                vec!["revoke", "--jti", "9f1c2d3e-0000-4000-8000-000000000001"],
+                crate::Env::default(),
+            ),
         ],
         "origoid" => vec![(
             vec!["token"],
@@ -123,15 +167,26 @@ pub fn auth_calls(api: &str) -> Vec<(Vec<&'static str>, crate::Env)> {
     }
 }
 
-fn call(api: &str, doc: &Value, pointer: &str, op: &Op, label: &str, body: &Value, variant: Variant) -> Call {
+fn call(
+    api: &str,
+    doc: &Value,
+    pointer: &str,
+    op: &Op,
+    label: &str,
+    body: &Value,
+    variant: Variant,
+) -> Call {
     let every = variant == Variant::Every;
     let mut args = vec![api.to_owned(), op.command.clone()];
     let mut given = Vec::new();
     for param in &op.params {
-        let Some(object) = param_object(doc, pointer, &op.path, &param.name, &param.location) else {
+        let Some(object) = param_object(doc, pointer, &op.path, &param.name, &param.location)
+        else {
             continue;
         };
-        let documented = object.get("example").or_else(|| object.pointer("/schema/example"));
+        let documented = object
+            .get("example")
+            .or_else(|| object.pointer("/schema/example"));
         if !(param.required || every || documented.is_some()) {
             continue;
         }
@@ -141,7 +196,8 @@ fn call(api: &str, doc: &Value, pointer: &str, op: &Op, label: &str, body: &Valu
                 .and_then(|s| schema_example(doc, s, every))
         });
         let Some(mut value) = value else { continue };
-        if variant == Variant::Awkward && object.get("schema").is_some_and(|s| free_string(doc, s)) {
+        if variant == Variant::Awkward && object.get("schema").is_some_and(|s| free_string(doc, s))
+        {
             value = Value::from(AWKWARD);
         }
         given.push(serde_json::json!({"name": param.name, "in": param.location, "value": value}));
@@ -163,6 +219,7 @@ fn call(api: &str, doc: &Value, pointer: &str, op: &Op, label: &str, body: &Valu
         variant: label.into(),
         target: Some((op.http_method.clone(), op.path.clone())),
         params: given,
+        fault: None,
     }
 }
 
@@ -184,14 +241,23 @@ fn text(value: &Value) -> String {
 }
 
 /// The parameter object `name` in `location` (the operation's own, else the path item's).
-fn param_object<'a>(doc: &'a Value, pointer: &str, path: &str, name: &str, location: &str) -> Option<&'a Value> {
+fn param_object<'a>(
+    doc: &'a Value,
+    pointer: &str,
+    path: &str,
+    name: &str,
+    location: &str,
+) -> Option<&'a Value> {
     let item = xtask::pointer::join("/paths", path);
     [pointer.to_owned(), item].iter().find_map(|owner| {
         doc.pointer(&format!("{owner}/parameters"))?
             .as_array()?
             .iter()
             .map(|p| resolve(doc, p))
-            .find(|p| p.get("name").and_then(Value::as_str) == Some(name) && p.get("in").and_then(Value::as_str) == Some(location))
+            .find(|p| {
+                p.get("name").and_then(Value::as_str) == Some(name)
+                    && p.get("in").and_then(Value::as_str) == Some(location)
+            })
     })
 }
 
@@ -219,10 +285,15 @@ fn body_examples(doc: &Value, operation: &Value) -> Vec<(String, Value)> {
         return vec![("example".into(), example.clone())];
     }
     let empty = Map::new();
-    let named = media.get("examples").and_then(Value::as_object).unwrap_or(&empty);
+    let named = media
+        .get("examples")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     named
         .iter()
-        .filter_map(|(name, example)| Some((name.clone(), resolve(doc, example).get("value")?.clone())))
+        .filter_map(|(name, example)| {
+            Some((name.clone(), resolve(doc, example).get("value")?.clone()))
+        })
         .collect()
 }
 
@@ -249,7 +320,9 @@ fn gated(doc: &Value, built: &Built, api: &str) -> Result<Vec<(String, String)>,
     let assigned = xtask::services::assign(doc, services).map_err(|f| f.to_string())?;
     let mut out = Vec::new();
     for (service, pointers) in services.iter().zip(assigned) {
-        let Some(feature) = &service.feature else { continue };
+        let Some(feature) = &service.feature else {
+            continue;
+        };
         let name = format!("{api}-{feature}");
         let on = ENABLED_FEATURES.iter().any(|(f, on)| *f == name && *on);
         if !on {

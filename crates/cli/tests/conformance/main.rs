@@ -38,8 +38,11 @@ async fn every_operation_is_sent_and_recorded_for_the_validator() {
         let job = xtask::Job::registered(&root, api).expect("registered API");
         let built = job.build().expect("the spec builds");
         let normalised = out.join(format!("{api}.normalised.json"));
-        std::fs::write(&normalised, serde_json::to_vec_pretty(&built.document).unwrap())
-            .expect("normalised spec written");
+        std::fs::write(
+            &normalised,
+            serde_json::to_vec_pretty(&built.document).unwrap(),
+        )
+        .expect("normalised spec written");
         let mut specs = vec![json!({"name": "spec", "path": job.spec})];
         if job.fixes.is_some() {
             specs[0]["name"] = "vendor".into();
