@@ -92,7 +92,24 @@ def round_trip(parameters, record):
             read = urllib.parse.unquote(read)
         if read is None or str(read) != given["value"]:
             lines.append(f"{given['in']} parameter {given['name']!r}: given {given['value']!r}, the server reads {read!r}")
+        elif given["in"] == "path":
+            # OpenAPI's `simple` style is RFC 6570 simple string expansion: every character
+            # but the unreserved ones is percent-encoded (a server may read a raw `;` or `,`
+            # as a matrix parameter or a list separator).
+            raw = raw_segment(record, given["name"])
+            expected = urllib.parse.quote(given["value"], safe="")
+            if raw is not None and raw.upper() != expected.upper():
+                lines.append(f"path parameter {given['name']!r}: sent as {raw!r}, RFC 6570 encodes it {expected!r}")
     return lines
+
+
+def raw_segment(record, name):
+    """The path segment, as sent, that holds path parameter `name` (a whole-segment template)."""
+    template = (record.get("template") or "").split("/")
+    sent = record["path"].split("/")
+    if len(template) != len(sent):
+        return None
+    return next((s for t, s in zip(template, sent) if t == "{" + name + "}"), None)
 
 
 def not_found(lines):
@@ -120,9 +137,12 @@ def main(argv):
         return 2
     failures = 0
     total = 0
-    for report_path in sorted(Path(argv[1]).glob("*.json")):
-        if report_path.name.endswith(".normalised.json"):
-            continue
+    reports = [p for p in sorted(Path(argv[1]).glob("*.json")) if not p.name.endswith(".normalised.json")]
+    if not reports:
+        print(f"no recorded requests in {argv[1]}: run `cargo test -p sdk-cli --test conformance` first",
+              file=sys.stderr)
+        return 2
+    for report_path in reports:
         report = json.loads(report_path.read_text(encoding="utf-8"))
         api = report["api"]
         verdicts = {}

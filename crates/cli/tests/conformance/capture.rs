@@ -135,6 +135,11 @@ impl Capture {
 
     fn record(&self, call: &Call, request: &Request) -> Value {
         let path = request.url.path();
+        // The operation's own request (not a token mint) carries the inputs to compare.
+        let own = call.targets(
+            request.method.as_str(),
+            path.strip_prefix(&self.base_path).unwrap_or(path),
+        );
         let headers: Vec<(String, String)> = request
             .headers
             .iter()
@@ -148,7 +153,8 @@ impl Capture {
         json!({
             "call": call.label(),
             "args": call.args,
-            "params": if call.targets(request.method.as_str(), path.strip_prefix(&self.base_path).unwrap_or(path)) { call.params.clone() } else { Vec::new() },
+            "params": if own { call.params.clone() } else { Vec::new() },
+            "template": if own { call.target.as_ref().map(|(_, t)| t.clone()) } else { None },
             "method": request.method.as_str(),
             "path": path.strip_prefix(&self.base_path).unwrap_or(path),
             "query": request.url.query().unwrap_or(""),
