@@ -66,7 +66,7 @@ pub struct Sent {
 }
 
 impl Capture {
-    pub async fn start(_api: &str, doc: &Value) -> Self {
+    pub async fn start(doc: &Value) -> Self {
         let server = MockServer::start().await;
         let base_path = server_path(doc);
         let routes = Arc::new(routes(doc));

@@ -15,7 +15,7 @@ mod inputs;
 
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use capture::{Capture, Env};
 use inputs::Call;
@@ -49,7 +49,7 @@ async fn every_operation_is_sent_and_recorded_for_the_validator() {
             specs.push(json!({"name": "fixed+normalised", "path": normalised}));
         }
         let calls = inputs::calls(api, &built).expect("inputs");
-        let capture = Capture::start(api, &built.document).await;
+        let capture = Capture::start(&built.document).await;
         let mut records = Vec::new();
         for call in &calls {
             let sent = capture.run(call, &Env::default()).await;
@@ -83,9 +83,4 @@ async fn every_operation_is_sent_and_recorded_for_the_validator() {
         "operations not sent as the spec documents them:\n{}",
         problems.join("\n")
     );
-}
-
-/// A record's operation label, for the validator's report.
-pub fn label(command: &str, variant: &str) -> Value {
-    json!(format!("{command} [{variant}]"))
 }
