@@ -806,7 +806,11 @@ async fn phone_lookup_null_or_404_is_none() {
     ];
     for (mobile, response, _) in &cases {
         Mock::given(method("GET"))
-            .and(path(format!("/api/v1/kyc/customers/phone/{mobile}")))
+            // `+` percent-encoded, as RFC 6570 (OpenAPI's `simple` style) says.
+            .and(path(format!(
+                "/api/v1/kyc/customers/phone/{}",
+                mobile.replace('+', "%2B")
+            )))
             .respond_with(response.clone())
             .mount(&h.baas)
             .await;

@@ -66,7 +66,7 @@ async fn no_secret_or_token_in_logs_debug_or_errors() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/bridge/api/v1/kyc/customers/phone/+255700000000"))
+        .and(path("/bridge/api/v1/kyc/customers/phone/%2B255700000000"))
         .respond_with(
             ResponseTemplate::new(500).set_body_json(json!({"statusCode": 500, "message": "boom"})),
         )

@@ -80,6 +80,23 @@ async fn a_204_is_an_empty_success_and_the_error_body_stays_the_error_type() {
 }
 
 #[tokio::test]
+async fn path_parameters_are_percent_encoded_as_rfc_6570_says() {
+    let (server, client) = server().await;
+    Mock::given(method("DELETE"))
+        .and(path("/items/%2B255%20a%3Bb%2Cc%26d%3De%2Ff%C3%A9-._~"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client
+        .delete_item()
+        .id("+255 a;b,c&d=e/fé-._~")
+        .send()
+        .await
+        .expect("every character but the unreserved ones is percent-encoded");
+}
+
+#[tokio::test]
 async fn object_query_parameters_go_out_flattened_and_headers_lower_case() {
     let (server, client) = server().await;
     Mock::given(method("GET"))

@@ -28,7 +28,7 @@ pub const SERVERS: &[Server] = &[];
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -1360,6 +1360,25 @@ fn multipart_form<E, T: serde::Serialize>(
     }
 
     Ok(form)
+}
+
+/// Percent-encodes a path parameter as OpenAPI's `simple` style does (RFC 6570
+/// simple string expansion): every byte but `A-Z a-z 0-9 - . _ ~`.
+#[allow(dead_code)]
+fn encode_path(pc: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(pc.len());
+    for byte in pc.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+
+    out
 }
 
 /// Base URL of this client's server with every variable at its default (progenitor

@@ -57,7 +57,7 @@ pub fn success(doc: &Value, operation: &Value) -> Option<Answer> {
         .or_else(|| first_example(doc, media));
     let (value, documented) = match documented {
         Some(value) => (value, true),
-        None => (build(doc, media.get("schema")?, 0)?, false),
+        None => (build(doc, media.get("schema")?, 0, false)?, false),
     };
     Some(Answer {
         status,
@@ -95,8 +95,16 @@ fn resolve<'a>(doc: &'a Value, value: &'a Value, depth: usize) -> Option<&'a Val
     }
 }
 
+/// An example value of `schema` (of the normalised `doc`), built from its parts: its own
+/// `example`, `default` or first `enum` value, else required members (and optional ones that
+/// carry an example), or `every_member` of every object. Request conformance checks use it to
+/// make inputs the spec does not document.
+pub fn schema_example(doc: &Value, schema: &Value, every_member: bool) -> Option<Value> {
+    build(doc, schema, 0, every_member)
+}
+
 /// An example of `schema` built from its parts; `None` where a required part has none.
-fn build(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
+fn build(doc: &Value, schema: &Value, depth: usize, all: bool) -> Option<Value> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -112,19 +120,21 @@ fn build(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
         return Some(first.clone());
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        return all_of(doc, parts, depth);
+        return all_of(doc, parts, depth, all);
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(branches) = schema.get(key).and_then(Value::as_array) {
-            return branches.iter().find_map(|b| build(doc, b, depth + 1));
+            return branches.iter().find_map(|b| build(doc, b, depth + 1, all));
         }
     }
     let kind = schema.get("type").and_then(Value::as_str);
     match kind {
-        Some("object") => object(doc, schema, depth),
-        None if schema.get("properties").is_some() => object(doc, schema, depth),
+        Some("object") => object(doc, schema, depth, all),
+        None if schema.get("properties").is_some() => object(doc, schema, depth, all),
         Some("array") => {
-            let item = schema.get("items").and_then(|i| build(doc, i, depth + 1));
+            let item = schema
+                .get("items")
+                .and_then(|i| build(doc, i, depth + 1, all));
             Some(Value::Array(item.into_iter().collect()))
         }
         Some("string") => Some(Value::from(string(schema))),
@@ -143,10 +153,10 @@ fn build(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
 }
 
 /// The members of every `allOf` part merged (or the first part that is not an object).
-fn all_of(doc: &Value, parts: &[Value], depth: usize) -> Option<Value> {
+fn all_of(doc: &Value, parts: &[Value], depth: usize, all: bool) -> Option<Value> {
     let mut merged = Map::new();
     for part in parts {
-        match build(doc, part, depth + 1)? {
+        match build(doc, part, depth + 1, all)? {
             Value::Object(members) => merged.extend(members),
             other => return Some(other),
         }
@@ -154,8 +164,8 @@ fn all_of(doc: &Value, parts: &[Value], depth: usize) -> Option<Value> {
     Some(Value::Object(merged))
 }
 
-/// Required members, and optional ones that carry their own example.
-fn object(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
+/// Required members, and optional ones that carry their own example (`all`: every member).
+fn object(doc: &Value, schema: &Value, depth: usize, all: bool) -> Option<Value> {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -165,8 +175,8 @@ fn object(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         for (name, property) in properties {
             let documented = resolve(doc, property, 0).is_some_and(|p| p.get("example").is_some());
-            if required.contains(&name.as_str()) || documented {
-                out.insert(name.clone(), build(doc, property, depth + 1)?);
+            if all || required.contains(&name.as_str()) || documented {
+                out.insert(name.clone(), build(doc, property, depth + 1, all)?);
             }
         }
     }

@@ -9,6 +9,7 @@ use crate::finding::Findings;
 
 mod decimal;
 mod doc_examples;
+mod path_encoding;
 
 pub use decimal::{DECIMAL_TYPE, check_names as check_decimal_schemas, module as decimal_module};
 
@@ -23,10 +24,12 @@ pub struct Processed {
 
 /// Every edit of a generated client, in one parse: no `api-version` header, `null` read as an
 /// empty list or map, compiling doc examples (`crate_path` is how users name the client's
-/// module, e.g. `bridge_api::baas`), JSON numbers for decimal fields.
+/// module, e.g. `bridge_api::baas`), JSON numbers for decimal fields, path parameters
+/// encoded as RFC 6570 says.
 pub fn client(tokens: TokenStream, crate_path: &str) -> Result<Processed, Findings> {
     let mut file = crate::progenitor::parse_file(tokens)?;
     ApiVersionHeader.visit_file_mut(&mut file);
+    path_encoding::encode_strictly(&mut file);
     NullAsEmpty::apply(&mut file);
     doc_examples::rewrite(&mut file, crate_path);
     let uses_decimal = decimal::encode_as_numbers(&mut file)?;

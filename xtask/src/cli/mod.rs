@@ -12,7 +12,7 @@
 
 mod builders;
 mod code;
-mod spec;
+pub mod spec;
 
 use std::path::Path;
 

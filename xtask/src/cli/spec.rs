@@ -36,6 +36,8 @@ pub struct Op {
 /// A parameter, set from a flag.
 #[derive(Clone, Debug)]
 pub struct Param {
+    /// The spec's name of the parameter (on the wire).
+    pub name: String,
     /// The builder setter (progenitor's name for the parameter).
     pub rust_name: String,
     /// The flag, kebab-case, without `--`.
@@ -141,6 +143,7 @@ fn parameters(doc: &Value, op: &OperationRef) -> Vec<Param> {
                 flag = format!("{location}-{flag}");
             }
             let param = Param {
+                name: name.clone(),
                 rust_name: names::sanitize_snake(&name),
                 flag,
                 required: location == "path" || param.get("required") == Some(&Value::Bool(true)),
