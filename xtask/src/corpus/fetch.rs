@@ -43,7 +43,12 @@ pub fn run(root: &Path, manifest: &Manifest, options: &Options) -> Result<(), St
         let wanted: Vec<&Entry> = manifest
             .documents
             .iter()
-            .filter(|e| e.source == Source::Npm { package: package.npm.clone() })
+            .filter(|e| {
+                e.source
+                    == Source::Npm {
+                        package: package.npm.clone(),
+                    }
+            })
             .filter(|e| !options.ci || e.ci)
             .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
             .filter(|e| !already_there(&into, e))
@@ -84,11 +89,21 @@ fn download(package: &Package, cache: &Path) -> Result<PathBuf, String> {
     }
     std::fs::create_dir_all(cache).map_err(|e| format!("{}: {e}", cache.display()))?;
     let url = package.tarball_url();
-    progress::say(format!("corpus-fetch: downloading {url} ({} bytes)", package.bytes));
+    progress::say(format!(
+        "corpus-fetch: downloading {url} ({} bytes)",
+        package.bytes
+    ));
     let partial = file.with_extension("tgz.part");
     let status = Command::new("curl")
         .args(["--fail", "--silent", "--show-error", "--location"])
-        .args(["--retry", "3", "--connect-timeout", "30", "--max-time", "900"])
+        .args([
+            "--retry",
+            "3",
+            "--connect-timeout",
+            "30",
+            "--max-time",
+            "900",
+        ])
         .arg("--output")
         .arg(&partial)
         .arg(&url)

@@ -171,10 +171,16 @@ pub fn parse(text: &str) -> Result<Manifest, String> {
             problems.push(format!("package `{}`: `npm` must be `name@version`", p.npm));
         }
         if !is_sha256(&p.sha256) {
-            problems.push(format!("package `{}`: `sha256` must be 64 hex digits", p.npm));
+            problems.push(format!(
+                "package `{}`: `sha256` must be 64 hex digits",
+                p.npm
+            ));
         }
         if !p.integrity.starts_with("sha512-") {
-            problems.push(format!("package `{}`: `integrity` must be `sha512-...`", p.npm));
+            problems.push(format!(
+                "package `{}`: `integrity` must be `sha512-...`",
+                p.npm
+            ));
         }
     }
     for (i, e) in manifest.documents.iter().enumerate() {

@@ -194,7 +194,11 @@ fn parameter(
         return match (branches.as_slice(), flattenable) {
             ([branch], true) if let Some(Value::Object(props)) = branch.get("properties") => {
                 out.add(Severity::Warning, "query-parameter-alternatives", ptr, format!("query parameter `{name}` is an object or another kind of value; only the object is sent (flattened, as it goes on the wire): the other alternatives cannot be"));
-                let style = if style == "deepObject" { "deepObject" } else { "form-explode" };
+                let style = if style == "deepObject" {
+                    "deepObject"
+                } else {
+                    "form-explode"
+                };
                 flatten(ptr, &name, p, branch, props, out, style)
             }
             _ => unsendable(
@@ -351,7 +355,9 @@ fn one_scalar_type(doc: &Value, schema: &Value) -> Option<String> {
         .map(|b| walk::resolve_schema(doc, b))
         .collect();
     let kind = branches.first()?.get("type")?.as_str()?;
-    let same = branches.iter().all(|b| b.get("type").and_then(Value::as_str) == Some(kind));
+    let same = branches
+        .iter()
+        .all(|b| b.get("type").and_then(Value::as_str) == Some(kind));
     (branches.len() > 1 && same && matches!(kind, "string" | "integer" | "number" | "boolean"))
         .then(|| kind.to_owned())
 }

@@ -119,9 +119,16 @@ fn is_structured(doc: &Value, schema: &Value) -> bool {
     };
     match schema.get("type").and_then(Value::as_str) {
         Some(t) => matches!(t, "object" | "array"),
-        None => ["properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties"]
-            .iter()
-            .any(|k| schema.contains_key(*k)),
+        None => [
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "additionalProperties",
+        ]
+        .iter()
+        .any(|k| schema.contains_key(*k)),
     }
 }
 
