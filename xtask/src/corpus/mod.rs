@@ -1,6 +1,6 @@
 //! `cargo xtask corpus`: the generator measured on real, public OpenAPI documents. Each
-//! document is pinned in `xtask/corpus/manifest.toml` (source repository, commit, path,
-//! sha256); it is generated with no fixes, written to a crate and `cargo check`ed. Prints, per
+//! document is pinned in `xtask/corpus/manifest.toml` (GitHub repository and commit, or npm
+//! package; path; sha256); it is generated with no fixes, written to a crate and `cargo check`ed. Prints, per
 //! document: operations generated and left out, the share of operations with a typed
 //! success, warnings by rule, and the time taken; fails if a target is missed.
 //!
