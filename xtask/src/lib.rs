@@ -205,9 +205,11 @@ impl Job {
             Ok(files) => files,
             Err(f) if !self.config.strict && is_progenitor_failure(&f) => {
                 // Locate what progenitor fails on, give up only that, and generate again.
+                let why = f.sorted().first().map(|f| f.message.clone());
                 progress::say(format!(
-                    "{}: progenitor failed; bisecting to locate the cause",
-                    self.name
+                    "{}: progenitor failed ({}); bisecting to locate the cause",
+                    self.name,
+                    why.unwrap_or_default()
                 ));
                 let mut repaired = Findings::default();
                 let more = bisect::repair(&mut doc, self.config.auth, &mut repaired)

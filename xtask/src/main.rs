@@ -48,6 +48,9 @@ enum Command {
     },
     /// Generate every document of the real-world corpus and `cargo check` the result.
     Corpus(xtask::corpus::Options),
+    /// Download the corpus's pinned npm package(s) with curl, check the sha256, and extract
+    /// the npm-hosted documents (into xtask/corpus/documents by default).
+    CorpusFetch(xtask::corpus::fetch::Options),
 }
 
 fn main() -> ExitCode {
@@ -116,6 +119,10 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Bench { rounds } => xtask::bench::run(&root, rounds)?,
         Command::Corpus(options) => xtask::corpus::run(&root, &options)?,
+        Command::CorpusFetch(options) => {
+            let manifest = xtask::corpus::manifest::load(&xtask::corpus::manifest_path(&root))?;
+            xtask::corpus::fetch::run(&root, &manifest, &options)?;
+        }
     }
     Ok(())
 }

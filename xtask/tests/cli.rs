@@ -37,7 +37,15 @@ fn unknown_commands_and_flags_are_usage_errors() {
 
 #[test]
 fn every_command_has_help() {
-    for command in ["regen", "check", "lint", "generate", "bench", "corpus"] {
+    for command in [
+        "regen",
+        "check",
+        "lint",
+        "generate",
+        "bench",
+        "corpus",
+        "corpus-fetch",
+    ] {
         let out = xtask(&[command, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
         let text = String::from_utf8_lossy(&out.stdout);

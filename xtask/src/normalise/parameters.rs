@@ -102,6 +102,8 @@ fn parameter(
     let schema = doc
         .pointer(&format!("{ptr}/schema"))
         .map_or(Value::Null, |s| walk::resolve_schema(doc, s));
+    let branches = object_branches(doc, &schema);
+    let scalar = one_scalar_type(doc, &schema);
     let Some(Value::Object(p)) = doc.pointer_mut(ptr) else {
         return Action::Keep;
     };
@@ -178,6 +180,32 @@ fn parameter(
                 "object-query-parameter",
                 format!(
                     "query parameter `{name}` is an object in style `{style}` without listed properties, which the generator cannot send"
+                ),
+            ),
+        };
+    }
+    if let Some(kind) = scalar {
+        p.insert("schema".into(), json!({ "type": kind }));
+        out.add(Severity::Note, "parameter-union", ptr, format!("parameter `{name}` is one of several `{kind}` alternatives (`anyOf`/`oneOf`); read as one `{kind}`, which covers them all"));
+        return Action::Keep;
+    }
+    if location == "query" && !is_object && !branches.is_empty() {
+        let flattenable = style == "deepObject" || (style == "form" && explode);
+        return match (branches.as_slice(), flattenable) {
+            ([branch], true) if let Some(Value::Object(props)) = branch.get("properties") => {
+                out.add(Severity::Warning, "query-parameter-alternatives", ptr, format!("query parameter `{name}` is an object or another kind of value; only the object is sent (flattened, as it goes on the wire): the other alternatives cannot be"));
+                let style = if style == "deepObject" {
+                    "deepObject"
+                } else {
+                    "form-explode"
+                };
+                flatten(ptr, &name, p, branch, props, out, style)
+            }
+            _ => unsendable(
+                out,
+                "object-query-parameter",
+                format!(
+                    "query parameter `{name}` has object alternatives (`anyOf`/`oneOf`) in style `{style}` that the generator cannot send"
                 ),
             ),
         };
@@ -298,6 +326,40 @@ fn name_clashes(doc: &mut Value, list_ptr: &str, out: &mut Findings) {
     if changed && let Some(list) = doc.pointer_mut(list_ptr) {
         *list = Value::Array(kept);
     }
+}
+
+/// The object branches (resolved) of a composition (`anyOf`, `oneOf`), which typify makes
+/// into types progenitor cannot take as an optional query parameter.
+fn object_branches(doc: &Value, schema: &Value) -> Vec<Value> {
+    ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|b| walk::resolve_schema(doc, b))
+        .filter(|b| {
+            b.get("type") == Some(&json!("object"))
+                || b.get("properties").is_some()
+                || b.get("additionalProperties").is_some()
+        })
+        .collect()
+}
+
+/// The one scalar type every alternative of a composition (`anyOf`, `oneOf`) has, such as
+/// `string` or `enum: [""]` (typify makes that a type progenitor cannot take as an optional
+/// parameter; one plain scalar sends every alternative).
+fn one_scalar_type(doc: &Value, schema: &Value) -> Option<String> {
+    let branches: Vec<Value> = ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|b| walk::resolve_schema(doc, b))
+        .collect();
+    let kind = branches.first()?.get("type")?.as_str()?;
+    let same = branches
+        .iter()
+        .all(|b| b.get("type").and_then(Value::as_str) == Some(kind));
+    (branches.len() > 1 && same && matches!(kind, "string" | "integer" | "number" | "boolean"))
+        .then(|| kind.to_owned())
 }
 
 /// What cannot be sent: an optional parameter is dropped, a required one is an error (which

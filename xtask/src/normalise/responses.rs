@@ -1,5 +1,6 @@
 //! Response rules: at most one success and one error body type per operation (progenitor
-//! panics on more), JSON under any `+json` media type typed as JSON, bodiless successes typed
+//! panics on more), JSON under any `+json` media type (or a wildcard with a structured
+//! schema) typed as JSON, bodiless successes typed
 //! as `()`, and `default` never taken for the success type when real successes are listed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,28 +53,42 @@ fn default_as_error(
 }
 
 /// JSON under another media type (`application/problem+json`, `application/vnd.x+json`) is
-/// read as JSON: the media type is renamed when no `application/json` is listed.
+/// read as JSON: the media type is renamed when no `application/json` is listed. So is a
+/// wildcard (`*/*`, `application/*`, as specs converted from Swagger 2 without `produces`
+/// have) whose schema is structured (not a string, so not a file).
 fn json_media(doc: &mut Value, content_ptr: &str, out: &mut Findings) {
-    let Some(Value::Object(content)) = doc.pointer_mut(content_ptr) else {
+    let Some(Value::Object(content)) = doc.pointer(content_ptr) else {
         return;
     };
     if content.keys().any(|m| media_base(m) == "application/json") {
         return;
     }
-    let Some(json_like) = content
-        .keys()
-        .find(|m| {
-            let base = media_base(m).to_ascii_lowercase();
-            base.ends_with("+json") || base.ends_with("/json")
+    let json_like = content.keys().find(|m| {
+        let base = media_base(m).to_ascii_lowercase();
+        base.ends_with("+json") || base.ends_with("/json")
+    });
+    let wildcard = || {
+        content.iter().find(|(m, mt)| {
+            matches!(media_base(m), "*/*" | "application/*")
+                && mt.get("schema").is_some_and(|s| is_structured(doc, s))
         })
-        .cloned()
-    else {
+    };
+    let (from, rule, why) = match (json_like, wildcard()) {
+        (Some(m), _) => (m.clone(), "json-media-type", "read as JSON"),
+        (None, Some((m, _))) => (
+            m.clone(),
+            "wildcard-media-type",
+            "with a structured schema read as JSON (the wildcard allows it)",
+        ),
+        (None, None) => return,
+    };
+    let Some(Value::Object(content)) = doc.pointer_mut(content_ptr) else {
         return;
     };
     let renamed: Map<String, Value> = std::mem::take(content)
         .into_iter()
         .map(|(k, v)| {
-            if k == json_like {
+            if k == from {
                 ("application/json".to_owned(), v)
             } else {
                 (k, v)
@@ -83,10 +98,38 @@ fn json_media(doc: &mut Value, content_ptr: &str, out: &mut Findings) {
     *content = renamed;
     out.add(
         Severity::Note,
-        "json-media-type",
-        &pointer::join(content_ptr, &json_like),
-        format!("`{json_like}` response read as JSON"),
+        rule,
+        &pointer::join(content_ptr, &from),
+        format!("`{from}` response {why}"),
     );
+}
+
+/// Whether a schema (a local `$ref` followed once) describes more than a string: an object,
+/// an array, a composition.
+fn is_structured(doc: &Value, schema: &Value) -> bool {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            Some(target) => target,
+            None => return false,
+        },
+        None => schema,
+    };
+    let Some(schema) = schema.as_object() else {
+        return false;
+    };
+    match schema.get("type").and_then(Value::as_str) {
+        Some(t) => matches!(t, "object" | "array"),
+        None => [
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "additionalProperties",
+        ]
+        .iter()
+        .any(|k| schema.contains_key(*k)),
+    }
 }
 
 /// A JSON media type gets a schema and loses `encoding`.

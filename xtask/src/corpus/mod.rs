@@ -1,12 +1,16 @@
 //! `cargo xtask corpus`: the generator measured on real, public OpenAPI documents. Each
-//! document is pinned in `xtask/corpus/manifest.toml` (source repository, commit, path,
-//! sha256); it is generated with no fixes, written to a crate and `cargo check`ed. Prints, per
+//! document is pinned in `xtask/corpus/manifest.toml` (GitHub repository and commit, or npm
+//! package; path; sha256); it is generated with no fixes, written to a crate and `cargo check`ed. Prints, per
 //! document: operations generated and left out, the share of operations with a typed
 //! success, warnings by rule, and the time taken; fails if a target is missed.
 //!
 //! The documents themselves are not in this repository (see `xtask/corpus/README.md`); they
 //! are read from `--dir`, `$XTASK_CORPUS_DIR`, `xtask/corpus/documents/` or
-//! `../shared/corpus/`, plain or gzip-compressed (`<name>.<ext>[.gz]`).
+//! `../shared/corpus/`, plain or gzip-compressed (`<name>.<ext>[.gz]`). The npm-hosted ones
+//! are put there by `cargo xtask corpus-fetch` ([`fetch`]).
+
+pub mod fetch;
+pub mod manifest;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -14,8 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-
+use self::manifest::{Entry, SourceKind};
 use crate::finding::Severity;
 use crate::{ApiConfig, Job, document, progress, tree, walk};
 
@@ -25,13 +28,17 @@ const MIN_GENERATED: f64 = 0.90;
 /// Options of `cargo xtask corpus`.
 #[derive(clap::Args, Debug)]
 pub struct Options {
-    /// Directory holding the documents [default: $XTASK_CORPUS_DIR, xtask/corpus/documents,
-    /// ../shared/corpus, the first that exists].
+    /// Directory holding the documents; may be repeated, each document is looked for in
+    /// every one in turn [default: $XTASK_CORPUS_DIR, xtask/corpus/documents,
+    /// ../shared/corpus].
     #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub dir: Vec<PathBuf>,
     /// Only the documents marked `ci = true` in the manifest (the part CI runs).
     #[arg(long)]
     pub ci: bool,
+    /// Only the documents from this kind of source.
+    #[arg(long, value_enum)]
+    pub source: Option<SourceKind>,
     /// Only these documents (comma-separated names).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub only: Vec<String>,
@@ -42,38 +49,6 @@ pub struct Options {
     /// build in $CARGO_TARGET_DIR when set, else in `DIR/target`].
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
-}
-
-/// `xtask/corpus/manifest.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Manifest {
-    /// The pinned documents.
-    #[serde(rename = "document")]
-    pub documents: Vec<Entry>,
-}
-
-/// One pinned document.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    /// Short name; the file is `<name>.<extension of path>` (optionally `.gz`).
-    pub name: String,
-    /// GitHub repository, `owner/name`.
-    pub repo: String,
-    /// Commit the document was taken from.
-    pub commit: String,
-    /// Path of the document in the repository.
-    pub path: String,
-    /// sha256 of the document's bytes (uncompressed).
-    pub sha256: String,
-    /// Its `openapi` version.
-    pub openapi: String,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// Part of the CI run.
-    #[serde(default)]
-    pub ci: bool,
 }
 
 /// The measurements of one document.
@@ -103,9 +78,8 @@ pub struct Row {
 
 /// Runs the corpus (or the chosen part) and prints the table.
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
-    let manifest_path = root.join("xtask/corpus/manifest.toml");
-    let manifest = load_manifest(&manifest_path)?;
-    let dir = documents_dir(root, options.dir.as_deref())?;
+    let manifest = manifest::load(&manifest_path(root))?;
+    let dirs = documents_dirs(root, &options.dir)?;
     let work = options
         .work_dir
         .clone()
@@ -114,6 +88,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         .documents
         .iter()
         .filter(|e| !options.ci || e.ci)
+        .filter(|e| options.source.is_none_or(|k| e.source.kind() == k))
         .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
         .collect();
     if chosen.is_empty() {
@@ -122,7 +97,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let mut rows = Vec::new();
     for entry in chosen {
         progress::say(format!("corpus: {} ({} bytes)", entry.name, entry.bytes));
-        rows.push(measure(root, &dir, &work, entry, !options.no_check));
+        rows.push(measure(root, &dirs, &work, entry, !options.no_check));
     }
     println!("{}", table(&rows));
     let failures = failures(&rows);
@@ -136,16 +111,16 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     }
 }
 
-/// Reads and checks the manifest.
-pub fn load_manifest(path: &Path) -> Result<Manifest, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+/// `xtask/corpus/manifest.toml`.
+pub fn manifest_path(root: &Path) -> PathBuf {
+    root.join("xtask/corpus/manifest.toml")
 }
 
-fn documents_dir(root: &Path, chosen: Option<&Path>) -> Result<PathBuf, String> {
+/// The directories that exist among those chosen (or the defaults); at least one.
+fn documents_dirs(root: &Path, chosen: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let candidates: Vec<PathBuf> = match chosen {
-        Some(d) => vec![d.to_owned()],
-        None => std::env::var_os("XTASK_CORPUS_DIR")
+        [_, ..] => chosen.to_vec(),
+        [] => std::env::var_os("XTASK_CORPUS_DIR")
             .map(PathBuf::from)
             .into_iter()
             .chain([
@@ -154,30 +129,36 @@ fn documents_dir(root: &Path, chosen: Option<&Path>) -> Result<PathBuf, String> 
             ])
             .collect(),
     };
-    candidates
-        .iter()
-        .find(|d| d.is_dir())
-        .cloned()
-        .ok_or_else(|| {
-            format!(
-                "no corpus documents found (looked in {}); see xtask/corpus/README.md",
-                candidates
-                    .iter()
-                    .map(|d| d.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
+    let found: Vec<PathBuf> = candidates.iter().filter(|d| d.is_dir()).cloned().collect();
+    if found.is_empty() {
+        return Err(format!(
+            "no corpus documents found (looked in {}); see xtask/corpus/README.md",
+            candidates
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(found)
 }
 
-/// The document's bytes, checked against the pinned sha256.
-fn read_document(dir: &Path, entry: &Entry) -> Result<(PathBuf, Vec<u8>), String> {
-    let ext = Path::new(&entry.path)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("json");
-    let plain = dir.join(format!("{}.{ext}", entry.name));
-    let gz = dir.join(format!("{}.{ext}.gz", entry.name));
+/// The document's bytes from the first directory that has it, checked against the pinned
+/// sha256.
+fn read_document(dirs: &[PathBuf], entry: &Entry) -> Result<(PathBuf, Vec<u8>), String> {
+    let file = format!("{}.{}", entry.name, entry.extension());
+    let dir = dirs
+        .iter()
+        .find(|d| d.join(&file).is_file() || d.join(format!("{file}.gz")).is_file())
+        .ok_or_else(|| {
+            let hint = match entry.source.kind() {
+                SourceKind::Npm => "run `cargo xtask corpus-fetch`",
+                SourceKind::Github => "see xtask/corpus/README.md",
+            };
+            format!("{file}[.gz] is in none of the document directories; {hint}")
+        })?;
+    let plain = dir.join(&file);
+    let gz = dir.join(format!("{file}.gz"));
     let bytes = if plain.is_file() {
         std::fs::read(&plain).map_err(|e| format!("{}: {e}", plain.display()))?
     } else {
@@ -195,12 +176,12 @@ fn read_document(dir: &Path, entry: &Entry) -> Result<(PathBuf, Vec<u8>), String
     Ok((plain, bytes))
 }
 
-fn measure(root: &Path, dir: &Path, work: &Path, entry: &Entry, check: bool) -> Row {
+fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: bool) -> Row {
     let mut row = Row {
         name: entry.name.clone(),
         ..Row::default()
     };
-    let (spec, bytes) = match read_document(dir, entry) {
+    let (spec, bytes) = match read_document(dirs, entry) {
         Ok(d) => d,
         Err(e) => {
             row.error = Some(e);
