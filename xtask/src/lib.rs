@@ -27,6 +27,7 @@ pub mod postprocess;
 pub mod progenitor;
 pub mod progress;
 pub mod services;
+mod syntax;
 pub mod tree;
 pub mod walk;
 

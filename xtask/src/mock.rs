@@ -13,6 +13,7 @@ use syn::visit_mut::{self, VisitMut};
 
 use crate::examples::{self, Answer};
 use crate::finding::Findings;
+use crate::syntax::generic_arg;
 use crate::{names, progenitor, walk};
 
 /// Declares a client module's typed mocks (`mock.rs` beside it), appended to the module.
@@ -283,21 +284,7 @@ fn success_types(file: &syn::File) -> BTreeMap<String, syn::Type> {
 
 /// `T` in `Result<ResponseValue<T>, _>`.
 fn response_value_of(ty: &syn::Type) -> Option<syn::Type> {
-    let first_arg = |ty: &syn::Type, name: &str| -> Option<syn::Type> {
-        let syn::Type::Path(p) = ty else { return None };
-        let last = p.path.segments.last()?;
-        if last.ident != name {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-    };
-    first_arg(&first_arg(ty, "Result")?, "ResponseValue")
+    generic_arg(&generic_arg(ty, "Result", 0)?, "ResponseValue", 0)
 }
 
 fn type_ident(ty: &syn::Type) -> Option<&syn::Ident> {

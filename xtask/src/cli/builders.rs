@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 
+use crate::syntax::generic_arg;
+
 /// One operation's builder.
 #[derive(Clone)]
 pub struct Builder {
@@ -101,25 +103,6 @@ fn fields(s: &syn::ItemStruct) -> Vec<(String, syn::Type)> {
             })
         })
         .collect()
-}
-
-/// The `index`th type argument of `ty` if its last segment is `name`.
-pub fn generic_arg(ty: &syn::Type, name: &str, index: usize) -> Option<syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args
-        .iter()
-        .filter_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-        .nth(index)
 }
 
 /// What `send()` of this builder impl returns on success, if the impl has a `send`.

@@ -246,7 +246,7 @@ impl Operation {
 
 /// `ty` without one wrapper named `wrapper` (`Option<T>` → `T`), and whether it had it.
 fn unwrap(ty: &syn::Type, wrapper: &str) -> (syn::Type, bool) {
-    match builders::generic_arg(ty, wrapper, 0) {
+    match crate::syntax::generic_arg(ty, wrapper, 0) {
         Some(inner) => (inner, true),
         None => (ty.clone(), false),
     }

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 
+use crate::syntax::path_generic_arg;
+
 /// Rewrites the operation examples of one generated client; `crate_path` is the path users
 /// name the client's module by (`obi_api`, `bridge_api::baas`).
 pub fn rewrite(file: &mut syn::File, crate_path: &str) {
@@ -63,17 +65,7 @@ fn converted_into(setter: &syn::ImplItemFn) -> Option<syn::Type> {
             let syn::TypeParamBound::Trait(t) = b else {
                 return None;
             };
-            let last = t.path.segments.last()?;
-            if last.ident != "TryInto" {
-                return None;
-            }
-            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            args.args.iter().find_map(|a| match a {
-                syn::GenericArgument::Type(ty) => Some(ty.clone()),
-                _ => None,
-            })
+            path_generic_arg(&t.path, "TryInto", 0)
         })
     })
 }
