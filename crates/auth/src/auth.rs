@@ -50,6 +50,21 @@ pub(crate) struct Service {
     pub(crate) cache: Arc<TokenCache>,
 }
 
+impl Service {
+    /// Sets this service's current token on `request` (minting first if needed) and returns
+    /// it, so that a 401 invalidates exactly the token it answered.
+    pub(crate) async fn stamp(
+        &self,
+        request: &mut reqwest::Request,
+    ) -> Result<AccessToken, AuthError> {
+        let token = self.cache.token().await?;
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, token.header().clone());
+        Ok(token)
+    }
+}
+
 impl Auth {
     /// An `Auth` around any [`Minter`], used for every request whatever its URL.
     pub fn from_minter(minter: impl Minter, options: AuthOptions) -> Self {
@@ -114,11 +129,7 @@ impl Auth {
                 "the request URL does not match any configured service base URL".into(),
             )
         })?;
-        let token = service.cache.token().await?;
-        request
-            .headers_mut()
-            .insert(AUTHORIZATION, token.header().clone());
-        Ok(())
+        service.stamp(request).await.map(drop)
     }
 
     /// The current token of the first configured service (Bridge: BaaS if configured),

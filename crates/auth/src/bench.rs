@@ -5,7 +5,6 @@
 use crate::auth::Auth;
 use crate::operation::Operation;
 use crate::outcome::finish;
-use crate::replay::stamp;
 
 /// One successful attempt of `send` on a warm cache, `response` standing in for the server's
 /// answer: target and `User-Agent`, bearer, then the success bookkeeping (rejection state,
@@ -18,7 +17,7 @@ pub async fn warm_attempt(
 ) -> Option<reqwest::Response> {
     let service = auth.target(request, operation).ok()?;
     if let Some(service) = service {
-        stamp(service, request).await.ok()?;
+        service.stamp(request).await.ok()?;
         service.cache.note_accepted();
     }
     let (response, transient) = auth.inspect(response, operation, true).await.ok()?;

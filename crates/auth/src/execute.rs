@@ -17,7 +17,7 @@ use crate::error::AuthError;
 use crate::failure::CallFailure;
 use crate::operation::Operation;
 use crate::outcome::{Exit, Failed, failure_kind, finish, transport_kind, transport_transient};
-use crate::replay::{Replay, ReplayRejected, replay, stamp};
+use crate::replay::{Replay, ReplayRejected, replay};
 
 /// Counters shared between the attempt loop and the deadline.
 #[derive(Default)]
@@ -156,7 +156,12 @@ impl Auth {
             // `None` for a streaming body: then there is no replay and no retry.
             let spare = request.try_clone();
             let bearer = match service {
-                Some(service) => Some(stamp(service, &mut request).await?),
+                Some(service) => Some(
+                    service
+                        .stamp(&mut request)
+                        .await
+                        .map_err(|error| Exit::from(CallFailure::Auth(error)))?,
+                ),
                 None => None,
             };
             tally.sent.fetch_add(1, Ordering::Relaxed);
@@ -170,7 +175,7 @@ impl Auth {
                     if let (Some(service), Some(bearer)) = (service, &bearer) {
                         if response.status() == StatusCode::UNAUTHORIZED {
                             let mut response = response;
-                            match replay(service, bearer, replayed, spare) {
+                            match replay(service, bearer.header(), replayed, spare) {
                                 Replay::Send(next) => {
                                     replayed = true;
                                     request = *next;

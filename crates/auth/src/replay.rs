@@ -1,27 +1,9 @@
 //! A 401: replay once with a fresh token, unless the body cannot be sent twice or a fresh
 //! token was rejected moments ago.
 
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::HeaderValue;
 
 use crate::auth::Service;
-use crate::failure::CallFailure;
-use crate::outcome::Exit;
-
-/// Stamps the service's current token on `request`; the token header is returned so a 401
-/// invalidates exactly the token it answered.
-pub(crate) async fn stamp(
-    service: &Service,
-    request: &mut reqwest::Request,
-) -> Result<HeaderValue, Exit> {
-    let token = service
-        .cache
-        .token()
-        .await
-        .map_err(|error| Exit::from(CallFailure::Auth(error)))?;
-    let header = token.header().clone();
-    request.headers_mut().insert(AUTHORIZATION, header.clone());
-    Ok(header)
-}
 
 /// Response extension of a 401 that a fresh token did not cure (replayed, or a fresh token
 /// was rejected moments ago); read by [`AuthError::from_response`].
