@@ -969,7 +969,8 @@ fn configuration_errors_are_typed_and_send_nothing() {
         .build()
         .expect_err("plain http to a non-loopback host");
     assert!(
-        matches!(plain_http, sdk::AuthError::Config(_)),
+        plain_http.kind() == sdk::ErrorKind::Config
+            && matches!(plain_http.auth_error(), Some(sdk::AuthError::Config(_))),
         "{plain_http:?}"
     );
     let env = BTreeMap::from([

@@ -72,7 +72,6 @@ fn runtime() -> tokio::runtime::Runtime {
 fn warm(c: &mut Criterion) {
     let redis = RedisServer::start();
     let runtime = runtime();
-    let client = reqwest::Client::new();
     let mock = Mock {
         delay: Duration::ZERO,
         slot: 0,
@@ -88,19 +87,6 @@ fn warm(c: &mut Criterion) {
         let auth = Auth::from_minter(mock.clone(), options);
         let token = runtime.block_on(auth.token()).unwrap();
         assert_eq!(token.shared_generation().is_some(), name == "redis_store");
-        let mut request = client
-            .post("https://api.example/v1/things")
-            .body("{}")
-            .build()
-            .unwrap();
-        group.bench_function(format!("authorize/{name}"), |b| {
-            b.iter(|| {
-                auth.authorize(black_box(&mut request))
-                    .now_or_never()
-                    .unwrap()
-                    .unwrap()
-            })
-        });
         group.bench_function(format!("token/{name}"), |b| {
             b.iter(|| black_box(auth.token().now_or_never().unwrap().unwrap()))
         });

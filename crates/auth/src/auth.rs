@@ -1,5 +1,7 @@
-//! [`Auth`]: the inner type of every generated client. Routes each request to the service
-//! whose base URL it targets, stamps the bearer, and offers typed access and revocation.
+//! [`Auth`], the top of the crate: the inner type of every generated client. Everything it
+//! does is here, in one `impl`: building one from an API's configuration, sending calls
+//! (delegated to the call layer), handing out tokens and health (the token layer), and
+//! revocation.
 
 use std::fmt;
 use std::pin::pin;
@@ -7,160 +9,142 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::{Either, select};
-use reqwest::Url;
-use reqwest::header::AUTHORIZATION;
+use reqwest::{Response, Url};
 
-use crate::cache::TokenCache;
-use crate::config::AuthOptions;
+use crate::call::classify::SuccessBodyCheck;
+use crate::call::operation::Operation;
+use crate::call::send::Caller;
+use crate::config::call::CallOptions;
+use crate::config::{AuthOptions, BridgeConfig, ObiConfig, OrigoIdConfig};
 use crate::error::AuthError;
-use crate::health::Health;
-use crate::http::same_origin;
-use crate::minters::{Minter, RevokeScope};
-use crate::retry::RetryBudget;
-use crate::token::AccessToken;
+use crate::token::access::AccessToken;
+use crate::token::health::Health;
+use crate::token::minter::{Minter, RevokeScope};
+use crate::token::minters::{bridge::BridgeMinter, obi::ObiMinter, origoid};
+use crate::token::services::{Service, Services};
 
-/// Tells whether an HTTP-200 body is really a transient failure (OrigoID's
-/// `SERVICE_UNAVAILABLE` envelope); returns the reason for logs.
-pub(crate) type SuccessBodyCheck = fn(&[u8]) -> Option<&'static str>;
-
-/// Bearer-token authentication for one API: mints, caches, refreshes, replays on 401 and
-/// revokes. Cheap to clone (one `Arc`); clones share tokens.
+/// Bearer-token authentication for one API: mints, caches, refreshes, replays on 401,
+/// retries, and revokes. Cheap to clone (one `Arc`); clones share tokens and the retry budget.
 ///
-/// Build one with [`BridgeConfig`](crate::BridgeConfig), [`OrigoIdConfig`](crate::OrigoIdConfig),
-/// [`ObiConfig`](crate::ObiConfig) or, for tests and custom APIs, [`Auth::from_minter`].
+/// Build one with [`BridgeConfig`], [`OrigoIdConfig`] or [`ObiConfig`] (`build()`), or, for
+/// tests and custom APIs, [`Auth::from_minter`].
 #[derive(Clone)]
 pub struct Auth {
-    pub(crate) inner: Arc<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) services: Vec<Service>,
-    pub(crate) options: AuthOptions,
-    /// Shared by every call of this `Auth` and its clones.
-    pub(crate) budget: RetryBudget,
-    pub(crate) success_check: Option<SuccessBodyCheck>,
-    /// Built once: stamping it is a reference-count bump.
-    pub(crate) user_agent: reqwest::header::HeaderValue,
-}
-
-/// One credential set with its own token cache.
-pub(crate) struct Service {
-    /// Requests to this origin get this service's token; `None` matches any request.
-    base: Option<Url>,
-    pub(crate) cache: Arc<TokenCache>,
-}
-
-impl Service {
-    /// Sets this service's current token on `request` (minting first if needed) and returns
-    /// it, so that a 401 invalidates exactly the token it answered.
-    pub(crate) async fn stamp(
-        &self,
-        request: &mut reqwest::Request,
-    ) -> Result<AccessToken, AuthError> {
-        let token = self.cache.token().await?;
-        request
-            .headers_mut()
-            .insert(AUTHORIZATION, token.header().clone());
-        Ok(token)
-    }
+    caller: Arc<Caller>,
 }
 
 impl Auth {
     /// An `Auth` around any [`Minter`], used for every request whatever its URL.
     pub fn from_minter(minter: impl Minter, options: AuthOptions) -> Self {
-        Self::from_services(vec![(None, Arc::new(minter))], options)
+        Self::new(vec![(None, Arc::new(minter))], options, None)
     }
 
-    pub(crate) fn from_services(
+    fn new(
         services: Vec<(Option<Url>, Arc<dyn Minter>)>,
         options: AuthOptions,
+        success_check: Option<SuccessBodyCheck>,
     ) -> Self {
-        let services = services
-            .into_iter()
-            .map(|(base, minter)| Service {
-                base,
-                cache: Arc::new(TokenCache::new(minter, options.clone())),
-            })
-            .collect();
+        let services = Services::new(services, &options);
         Self {
-            inner: Arc::new(Inner {
-                services,
-                budget: RetryBudget::new(&options.retry),
-                user_agent: options.effective_user_agent(),
-                options,
-                success_check: None,
-            }),
+            caller: Arc::new(Caller::new(services, options, success_check)),
         }
     }
 
-    /// Marks HTTP-200 bodies that `check` recognises as transient failures (retried like a
-    /// 503 for idempotent operations).
-    pub(crate) fn with_success_check(mut self, check: SuccessBodyCheck) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.success_check = Some(check);
-        }
-        self
-    }
-
-    fn services(&self) -> &[Service] {
-        &self.inner.services
-    }
-
-    /// The service whose base URL has the same origin as `url`: a token is only ever sent
-    /// to the service that issued it.
-    pub(crate) fn service_for(&self, url: &Url) -> Option<&Service> {
-        self.services().iter().find(|service| {
-            service
-                .base
-                .as_ref()
-                .is_none_or(|base| same_origin(base, url))
-        })
-    }
-
-    /// Sets `Authorization: Bearer <token>` (marked sensitive) on `request`, minting first if
-    /// needed. Called by the generated clients' `pre` hook.
+    /// Sends `request` as `operation` with `client`: stamps the bearer (unless the operation
+    /// is unauthenticated) and the `User-Agent`, replays once with a fresh token on 401, and
+    /// retries transient failures as the [`RetryPolicy`](crate::RetryPolicy) allows, within
+    /// the call deadline. The generated clients call this for every request.
+    ///
+    /// A response, even an error status, is returned as is for the generated client to
+    /// decode, except a 401 this layer could not cure. Everything else comes back as a
+    /// `reqwest::Error`: the client's own transport error, or one whose source chain holds a
+    /// [`CallFailure`](crate::CallFailure) (no token, a 401 after or without a replay, the
+    /// deadline, an error status with an empty body), recovered with
+    /// [`CallFailure::find`](crate::CallFailure::find).
     ///
     /// # Errors
-    /// Why no token could be had, or [`AuthError::Config`] if the request goes to an origin
-    /// no configured service owns.
-    pub async fn authorize(&self, request: &mut reqwest::Request) -> Result<(), AuthError> {
-        let service = self.service_for(request.url()).ok_or_else(|| {
-            AuthError::Config(
-                "the request URL does not match any configured service base URL".into(),
-            )
-        })?;
-        service.stamp(request).await.map(drop)
+    /// As above.
+    pub async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &Operation,
+    ) -> reqwest::Result<Response> {
+        self.caller.send(client, request, operation, None).await
+    }
+
+    /// [`send`](Self::send) with `options` for this call alone (deadline, retry policy,
+    /// extra headers, idempotency key); `None` is the same as [`send`](Self::send).
+    ///
+    /// # Errors
+    /// As [`send`](Self::send); options that cannot be used (an invalid header, a key for an
+    /// API without an idempotency-key header) refuse the call before sending.
+    pub async fn send_with(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &Operation,
+        options: Option<&CallOptions>,
+    ) -> reqwest::Result<Response> {
+        self.caller.send(client, request, operation, options).await
+    }
+
+    /// [`send`](Self::send) for a request made by hand: retried only if its method is
+    /// idempotent. A bearer it already carries is replaced by the current one.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<Response> {
+        let operation = Operation::unnamed(request.method().as_str());
+        self.send(client, request, &operation).await
     }
 
     /// The current token of the first configured service (Bridge: BaaS if configured),
-    /// minting if needed. Use it to get auth failures as a typed error before a call.
+    /// minting if needed: a pre-flight check that credentials work.
+    ///
+    /// # Errors
+    /// Why no token could be had; or [`AuthError::RejectedAfterReplay`] while the API keeps
+    /// refusing freshly minted tokens ([`Health::Rejected`], until its `replay_in` passes).
+    /// Calls themselves keep sending the token meanwhile, since a 401 can be specific to one
+    /// endpoint (OrigoID answers 401 for an endpoint the key may not call).
     pub async fn token(&self) -> Result<AccessToken, AuthError> {
-        self.services()[0].cache.token().await
+        let cache = &self.caller.first().cache;
+        if !cache.replay_allowed() {
+            return Err(AuthError::RejectedAfterReplay);
+        }
+        cache.token().await
     }
 
     /// Where the first configured service's token stands (see [`Health`]), without minting.
     pub fn health(&self) -> Health {
-        self.services()[0].cache.health()
+        self.caller.first().cache.health()
     }
 
-    /// The token for requests to `url` (Bridge: picks BaaS or collections by origin).
+    /// The token for requests to `url` (Bridge: picks BaaS or Collections by origin).
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] if no configured service owns `url`'s origin, or why no token
+    /// could be had.
     pub async fn token_for(&self, url: &Url) -> Result<AccessToken, AuthError> {
-        let service = self.service_for(url).ok_or_else(|| {
-            AuthError::Config("the URL does not match any configured service base URL".into())
-        })?;
-        service.cache.token().await
+        self.caller.services.for_url(url)?.cache.token().await
+    }
+
+    /// The call layer behind this `Auth` (for the benchmarks' stand-in transport).
+    #[cfg(feature = "internal-bench")]
+    pub(crate) fn caller(&self) -> &Caller {
+        &self.caller
     }
 
     fn revocable(&self) -> Result<impl Iterator<Item = &Service>, AuthError> {
-        if !self
-            .services()
-            .iter()
-            .any(|s| s.cache.minter.supports_revocation())
-        {
+        let services = self.caller.services.all();
+        if !services.iter().any(|s| s.cache.minter.supports_revocation()) {
             return Err(AuthError::Unsupported("token revocation"));
         }
-        Ok(self
-            .services()
+        Ok(services
             .iter()
             .filter(|s| s.cache.minter.supports_revocation()))
     }
@@ -178,30 +162,23 @@ impl Auth {
     /// [`revoke`](Self::revoke); with `keep_shared`, tokens the fleet shares are left alone.
     async fn revoke_current(&self, keep_shared: bool) -> Result<(), AuthError> {
         for service in self.revocable()? {
-            let Some(token) = service.cache.usable() else {
+            let cache = &service.cache;
+            let Some(token) = cache.usable() else {
                 continue;
             };
             if keep_shared && token.shared_generation().is_some() {
                 tracing::info!(
-                    api = service.cache.info.api,
+                    api = cache.info.api,
                     "token shared with other processes; not revoked at shutdown"
                 );
                 continue;
             }
-            service
-                .cache
-                .minter
-                .revoke(&token, RevokeScope::Token)
-                .await?;
-            service.cache.invalidate(token.header());
-            if let Some(fleet) = &service.cache.fleet {
+            cache.minter.revoke(&token, RevokeScope::Token).await?;
+            cache.invalidate(token.header());
+            if let Some(fleet) = &cache.fleet {
                 fleet.revoked(&token).await;
             }
-            tracing::info!(
-                api = service.cache.info.api,
-                jti = token.jti(),
-                "token revoked"
-            );
+            tracing::info!(api = cache.info.api, jti = token.jti(), "token revoked");
         }
         Ok(())
     }
@@ -215,20 +192,14 @@ impl Auth {
     /// [`AuthError::Unsupported`] for OrigoID and Bridge.
     pub async fn revoke_all(&self) -> Result<(), AuthError> {
         for service in self.revocable()? {
-            let token = service.cache.token().await?;
-            service
-                .cache
-                .minter
-                .revoke(&token, RevokeScope::All)
-                .await?;
-            service.cache.clear();
-            if let Some(fleet) = &service.cache.fleet {
+            let cache = &service.cache;
+            let token = cache.token().await?;
+            cache.minter.revoke(&token, RevokeScope::All).await?;
+            cache.clear();
+            if let Some(fleet) = &cache.fleet {
                 fleet.revoked_all().await;
             }
-            tracing::info!(
-                api = service.cache.info.api,
-                "all tokens of the account revoked"
-            );
+            tracing::info!(api = cache.info.api, "all tokens of the account revoked");
         }
         Ok(())
     }
@@ -245,9 +216,8 @@ impl Auth {
         if self.revocable().is_err() {
             return Ok(());
         }
-        let clock = &self.inner.options.clock;
         let revoke = pin!(self.revoke_current(true));
-        match select(revoke, clock.timer(timeout)).await {
+        match select(revoke, self.caller.options.clock.timer(timeout)).await {
             Either::Left((result, _)) => result,
             Either::Right(_) => {
                 tracing::warn!(?timeout, "token revocation at shutdown timed out");
@@ -261,15 +231,66 @@ impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Auth ")?;
         let mut list = f.debug_list();
-        for service in self.services() {
+        for service in self.caller.services.all() {
+            let info = &service.cache.info;
             list.entry(&format_args!(
                 "{}/{} key_id={:?} base={:?}",
-                service.cache.info.api,
-                service.cache.info.service,
-                service.cache.info.key_id_prefix,
+                info.api,
+                info.service,
+                info.key_id_prefix,
                 service.base.as_ref().map(Url::as_str),
             ));
         }
         list.finish()
+    }
+}
+
+impl BridgeConfig {
+    /// Validates the configuration and builds the [`Auth`]: one token per configured
+    /// service, each sent only to its own base URL.
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] if no service is configured or a key id or base URL is unusable.
+    pub fn build(self) -> Result<Auth, AuthError> {
+        let services = self
+            .services()
+            .map(|(service, credentials)| {
+                let minter = BridgeMinter::new(service, credentials, self.auth_options())?;
+                Ok((Some(minter.base().clone()), Arc::new(minter) as Arc<dyn Minter>))
+            })
+            .collect::<Result<Vec<_>, AuthError>>()?;
+        if services.is_empty() {
+            return Err(AuthError::Config("no Bridge service configured".into()));
+        }
+        Ok(Auth::new(services, self.auth_options().clone(), None))
+    }
+}
+
+impl ObiConfig {
+    /// Validates the configuration and builds the [`Auth`].
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] if the base URL is unusable.
+    pub fn build(self) -> Result<Auth, AuthError> {
+        let minter = ObiMinter::new(&self)?;
+        let base = minter.base().clone();
+        Ok(Auth::new(vec![(Some(base), Arc::new(minter))], self.auth_options().clone(), None))
+    }
+}
+
+impl OrigoIdConfig {
+    /// Validates the configuration and builds the [`Auth`]; OrigoID's HTTP-200
+    /// `SERVICE_UNAVAILABLE` envelopes are retried like a 503 for idempotent operations.
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] if `expireAfter` is out of range or the base URL is unusable.
+    pub fn build(self) -> Result<Auth, AuthError> {
+        let minter = origoid::OrigoIdMinter::new(&self)?;
+        let base = minter.base().clone();
+        Ok(Auth::new(
+            vec![(Some(base), Arc::new(minter))],
+            self.auth_options().clone(),
+            Some(origoid::service_unavailable),
+        ))
     }
 }

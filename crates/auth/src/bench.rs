@@ -1,28 +1,38 @@
-//! Not part of the API (feature `internal-bench`): the warm path of [`Auth::send`] with the
-//! network cut out, so `benches/authorize.rs` can time what the SDK adds to a call. It runs
-//! the same steps, in the same order, as one successful attempt of `send`.
+//! Not part of the API (feature `internal-bench`): [`Auth::send`]'s own loop with the network
+//! cut out, so `benches/send.rs` times what the SDK adds to a call on the path production
+//! takes. The stand-in transport answers every attempt with a response the benchmark makes.
+
+use std::future::Future;
+
+use reqwest::Response;
 
 use crate::auth::Auth;
-use crate::operation::Operation;
-use crate::outcome::finish;
+use crate::call::operation::Operation;
+use crate::call::send::Transport;
+use crate::config::call::CallOptions;
 
-/// One successful attempt of `send` on a warm cache, `response` standing in for the server's
-/// answer: target and `User-Agent`, bearer, then the success bookkeeping (rejection state,
-/// retry classification, budget, error-body check). `None` if a step failed.
-pub async fn warm_attempt(
-    auth: &Auth,
-    request: &mut reqwest::Request,
-    operation: &Operation,
-    response: reqwest::Response,
-) -> Option<reqwest::Response> {
-    let service = auth.target(request, operation).ok()?;
-    if let Some(service) = service {
-        service.stamp(request).await.ok()?;
-        service.cache.note_accepted();
+/// Answers each attempt with `answer()`, without any I/O.
+pub struct Canned<F>(pub F);
+
+impl<F: Fn() -> Response + Sync> Transport for Canned<F> {
+    fn execute(
+        &self,
+        request: reqwest::Request,
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send {
+        drop(request);
+        std::future::ready(Ok((self.0)()))
     }
-    let (response, transient) = auth.inspect(response, operation, true).await.ok()?;
-    if transient.is_none() {
-        auth.inner.budget.on_success();
+}
+
+impl Auth {
+    /// [`Auth::send_with`] through `transport` instead of a `reqwest::Client`.
+    pub async fn send_via<F: Fn() -> Response + Sync>(
+        &self,
+        transport: &Canned<F>,
+        request: reqwest::Request,
+        operation: &Operation,
+        options: Option<&CallOptions>,
+    ) -> reqwest::Result<Response> {
+        self.caller().send(transport, request, operation, options).await
     }
-    finish(response, operation).await.ok()
 }

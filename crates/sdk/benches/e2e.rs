@@ -7,15 +7,14 @@
 //!   once from the server's `POST /v1/auth/token` and then stamps every request) calling
 //!   `get_customer` and decoding.
 //!
-//! Three diagnostic variants split the gap between them:
+//! Two diagnostic variants split the gap between them:
 //! - **A2** is A with the generated request's shape (URL built with `format!`, an `Accept`
 //!   header, response headers cloned, body decoded into a JSON map), so
 //!   A → A2 is what progenitor's request building costs, independent of auth;
-//! - **A3** is A2 with the bearer from `Auth::authorize` instead of a fixed header, sent with
-//!   plain `Client::execute`, so A2 → A3 is the token lookup;
-//! - **A4** is A3 sent with `Auth::execute` (a spare copy of the request for a replay or a
-//!   retry, the retry bookkeeping, the call deadline and span), so A3 → A4 is the auth
-//!   layer's send path and A4 → B is progenitor's hook dispatch.
+//! - **A4** is A2 sent with `Auth::execute` instead of a fixed header (the token lookup, a
+//!   spare copy of the request for a replay or a retry, the retry bookkeeping, the call
+//!   deadline and span: the same loop the generated hook runs), so A2 → A4 is the auth
+//!   layer's send path and A4 → B is progenitor's builder and typed decoding.
 //!
 //! Throughput on a shared 2-core box moves with whatever else runs, so it also reports the
 //! client's **CPU per call** (thread CPU time of a dedicated client thread, B over A), which
@@ -94,18 +93,16 @@ struct ServerStats {
 enum Variant {
     Plain,
     Shaped,
-    Authorized,
     Executed,
     Generated,
 }
 
 impl Variant {
     /// Table order: the headline pair first, then the decomposition.
-    const ALL: [Variant; 5] = [
+    const ALL: [Variant; 4] = [
         Variant::Plain,
         Variant::Generated,
         Variant::Shaped,
-        Variant::Authorized,
         Variant::Executed,
     ];
 
@@ -114,8 +111,7 @@ impl Variant {
             Variant::Plain => "A  plain reqwest, fixed header",
             Variant::Generated => "B  obi_api::Client + sdk-auth",
             Variant::Shaped => "A2 A + generated request shape",
-            Variant::Authorized => "A3 A2 + Auth::authorize",
-            Variant::Executed => "A4 A3 + Auth::execute",
+            Variant::Executed => "A4 A2 + Auth::execute",
         }
     }
 }
@@ -127,7 +123,6 @@ struct Clients {
     plain_url: String,
     bearer: HeaderValue,
     shaped: reqwest::Client,
-    authorized: reqwest::Client,
     executed: reqwest::Client,
     /// Shares its token cache with `generated`, so the run still mints exactly once.
     auth: Auth,
@@ -165,7 +160,6 @@ async fn run(plan: &Plan, full: bool) -> Result<(), BoxError> {
         plain_url: format!("{base}/v1/customer/me"),
         bearer: HeaderValue::from_str(&format!("Bearer {TOKEN}"))?,
         shaped: http_client()?,
-        authorized: http_client()?,
         executed: http_client()?,
         auth: auth.clone(),
         generated: obi_api::Client::new_with_client(&base, http_client()?, auth),
@@ -348,14 +342,8 @@ async fn call(clients: &Clients, variant: Variant) -> Result<(), BoxError> {
                 .build()?;
             decode_like_progenitor(clients.shaped.execute(request).await?).await?
         }
-        Variant::Authorized => {
-            let mut request = shaped_request(&clients.authorized, &clients.base).build()?;
-            clients.auth.authorize(&mut request).await?;
-            decode_like_progenitor(clients.authorized.execute(request).await?).await?
-        }
         Variant::Executed => {
-            let mut request = shaped_request(&clients.executed, &clients.base).build()?;
-            clients.auth.authorize(&mut request).await?;
+            let request = shaped_request(&clients.executed, &clients.base).build()?;
             let response = clients.auth.execute(&clients.executed, request).await?;
             decode_like_progenitor(response).await?
         }
@@ -374,7 +362,9 @@ async fn call(clients: &Clients, variant: Variant) -> Result<(), BoxError> {
 /// throughput gap can be attributed: ns per call, best of three passes of `n` calls.
 async fn micro(clients: &Clients, n: u32) -> Result<(), BoxError> {
     let mut best = [f64::MAX; 4];
-    let mut authorized = shaped_request(&clients.shaped, &clients.base).build()?;
+    let authorized = shaped_request(&clients.shaped, &clients.base)
+        .header(AUTHORIZATION, clients.bearer.clone())
+        .build()?;
     for _ in 0..3 {
         let t = Instant::now();
         for _ in 0..n {
@@ -395,7 +385,7 @@ async fn micro(clients: &Clients, n: u32) -> Result<(), BoxError> {
         best[1] = best[1].min(t.elapsed().as_nanos() as f64 / f64::from(n));
         let t = Instant::now();
         for _ in 0..n {
-            clients.auth.authorize(black_box(&mut authorized)).await?;
+            black_box(clients.auth.token().await?);
         }
         best[2] = best[2].min(t.elapsed().as_nanos() as f64 / f64::from(n));
         // What `Auth::execute` does before sending: copy the bearer, clone for a replay.
@@ -409,7 +399,7 @@ async fn micro(clients: &Clients, n: u32) -> Result<(), BoxError> {
     }
     println!(
         "cpu per call, no I/O (ns): build A request {:.0}; build generated-shape request {:.0}; \
-         Auth::authorize (warm) {:.0}; execute's bearer copy + try_clone + drop {:.0}",
+         Auth::token (warm) {:.0}; the spare copy (bearer + try_clone + drop) {:.0}",
         best[0], best[1], best[2], best[3]
     );
     Ok(())

@@ -38,10 +38,10 @@ macro_rules! ready_client_constructors {
         #[doc = concat!(
             "A [`Client`] authenticated by `config`, talking to the server `config` names (its\n",
             "[`base_url`](", stringify!($config), "::base_url), else production).\n\n",
-            "# Errors\n[`AuthError::Config`] if `config` is invalid. No network call is made: ",
+            "# Errors\nAn [`Error`](crate::Error) of kind [`Config`](crate::ErrorKind::Config) if `config` is invalid. No network call is made: ",
             "the first token is minted on the first request."
         )]
-        pub fn client(config: $config) -> Result<Client, AuthError> {
+        pub fn client(config: $config) -> Result<Client, crate::Error> {
             let base_url = config.effective_base_url().trim_end_matches('/').to_owned();
             let options = crate::sdk_options(config.auth_options().clone());
             Ok(Client::new(&base_url, config.options(options).build()?))
@@ -50,18 +50,18 @@ macro_rules! ready_client_constructors {
         #[doc = concat!(
             "A [`Client`] for the server at `base_url` (token endpoint `{base_url}", $token_path,
             "`), authenticated by `config`.\n\n`base_url` must be `https`, or plain `http` to a ",
-            "loopback address (for tests).\n\n# Errors\n[`AuthError::Config`] if `config` or ",
+            "loopback address (for tests).\n\n# Errors\nKind [`Config`](crate::ErrorKind::Config) if `config` or ",
             "`base_url` is invalid."
         )]
-        pub fn client_at(base_url: &str, config: $config) -> Result<Client, AuthError> {
+        pub fn client_at(base_url: &str, config: $config) -> Result<Client, crate::Error> {
             client(config.base_url(base_url.trim_end_matches('/')))
         }
 
         #[doc = concat!(
             "A [`Client`] configured from the process environment: ", $env_doc, ".\n\n",
-            "# Errors\n[`AuthError::Config`] naming a missing or invalid variable (never its value)."
+            "# Errors\nKind [`Config`](crate::ErrorKind::Config), naming every missing or invalid variable at once (never a value)."
         )]
-        pub fn from_env() -> Result<Client, AuthError> {
+        pub fn from_env() -> Result<Client, crate::Error> {
             from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
         }
 
@@ -75,7 +75,7 @@ macro_rules! ready_client_constructors {
         pub fn from_env_with(
             env: impl Fn(&str) -> Option<String>,
             options: AuthOptions,
-        ) -> Result<Client, AuthError> {
+        ) -> Result<Client, crate::Error> {
             let options = $crate::with_env_store(options, &env)?;
             client($config::from_env(env)?.options(crate::sdk_options(options)))
         }
@@ -100,17 +100,22 @@ pub mod origoid;
 /// Dates and times in OrigoID and Obi types (`DateTime<Utc>`, `NaiveDate`).
 #[cfg(any(feature = "obi", feature = "origoid"))]
 pub use chrono;
-pub use error::{Error, ErrorBody, ErrorKind};
+pub use error::{Error, ErrorBody};
 /// The HTTP client the generated clients are built on, for `Client::new_with_client` (your
 /// own timeouts, proxy or TLS settings) without a second dependency.
 pub use reqwest;
 pub use sdk_auth::{
-    AccessToken, Auth, AuthError, AuthOptions, CallFailure, Clock, Health, Jitter, LifetimeSource,
-    ManualClock, Operation, RetryPolicy, SecretString, SharedStore, StoreKey, SystemClock,
+    AccessToken, Auth, AuthError, AuthOptions, CallOptions, Clock, ErrorKind, Health, Jitter,
+    LifetimeSource, ManualClock, NoReplay, RetryPolicy, SecretString, SharedStore, StoreKey,
+    SystemClock, TransportCause,
 };
-/// What a custom token source implements ([`Auth::from_minter`]) and what a custom
-/// [`Clock`] returns: the rest of the auth layer's public API.
-pub use sdk_auth::{BoxFuture, MintedToken, Minter, MinterInfo, RevokeScope, Sleep};
+
+/// Extension points of the token layer: a custom token source for
+/// [`Auth::from_minter`](crate::Auth::from_minter), and what a custom [`Clock`](crate::Clock)
+/// returns.
+pub mod auth {
+    pub use sdk_auth::{BoxFuture, MintedToken, Minter, MinterInfo, RevokeScope, Sleep};
+}
 /// Free-form JSON in generated types (`serde_json::Value`, `Map`).
 pub use serde_json;
 /// Ids in Bridge and OrigoID types (`Uuid`).

@@ -44,9 +44,9 @@ use std::time::Duration;
 
 pub use obi_api::*;
 pub use sdk_auth::ObiConfig;
-use sdk_auth::{AuthError, AuthOptions};
+use sdk_auth::AuthOptions;
 
-use crate::error::{ErrorBody, sealed::Sealed as ErrorBodySealed};
+use crate::error::ErrorBody;
 
 // ---------------------------------------------------------------------------------------------
 // Ready clients
@@ -67,8 +67,8 @@ ready_client_constructors! {
 ///
 /// # Errors
 /// Why the revocation request failed.
-pub async fn revoke(client: &Client) -> Result<(), AuthError> {
-    auth(client).revoke().await
+pub async fn revoke(client: &Client) -> Result<(), crate::Error> {
+    Ok(auth(client).revoke().await?)
 }
 
 /// Revokes every token of the account (`{"all": true}`, the emergency switch when a secret
@@ -77,17 +77,17 @@ pub async fn revoke(client: &Client) -> Result<(), AuthError> {
 ///
 /// # Errors
 /// Why no token could be had or the revocation request failed.
-pub async fn revoke_all(client: &Client) -> Result<(), AuthError> {
-    auth(client).revoke_all().await
+pub async fn revoke_all(client: &Client) -> Result<(), crate::Error> {
+    Ok(auth(client).revoke_all().await?)
 }
 
 /// Best-effort cleanup at process exit: revokes the current token within `timeout`.
 ///
 /// # Errors
-/// [`AuthError::Timeout`] if `timeout` passed first, or why revocation failed; callers may
-/// ignore it.
-pub async fn shutdown(client: &Client, timeout: Duration) -> Result<(), AuthError> {
-    auth(client).shutdown(timeout).await
+/// Kind [`Unavailable`](crate::ErrorKind::Unavailable) (with [`AuthError::Timeout`](crate::AuthError::Timeout)) if
+/// `timeout` passed first, or why revocation failed; callers may ignore it.
+pub async fn shutdown(client: &Client, timeout: Duration) -> Result<(), crate::Error> {
+    Ok(auth(client).shutdown(timeout).await?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ pub fn check_route_metadata(request: &types::QuoteRequest) -> Result<(), RouteMe
     }
 }
 
-impl ErrorBodySealed for types::ErrorResponse {}
+crate::error::sealed::json_error_body!(types::ErrorResponse);
 
 /// The error body of 400 and 403: a kebab-case `result` code, nothing else documented.
 impl ErrorBody for types::ErrorResponse {

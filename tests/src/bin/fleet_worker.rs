@@ -62,7 +62,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let options = AuthOptions::default()
         .jitter(Jitter::None)
         .token_store(store.clone());
-    let minter = ObiMinter::new(ObiConfig::from_process_env()?.options(options.clone()))?;
+    let minter = ObiMinter::new(&ObiConfig::from_process_env()?.options(options.clone()))?;
     let auth = Auth::from_minter(Announced(minter), options);
     let tasks = std::env::var("FLEET_TASKS")
         .ok()
@@ -99,10 +99,7 @@ async fn round(tasks: usize, auth: &Auth, call: Option<(&reqwest::Client, &str)>
             let call = call.map(|(client, url)| (client.clone(), url.to_owned()));
             tokio::spawn(async move {
                 if let Some((client, url)) = call {
-                    let mut request = client.get(&url).build().map_err(|e| e.to_string())?;
-                    auth.authorize(&mut request)
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    let request = client.get(&url).build().map_err(|e| e.to_string())?;
                     let status = auth
                         .execute(&client, request)
                         .await

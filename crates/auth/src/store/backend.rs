@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::minters::BoxFuture;
+use futures_util::future::BoxFuture;
 
 /// One stored entry of a slot: the generation it was written with and the sealed token.
 ///

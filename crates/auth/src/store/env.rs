@@ -2,7 +2,7 @@
 
 use super::seal::StoreKey;
 use super::shared::SharedStore;
-use crate::config;
+use crate::env::{self, Vars};
 use crate::error::AuthError;
 
 /// Store URL (`redis://[user:password@]host[:port][/db]`); unset means no shared store.
@@ -20,28 +20,31 @@ impl SharedStore {
     /// [`AuthError::Config`] naming the variable that is missing or invalid (never its value),
     /// or saying the URL is set in a build without the `redis` feature.
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, AuthError> {
-        let Some(url) = config::optional(&env, STORE_URL_VAR) else {
+        let mut vars = Vars::new(&env);
+        let Some(url) = vars.optional(STORE_URL_VAR) else {
             return Ok(None);
         };
-        let key =
-            StoreKey::from_base64(&config::required(&env, STORE_KEY_VAR)?).map_err(|error| {
-                match error {
-                    AuthError::Config(reason) => {
-                        AuthError::Config(format!("{STORE_KEY_VAR}: {reason}"))
-                    }
-                    other => other,
+        let key = vars
+            .required(STORE_KEY_VAR)
+            .and_then(|key| match StoreKey::from_base64(&key) {
+                Ok(key) => Some(key),
+                Err(error) => {
+                    let reason = match error {
+                        AuthError::Config(reason) => reason,
+                        other => other.to_string(),
+                    };
+                    vars.invalid(STORE_KEY_VAR, &format!("is unusable: {reason}"));
+                    None
                 }
-            })?;
-        let timeout = config::optional(&env, STORE_TIMEOUT_VAR)
-            .map(|ms| {
-                ms.trim().parse::<u64>().map_err(|_| {
-                    AuthError::Config(format!(
-                        "{STORE_TIMEOUT_VAR} must be a whole number of milliseconds"
-                    ))
-                })
-            })
-            .transpose()?
-            .map(std::time::Duration::from_millis);
+            });
+        let timeout = vars.optional(STORE_TIMEOUT_VAR).and_then(|ms| {
+            let ms = ms.trim().parse::<u64>().ok();
+            if ms.is_none() {
+                vars.invalid(STORE_TIMEOUT_VAR, "must be a whole number of milliseconds");
+            }
+            ms.map(std::time::Duration::from_millis)
+        });
+        let key = vars.finish(key)?;
         build(&url, key, timeout).map(Some)
     }
 
@@ -50,7 +53,7 @@ impl SharedStore {
     /// # Errors
     /// As [`from_env`](Self::from_env).
     pub fn from_process_env() -> Result<Option<Self>, AuthError> {
-        Self::from_env(config::process_env)
+        Self::from_env(env::process_env)
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::backend::{Record, StoreResult, TokenStore};
 use crate::clock::{Clock, SystemClock};
-use crate::minters::BoxFuture;
+use futures_util::future::BoxFuture;
 
 /// A [`TokenStore`] in this process's memory, with the same semantics as the Redis one
 /// (generations, tombstones, leases with expiry).

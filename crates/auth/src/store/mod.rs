@@ -8,13 +8,13 @@
 //!   every process mints for itself, exactly as before.
 //! - Slots are named `sdk-auth:v1:{<api>:<service>:<fingerprint>}` where the fingerprint is a
 //!   keyed hash of the credential's identity ([`Fingerprint`]), never a secret.
-//! - The fleet protocol (look, lease, mint, save, wait) lives in `fleet`; the lease in `lease`.
+//! - The fleet protocol (look, lease, mint, save, wait) is the token layer's
+//!   (`crate::token::fleet`); the lease it takes is `lease` here.
 
 pub(crate) mod backend;
 mod env;
 pub(crate) mod fingerprint;
-pub(crate) mod fleet;
-mod lease;
+pub(crate) mod lease;
 pub(crate) mod memory;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;

@@ -17,7 +17,7 @@ use tokio::sync::OnceCell;
 
 use super::backend::{Record, StoreError, StoreResult, TokenStore};
 use crate::error::AuthError;
-use crate::minters::BoxFuture;
+use futures_util::future::BoxFuture;
 
 /// Default bound on each Redis operation: past it the token is minted locally.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(50);

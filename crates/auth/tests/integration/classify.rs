@@ -21,12 +21,12 @@ fn rate_limited(seconds: u64) -> AuthError {
 fn bridge(base: &str, options: &AuthOptions) -> BridgeMinter {
     let credentials = BridgeCredentials::new("key-1234", SecretString::from("bridge-secret"))
         .base_url(format!("{base}/api"));
-    BridgeMinter::new(BridgeService::Baas, credentials, options).unwrap()
+    BridgeMinter::new(BridgeService::Baas, &credentials, options).unwrap()
 }
 
 fn origoid(base: &str, options: &AuthOptions) -> OrigoIdMinter {
     OrigoIdMinter::new(
-        OrigoIdConfig::api_key(SecretString::from("origo-key"))
+        &OrigoIdConfig::api_key(SecretString::from("origo-key"))
             .base_url(base)
             .options(options.clone()),
     )
@@ -35,7 +35,7 @@ fn origoid(base: &str, options: &AuthOptions) -> OrigoIdMinter {
 
 fn obi(base: &str, options: &AuthOptions) -> ObiMinter {
     ObiMinter::new(
-        ObiConfig::new("pgw_test".into(), "obi-secret".into())
+        &ObiConfig::new("pgw_test".into(), "obi-secret".into())
             .base_url(base)
             .options(options.clone()),
     )

@@ -6,7 +6,6 @@ mod classify;
 mod common;
 mod env;
 mod herd;
-mod hooks;
 mod replay;
 mod revoke;
 mod skew;

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::StatusCode;
-use reqwest::header::AUTHORIZATION;
-use sdk_auth::{Auth, AuthError, BridgeConfig, BridgeCredentials, ManualClock, SecretString};
-use wiremock::matchers::{any, method, path};
+use sdk_auth::{
+    Auth, AuthError, BridgeConfig, BridgeCredentials, ManualClock, NoReplay, SecretString,
+};
+use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::common::{Capture, GatedMinter, HOUR, options};
@@ -55,15 +56,15 @@ async fn setup(accept_from: usize) -> (MockServer, Auth, GatedMinter, reqwest::C
     (server, auth, minter, reqwest::Client::new())
 }
 
+/// A POST to `url` once `auth` holds a token (so the first attempts all carry the same one).
 pub async fn authorized(
     auth: &Auth,
     client: &reqwest::Client,
     url: &str,
     body: Vec<u8>,
 ) -> reqwest::Request {
-    let mut request = client.post(url).body(body).build().unwrap();
-    auth.authorize(&mut request).await.unwrap();
-    request
+    auth.token().await.unwrap();
+    client.post(url).body(body).build().unwrap()
 }
 
 /// T4: K = 100 concurrent requests all rejected for generation 1 → one mint, 2K calls,
@@ -119,23 +120,21 @@ async fn storm_of_401s_mints_once_and_replays_each_request_once() {
     }
 }
 
-/// T5: a 401 with the fresh token is returned as is: no third attempt, marked rejected.
+/// T5: a 401 with the fresh token ends the call: no third attempt, labelled as refused
+/// after a replay.
 #[tokio::test]
 async fn second_401_is_returned_without_a_loop() {
     let (server, auth, minter, client) = setup(usize::MAX).await;
     let url = format!("{}/v1/things", server.uri());
     let request = authorized(&auth, &client, &url, b"payload".to_vec()).await;
-    let response = auth.execute(&client, request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        AuthError::from_response(&response),
-        Some(AuthError::RejectedAfterReplay)
-    );
+    let error = auth.execute(&client, request).await.unwrap_err();
+    assert_eq!(AuthError::find(&error), Some(&AuthError::RejectedAfterReplay));
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
     assert_eq!(minter.calls(), 2);
 }
 
-/// T6: a streaming body cannot be replayed: the original 401 comes back, with an event.
+/// T6: a streaming body cannot be replayed: the 401 ends the call, labelled "not replayed"
+/// with the reason, and an event says so.
 #[tokio::test]
 async fn streaming_body_is_not_replayed() {
     let capture = Capture::default();
@@ -143,15 +142,17 @@ async fn streaming_body_is_not_replayed() {
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         vec![Ok(b"chunk-1".to_vec()), Ok(b"chunk-2".to_vec())];
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let mut request = client
+    let request = client
         .post(format!("{}/upload", server.uri()))
         .body(body)
         .build()
         .unwrap();
-    auth.authorize(&mut request).await.unwrap();
-    let response = auth.execute(&client, request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(AuthError::from_response(&response), None);
+    auth.token().await.unwrap();
+    let error = auth.execute(&client, request).await.unwrap_err();
+    assert_eq!(
+        AuthError::find(&error),
+        Some(&AuthError::NotReplayed { reason: NoReplay::StreamingBody })
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert_eq!(
         minter.calls(),
@@ -159,7 +160,7 @@ async fn streaming_body_is_not_replayed() {
         "no re-mint for a request that cannot be replayed"
     );
     assert!(
-        capture.text().contains("cannot be cloned"),
+        capture.text().contains("cannot be sent twice"),
         "{}",
         capture.text()
     );
@@ -242,22 +243,23 @@ async fn bridge_services_never_share_tokens() {
         .unwrap();
     let client = reqwest::Client::new();
     for (server, name) in servers.iter().zip(["baas", "gateway"]) {
+        let url = reqwest::Url::parse(&format!("{}/api/v1/x", server.uri())).unwrap();
         for _ in 0..2 {
-            let mut request = client
-                .get(format!("{}/api/v1/x", server.uri()))
-                .build()
-                .unwrap();
-            auth.authorize(&mut request).await.unwrap();
-            let header = request.headers().get(AUTHORIZATION).unwrap();
-            assert!(header.is_sensitive());
-            assert_eq!(header.to_str().unwrap(), format!("Bearer {name}-token"));
+            let token = auth.token_for(&url).await.unwrap();
+            assert_eq!(token.expose_secret(), format!("{name}-token"));
         }
+        Mock::given(method("GET"))
+            .and(path("/api/v1/x"))
+            .and(header("authorization", format!("Bearer {name}-token").as_str()))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(1)
+            .mount(server)
+            .await;
+        let response = auth.execute(&client, client.get(url).build().unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
     }
-    let mut foreign = client.get("http://127.0.0.1:9/api/v1/x").build().unwrap();
-    assert!(matches!(
-        auth.authorize(&mut foreign).await,
-        Err(AuthError::Config(_))
-    ));
-    assert!(foreign.headers().get(AUTHORIZATION).is_none());
+    let foreign = client.get("http://127.0.0.1:9/api/v1/x").build().unwrap();
+    let error = auth.execute(&client, foreign).await.unwrap_err();
+    assert!(matches!(AuthError::find(&error), Some(AuthError::Config(_))), "{error:?}");
     assert_eq!(auth.token().await.unwrap().expose_secret(), "baas-token");
 }

@@ -25,7 +25,7 @@ async fn bridge_auth(body: Value, date: Option<String>, clock: &ManualClock) -> 
         .await;
     let credentials =
         BridgeCredentials::new("k", "s".into()).base_url(format!("{}/api", server.uri()));
-    let minter = BridgeMinter::new(BridgeService::Baas, credentials, &options(clock)).unwrap();
+    let minter = BridgeMinter::new(BridgeService::Baas, &credentials, &options(clock)).unwrap();
     (Auth::from_minter(minter, options(clock)), server)
 }
 

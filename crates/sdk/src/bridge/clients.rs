@@ -43,9 +43,10 @@ impl Clients {
     /// [`collections_from_env`].
     ///
     /// # Errors
-    /// [`AuthError::Config`] naming the first missing variable (never a value), or an invalid
-    /// base URL (https only; plain http only to loopback).
-    pub fn from_env() -> Result<Self, AuthError> {
+    /// Kind [`Config`](crate::ErrorKind::Config) naming every missing variable of both
+    /// services at once (never a value), or an invalid base URL (https only; plain http only
+    /// to loopback).
+    pub fn from_env() -> Result<Self, crate::Error> {
         Self::from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
     }
 
@@ -59,11 +60,18 @@ impl Clients {
     pub fn from_env_with(
         env: impl Fn(&str) -> Option<String>,
         options: AuthOptions,
-    ) -> Result<Self, AuthError> {
+    ) -> Result<Self, crate::Error> {
         let options = crate::with_env_store(options, &env)?;
-        let baas = BridgeCredentials::from_env(BridgeService::Baas, &env)?;
-        let collections = BridgeCredentials::from_env(BridgeService::Collections, &env)?;
-        Self::builder(baas, collections).options(options).build()
+        let both = [BridgeService::Baas, BridgeService::Collections];
+        let config = BridgeConfig::from_env_requiring(&env, &both)?;
+        let credentials = |service| {
+            config.credentials(service).cloned().ok_or_else(|| {
+                AuthError::Config(format!("Bridge {} is not configured", service.name()))
+            })
+        };
+        Self::builder(credentials(both[0])?, credentials(both[1])?)
+            .options(options)
+            .build()
     }
 
     /// Assembles clients from `Auth`s you built yourself (custom minters, shared options).
@@ -122,9 +130,10 @@ impl ClientsBuilder {
     /// Builds one [`Auth`] per service and the clients around them.
     ///
     /// # Errors
-    /// [`AuthError::Config`] for an empty key id or an invalid base URL (https only; plain
-    /// http only to loopback). Nothing is sent: the first token is minted on first use.
-    pub fn build(self) -> Result<Clients, AuthError> {
+    /// Kind [`Config`](crate::ErrorKind::Config) for an empty key id or an invalid base URL
+    /// (https only; plain http only to loopback). Nothing is sent: the first token is minted
+    /// on first use.
+    pub fn build(self) -> Result<Clients, crate::Error> {
         let (baas_url, baas_auth) = service_auth(BridgeService::Baas, self.baas, &self.options)?;
         let (collections_url, collections_auth) =
             service_auth(BridgeService::Collections, self.collections, &self.options)?;
@@ -157,17 +166,17 @@ fn service_auth(
 /// Defines the one-service constructors of a Bridge service.
 macro_rules! one_service {
     ($service:ident, $module:ident, $client:ident, $from_env:ident, $from_env_with:ident, $vars:literal) => {
-        #[doc = concat!("A `", stringify!($module), "::Client` alone, from `credentials` (base URL from the credentials, else [`", stringify!($module), "::DEFAULT_BASE_URL`]).\n\n# Errors\n[`AuthError::Config`] for an empty key id or an invalid base URL. Nothing is sent.")]
+        #[doc = concat!("A `", stringify!($module), "::Client` alone, from `credentials` (base URL from the credentials, else [`", stringify!($module), "::DEFAULT_BASE_URL`]).\n\n# Errors\nKind [`Config`](crate::ErrorKind::Config) for an empty key id or an invalid base URL. Nothing is sent.")]
         pub fn $client(
             credentials: BridgeCredentials,
             options: AuthOptions,
-        ) -> Result<$module::Client, AuthError> {
+        ) -> Result<$module::Client, crate::Error> {
             let (url, auth) = service_auth(BridgeService::$service, credentials, &options)?;
             Ok($module::Client::new(&url, auth))
         }
 
-        #[doc = concat!("A `", stringify!($module), "::Client` alone, configured from the process environment: ", $vars, ".\n\n# Errors\n[`AuthError::Config`] naming a missing variable (never its value).")]
-        pub fn $from_env() -> Result<$module::Client, AuthError> {
+        #[doc = concat!("A `", stringify!($module), "::Client` alone, configured from the process environment: ", $vars, ".\n\n# Errors\nKind [`Config`](crate::ErrorKind::Config) naming every missing variable at once (never a value).")]
+        pub fn $from_env() -> Result<$module::Client, crate::Error> {
             $from_env_with(|name| std::env::var(name).ok(), AuthOptions::default())
         }
 
@@ -175,7 +184,7 @@ macro_rules! one_service {
         pub fn $from_env_with(
             env: impl Fn(&str) -> Option<String>,
             options: AuthOptions,
-        ) -> Result<$module::Client, AuthError> {
+        ) -> Result<$module::Client, crate::Error> {
             let options = crate::with_env_store(options, &env)?;
             $client(BridgeCredentials::from_env(BridgeService::$service, env)?, options)
         }

@@ -8,7 +8,7 @@ use serde_json::Value;
 #[cfg(feature = "bridge-undocumented")]
 use super::undocumented;
 use super::{baas, collections};
-use crate::error::{ErrorBody, sealed::Sealed as ErrorBodySealed};
+use crate::error::ErrorBody;
 
 mod sealed {
     use serde_json::Value;
@@ -114,7 +114,7 @@ macro_rules! api_error_view {
         }
         impl ApiErrorExt for $module::types::ApiError {}
 
-        impl ErrorBodySealed for $module::types::ApiError {}
+        crate::error::sealed::json_error_body!($module::types::ApiError);
 
         impl ErrorBody for $module::types::ApiError {
             fn code(&self) -> Option<&str> {

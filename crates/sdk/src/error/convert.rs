@@ -2,16 +2,14 @@
 //! its typed body, and from the `CallFailure` the auth layer carries through the transport.
 
 use std::borrow::Cow;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use sdk_auth::{AuthError, CallFailure};
+use sdk_auth::{AuthError, CallFailure, ErrorKind, MAX_RETRY_AFTER};
 
-use super::{Error, ErrorBody, ErrorKind};
+use super::{Error, ErrorBody};
 
-/// The cap on a `Retry-After` read from an error response.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
 /// Headers that carry a request id, in order of preference.
 const REQUEST_ID_HEADERS: &[&str] = &[
     "x-request-id",
@@ -19,8 +17,6 @@ const REQUEST_ID_HEADERS: &[&str] = &[
     "x-correlation-id",
     "x-amzn-requestid",
 ];
-/// Characters of an undecodable body kept in [`Error::excerpt`].
-const EXCERPT_CHARS: usize = 200;
 
 impl Error {
     /// An error from a response: status, headers and (when it decoded) the typed body.
@@ -50,9 +46,6 @@ impl Error {
             .iter()
             .find_map(|name| headers.get(*name)?.to_str().ok())
             .map(str::to_owned);
-        if kind == ErrorKind::Auth {
-            inner.auth = Some(AuthError::RejectedAfterReplay);
-        }
         if let Some(body) = body {
             inner.code = body.code().map(str::to_owned);
             inner.details = body.details();
@@ -64,14 +57,39 @@ impl Error {
         error
     }
 
-    /// The typed reason `sdk_auth::Auth::send` put in a transport error's source chain.
-    fn from_call_failure(failure: &CallFailure) -> Self {
+    /// An auth failure met outside a response: its kind says what to decide (an outage of
+    /// the token endpoint is `Unavailable`, not `Auth`), and it stays reachable.
+    fn from_auth(auth: &AuthError) -> Self {
+        let message = match auth {
+            // `Error`'s Display adds the wait once.
+            AuthError::RateLimited { .. } => "rate limited by the token endpoint".to_owned(),
+            other => other.to_string(),
+        };
+        let mut error = Self::new(auth.error_kind(), message);
+        if let AuthError::RateLimited { retry_after } = auth {
+            error.0.retry_after = *retry_after;
+        }
+        error.0.auth = Some(auth.clone());
+        error.0.source = Some(Box::new(auth.clone()));
+        error
+    }
+
+    /// The typed reason `sdk_auth::Auth::send` put in a transport error's source chain; `B`
+    /// is the operation's error body, read from a 401 the auth layer ended the call with.
+    fn from_call_failure<B: ErrorBody>(failure: &CallFailure) -> Self {
         match failure {
-            CallFailure::Auth(auth) => {
-                let mut error = Self::new(ErrorKind::Auth, auth.to_string());
-                if let AuthError::RateLimited { retry_after } = auth {
-                    error.0.retry_after = *retry_after;
+            CallFailure::Auth(auth) => Self::from_auth(auth),
+            CallFailure::Unauthorized {
+                error: auth,
+                headers,
+                body,
+            } => {
+                let typed = B::decode(body);
+                let mut error = Self::from_response(StatusCode::UNAUTHORIZED, headers, typed);
+                if error.0.body.is_none() {
+                    error.0.message = auth.to_string();
                 }
+                error.0.kind = ErrorKind::Auth;
                 error.0.auth = Some(auth.clone());
                 error.0.source = Some(Box::new(auth.clone()));
                 error
@@ -90,6 +108,7 @@ impl Error {
                 }
                 error
             }
+            CallFailure::InvalidRequest(reason) => Self::new(ErrorKind::InvalidRequest, reason.clone()),
             other => {
                 let mut error = Self::new(ErrorKind::Unavailable, other.to_string());
                 error.0.source = Some(Box::new(other.clone()));
@@ -98,9 +117,9 @@ impl Error {
         }
     }
 
-    fn from_transport(error: reqwest::Error) -> Self {
+    fn from_transport<B: ErrorBody>(error: reqwest::Error) -> Self {
         if let Some(failure) = CallFailure::find(&error) {
-            return Self::from_call_failure(failure);
+            return Self::from_call_failure::<B>(failure);
         }
         if error.is_builder() {
             // Nothing was sent: the request itself is wrong (say, a body that cannot be
@@ -114,16 +133,7 @@ impl Error {
             out.0.source = Some(Box::new(error));
             return out;
         }
-        let message = if error.is_connect() {
-            "could not connect"
-        } else if error.is_timeout() {
-            "the request timed out"
-        } else if error.is_decode() || error.is_body() {
-            "the response was cut short"
-        } else {
-            "the connection failed"
-        };
-        let mut out = Self::new(ErrorKind::Unavailable, message);
+        let mut out = Self::new(ErrorKind::Unavailable, sdk_auth::describe_transport(&error));
         out.0.status = error.status();
         out.0.source = Some(Box::new(error));
         out
@@ -143,18 +153,17 @@ impl<E: ErrorBody> From<progenitor_client::Error<E>> for Error {
             }
             Generated::CommunicationError(error)
             | Generated::ResponseBodyError(error)
-            | Generated::InvalidUpgrade(error) => Self::from_transport(error),
+            | Generated::InvalidUpgrade(error) => Self::from_transport::<E>(error),
             Generated::InvalidResponsePayload(bytes, source) => {
-                let text = String::from_utf8_lossy(&bytes);
                 let mut error = Self::new(
                     ErrorKind::InvalidResponse,
-                    if text.trim().is_empty() {
+                    if String::from_utf8_lossy(&bytes).trim().is_empty() {
                         "the response body is empty".to_owned()
                     } else {
                         format!("the response body does not decode ({source})")
                     },
                 );
-                error.0.excerpt = Some(text.chars().take(EXCERPT_CHARS).collect());
+                error.0.excerpt = Some(sdk_auth::body_excerpt(&bytes));
                 error.0.source = Some(Box::new(source));
                 error
             }
@@ -165,8 +174,9 @@ impl<E: ErrorBody> From<progenitor_client::Error<E>> for Error {
 }
 
 impl From<AuthError> for Error {
-    /// An auth failure met outside a generated call (e.g. from `token()` or `revoke()`).
+    /// An auth failure met outside a generated call (e.g. from `token()`, `revoke()` or a
+    /// configuration read from the environment).
     fn from(auth: AuthError) -> Self {
-        Self::from_call_failure(&CallFailure::Auth(auth))
+        Self::from_auth(&auth)
     }
 }

@@ -2,10 +2,12 @@
 //! ([`ErrorKind`]).
 //!
 //! Generated calls fail with `progenitor_client::Error<E>`, where `E` is the operation's typed
-//! error body; `?` converts any of them into [`Error`]. Failures that never produced a
-//! response (no token, deadline passed) travel inside it as an `sdk_auth::CallFailure` in the
-//! source chain of a `reqwest::Error` (progenitor's hooks can return nothing else), and are
-//! recovered here intact: the [`AuthError`] variant, with its `Retry-After`, is never lost.
+//! error body; `?` converts any of them into [`Error`]. Failures the auth layer ends a call
+//! with (no token, a 401 it could not cure, the deadline) travel inside it as an
+//! `sdk_auth::CallFailure` in the source chain of a `reqwest::Error` (progenitor's hooks can
+//! return nothing else), and are recovered here intact: the [`AuthError`] variant, with its
+//! `Retry-After`, is never lost. [`ErrorKind`] and its status table are the auth layer's, so
+//! what is retried and what a caller is told come from one place.
 
 mod convert;
 
@@ -16,52 +18,8 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sdk_auth::AuthError;
+use sdk_auth::{AuthError, ErrorKind};
 use serde_json::Value;
-
-/// What a caller must decide about an [`Error`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// No token could be had (the request was not sent), or the API answered 401 even to a
-    /// freshly minted token: see [`Error::auth_error`].
-    Auth,
-    /// Slow down: HTTP 429 or a vendor rate-limit code; see [`Error::retry_after`].
-    RateLimited,
-    /// Temporarily unavailable: 5xx, 408, connection failure, timeout, call deadline, or a
-    /// vendor code meaning the same (OrigoID `SERVICE_UNAVAILABLE`, `INTERNAL_ERROR`).
-    Unavailable,
-    /// The API refused the request (another 4xx, or a vendor error code on HTTP 200): see
-    /// [`Error::code`], [`Error::message`] and [`Error::request_id`].
-    Rejected,
-    /// A response arrived but could not be decoded; see [`Error::excerpt`].
-    InvalidResponse,
-    /// Refused before anything was sent (a missing builder field, Obi's route rule).
-    InvalidRequest,
-}
-
-impl ErrorKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Auth => "auth failure",
-            Self::RateLimited => "rate limited",
-            Self::Unavailable => "unavailable",
-            Self::Rejected => "rejected",
-            Self::InvalidResponse => "invalid response",
-            Self::InvalidRequest => "invalid request",
-        }
-    }
-
-    /// The kind an HTTP error status stands for.
-    pub(crate) fn of_status(status: StatusCode) -> Self {
-        match status.as_u16() {
-            401 => Self::Auth,
-            429 => Self::RateLimited,
-            408 | 500..=599 => Self::Unavailable,
-            _ => Self::Rejected,
-        }
-    }
-}
 
 /// Why a call of any API failed: one type to `match` on, whatever the API and operation.
 ///
@@ -74,7 +32,8 @@ impl ErrorKind {
 ///
 /// fn explain(err: &Error) -> String {
 ///     match err.kind() {
-///         ErrorKind::Auth => format!("credentials: {:?}", err.auth_error()),
+///         ErrorKind::Auth => format!("fix credentials or account: {:?}", err.auth_error()),
+///         ErrorKind::Config => format!("fix the configuration: {err}"),
 ///         ErrorKind::RateLimited => format!("slow down for {:?}", err.retry_after()),
 ///         ErrorKind::Unavailable => format!("try later: {err}"),
 ///         ErrorKind::Rejected => format!("{:?} {:?} {} ({:?})", err.status(), err.code(), err.message(), err.request_id()),
@@ -142,26 +101,28 @@ impl Error {
         self.0.status
     }
 
-    /// How long the server (or the token endpoint) asked to wait, capped at 20 s.
+    /// How long the server (or the token endpoint) asked to wait, capped at
+    /// [`MAX_RETRY_AFTER`](sdk_auth::MAX_RETRY_AFTER) (20 s).
     pub fn retry_after(&self) -> Option<Duration> {
         self.0.retry_after
     }
 
-    /// True if trying again later may succeed: [`Unavailable`](ErrorKind::Unavailable),
-    /// [`RateLimited`](ErrorKind::RateLimited), a transient auth failure, or a 409 (Bridge: the
-    /// same idempotency reference is still in flight). Whether repeating an operation is
-    /// *safe* is another matter: the SDK already retried what was safe to retry.
+    /// True if trying again later may succeed: [`Unavailable`](ErrorKind::Unavailable)
+    /// (token endpoint outages included), [`RateLimited`](ErrorKind::RateLimited), or a 409
+    /// (Bridge: the same idempotency reference is still in flight). Whether repeating an
+    /// operation is *safe* is another matter: the SDK already retried what was safe to retry.
     pub fn is_retryable(&self) -> bool {
         match self.0.kind {
             ErrorKind::Unavailable | ErrorKind::RateLimited => true,
-            ErrorKind::Auth => self.0.auth.as_ref().is_some_and(AuthError::is_transient),
             ErrorKind::Rejected => self.0.status == Some(StatusCode::CONFLICT),
-            ErrorKind::InvalidResponse | ErrorKind::InvalidRequest => false,
+            _ => false,
         }
     }
 
-    /// The typed auth failure: why no token could be had, or
-    /// [`AuthError::RejectedAfterReplay`] for a 401 to a fresh token.
+    /// The typed auth failure, for every error the auth layer caused: why no token could be
+    /// had (also when the kind is `Unavailable` or `RateLimited`: the token endpoint's
+    /// outage), [`AuthError::RejectedAfterReplay`] for a 401 to a freshly minted token, or
+    /// [`AuthError::NotReplayed`] for a 401 that was not replayed, with the reason.
     pub fn auth_error(&self) -> Option<&AuthError> {
         self.0.auth.as_ref()
     }
@@ -225,8 +186,32 @@ pub trait ErrorBody: sealed::Sealed + Send + Sync + 'static {
 }
 
 pub(crate) mod sealed {
-    pub trait Sealed {}
-    impl Sealed for () {}
+    /// Seals [`ErrorBody`](super::ErrorBody), and reads a body the auth layer kept (a 401 it
+    /// ended the call with) as this type.
+    pub trait Sealed {
+        /// `body` as this type, if it is one (JSON bodies: `serde_json`).
+        fn decode(body: &[u8]) -> Option<Self>
+        where
+            Self: Sized;
+    }
+
+    impl Sealed for () {
+        fn decode(_: &[u8]) -> Option<Self> {
+            None
+        }
+    }
+
+    /// Implements [`Sealed`] for generated error bodies, decoded from JSON.
+    macro_rules! json_error_body {
+        ($($body:ty),+ $(,)?) => {$(
+            impl $crate::error::sealed::Sealed for $body {
+                fn decode(body: &[u8]) -> Option<Self> {
+                    serde_json::from_slice(body).ok()
+                }
+            }
+        )+};
+    }
+    pub(crate) use json_error_body;
 }
 
 impl ErrorBody for () {

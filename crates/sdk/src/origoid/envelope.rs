@@ -220,7 +220,12 @@ impl<E: Envelope> OutcomeExt<E::Data> for Result<ResponseValue<E>, Error<types::
     }
 }
 
-impl ErrorBodySealed for EnvelopeError {}
+impl ErrorBodySealed for EnvelopeError {
+    /// Never a body of its own: made from an HTTP-200 envelope by [`outcome`].
+    fn decode(_: &[u8]) -> Option<Self> {
+        None
+    }
+}
 
 /// An error envelope that came with HTTP 200.
 impl ErrorBody for EnvelopeError {
@@ -255,7 +260,7 @@ impl From<EnvelopeError> for crate::Error {
     }
 }
 
-impl ErrorBodySealed for types::ErrorEnvelope {}
+crate::error::sealed::json_error_body!(types::ErrorEnvelope);
 
 /// The body of 401 and 429.
 impl ErrorBody for types::ErrorEnvelope {

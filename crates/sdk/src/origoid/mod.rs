@@ -52,7 +52,7 @@ pub use origoid_api::*;
 pub use result_type::{ErrorClass, ResultType};
 pub use sdk_auth::{OrigoIdConfig, OrigoIdCredentials};
 
-use sdk_auth::{AuthError, AuthOptions};
+use sdk_auth::AuthOptions;
 
 ready_client_constructors! {
     config: OrigoIdConfig,

@@ -1,7 +1,6 @@
 //! HTTP plumbing shared by all minters: a dedicated client (no redirects, explicit timeouts,
-//! no hooks), base-URL checks, and mapping of transport failures and statuses to [`AuthError`].
+//! no hooks), and mapping of transport failures and statuses to [`AuthError`].
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -10,9 +9,9 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::clock::Clock;
-use crate::config::AuthOptions;
+use crate::config::{AuthOptions, retry};
 use crate::error::AuthError;
-use crate::retry;
+use crate::transport;
 
 /// The client minters use. It is separate from the API client, so minting never passes
 /// through the hooks and a bearer token is never used to mint.
@@ -81,18 +80,15 @@ impl MintHttp {
     }
 }
 
-/// Maps a reqwest failure without its `Display` (which carries the URL and inner causes).
+/// Maps a reqwest failure to host and cause, without its `Display` (which carries the whole
+/// URL and inner messages).
 fn transport_error(error: reqwest::Error) -> AuthError {
-    if error.is_timeout() {
-        AuthError::Timeout
-    } else if error.is_connect() {
-        AuthError::Transient("could not connect".into())
-    } else if error.is_body() || error.is_decode() {
-        AuthError::Transient("the response body was cut short".into())
-    } else if error.is_builder() {
+    if error.is_builder() {
         AuthError::Config("the token request could not be built".into())
+    } else if error.is_timeout() && !error.is_connect() {
+        AuthError::Timeout
     } else {
-        AuthError::Transient("the connection failed (reset or closed early)".into())
+        AuthError::Transient(transport::describe(&error))
     }
 }
 
@@ -157,114 +153,3 @@ pub(crate) fn secret_header(value: &str) -> Result<HeaderValue, AuthError> {
     Ok(header)
 }
 
-/// Validates a base URL: `https`, or plain `http` to a loopback host only; no credentials,
-/// query or fragment. `what` names the setting in the error.
-pub(crate) fn base_url(url: &str, what: &str) -> Result<Url, AuthError> {
-    let parsed = Url::parse(url)
-        .map_err(|_| AuthError::Config(format!("{what} is not a valid absolute URL")))?;
-    let ok_scheme = match parsed.scheme() {
-        "https" => true,
-        "http" => is_loopback(&parsed),
-        _ => false,
-    };
-    if !ok_scheme {
-        return Err(AuthError::Config(format!(
-            "{what} must use https (plain http only to a loopback host)"
-        )));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(AuthError::Config(format!(
-            "{what} must not contain credentials"
-        )));
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(AuthError::Config(format!(
-            "{what} must not have a query or fragment"
-        )));
-    }
-    Ok(parsed)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// `base` + `path`, keeping any path prefix of the base (Bridge bases end in `/api`).
-pub(crate) fn endpoint(base: &Url, path: &str) -> Url {
-    let mut url = base.clone();
-    let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
-    url.set_path(&joined);
-    url
-}
-
-/// True if `a` and `b` have the same scheme, host and port: where a token may be sent.
-pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_urls() {
-        for ok in [
-            "https://api.obifareai.com",
-            "http://127.0.0.1:8080/api",
-            "http://127.9.9.9",
-            "http://[::1]:1",
-            "http://localhost:3000",
-        ] {
-            assert!(base_url(ok, "X").is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://example.com",
-            "http://10.0.0.1",
-            "ftp://127.0.0.1",
-            "https://u:p@host",
-            "https://h/?q=1",
-            "nope",
-        ] {
-            let err = base_url(bad, "X_URL").unwrap_err();
-            assert!(err.to_string().contains("X_URL"), "{bad}: {err}");
-            assert!(!err.to_string().contains("u:p"), "{err}");
-        }
-    }
-
-    #[test]
-    fn endpoints_keep_the_base_path() {
-        let base = Url::parse("https://h/api").unwrap();
-        assert_eq!(
-            endpoint(&base, "/generate-token").as_str(),
-            "https://h/api/generate-token"
-        );
-        let base = Url::parse("https://h/api/").unwrap();
-        assert_eq!(
-            endpoint(&base, "/generate-token").as_str(),
-            "https://h/api/generate-token"
-        );
-        let base = Url::parse("https://h").unwrap();
-        assert_eq!(
-            endpoint(&base, "/v1/auth/token").as_str(),
-            "https://h/v1/auth/token"
-        );
-    }
-
-    #[test]
-    fn origins() {
-        let u = |s| Url::parse(s).unwrap();
-        assert!(same_origin(&u("https://h/api"), &u("https://h:443/v1/x")));
-        assert!(!same_origin(&u("https://h"), &u("http://h")));
-        assert!(!same_origin(
-            &u("http://127.0.0.1:1"),
-            &u("http://127.0.0.1:2")
-        ));
-    }
-}

@@ -13,6 +13,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::stream;
 use reqwest::header::HeaderMap;
 use reqwest::{ResponseBuilderExt as _, StatusCode};
@@ -29,6 +30,22 @@ pub enum CallFailure {
     /// failed.
     #[error(transparent)]
     Auth(AuthError),
+    /// The API answered 401 and this layer could not cure it: `error` is
+    /// [`AuthError::RejectedAfterReplay`] when a replay with a fresh token was refused too,
+    /// else [`AuthError::NotReplayed`] with the reason no replay was sent.
+    #[error("{error}")]
+    Unauthorized {
+        /// What happened, as an auth failure.
+        error: AuthError,
+        /// The 401's headers (`WWW-Authenticate`, request ids).
+        headers: HeaderMap,
+        /// The 401's body, for the operation's typed error body.
+        body: Bytes,
+    },
+    /// The call was refused before anything was sent: an unusable
+    /// [`CallOptions`](crate::CallOptions) value, or one the API cannot honour.
+    #[error("the request was refused before sending: {0}")]
+    InvalidRequest(String),
     /// The call deadline (token, attempts and backoff together) passed.
     #[error("the call did not finish within its deadline of {} ms ({attempts} attempt(s) sent)", .deadline.as_millis())]
     DeadlineExceeded {
@@ -55,6 +72,11 @@ impl fmt::Debug for CallFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Auth(error) => f.debug_tuple("Auth").field(error).finish(),
+            Self::Unauthorized { error, .. } => f
+                .debug_struct("Unauthorized")
+                .field("error", error)
+                .finish_non_exhaustive(),
+            Self::InvalidRequest(reason) => f.debug_tuple("InvalidRequest").field(reason).finish(),
             Self::DeadlineExceeded { deadline, attempts } => f
                 .debug_struct("DeadlineExceeded")
                 .field("deadline", deadline)
@@ -72,6 +94,16 @@ impl fmt::Debug for CallFailure {
 }
 
 impl CallFailure {
+    /// Short stable name for the `error.type` of call spans.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Self::Auth(error) | Self::Unauthorized { error, .. } => error.kind(),
+            Self::DeadlineExceeded { .. } => "deadline_exceeded",
+            Self::ErrorStatus { .. } => "error_status",
+            Self::InvalidRequest(_) => "invalid_request",
+        }
+    }
+
     /// The first `CallFailure` in `error`'s source chain (including `error` itself).
     pub fn find<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a CallFailure> {
         let mut current = Some(error);
@@ -90,6 +122,8 @@ impl CallFailure {
     pub(crate) async fn into_reqwest(self) -> reqwest::Error {
         let label = match &self {
             Self::Auth(error) => format!("sdk-auth:no-token/{}", error.kind()),
+            Self::Unauthorized { error, .. } => format!("sdk-auth:unauthorized/{}", error.kind()),
+            Self::InvalidRequest(_) => "sdk-auth:invalid-request".to_owned(),
             Self::DeadlineExceeded { .. } => "sdk-auth:deadline-exceeded".to_owned(),
             Self::ErrorStatus { status, .. } => {
                 format!("sdk-auth:error-status/{}", status.as_u16())
@@ -108,6 +142,17 @@ impl CallFailure {
         match response.bytes().await {
             Err(error) => error,
             Ok(_) => unreachable!("a body stream that yields only an error cannot be read"),
+        }
+    }
+}
+
+impl AuthError {
+    /// The typed auth failure inside an error of a generated call, if it is one (searches
+    /// `error`'s source chain for a [`CallFailure::Auth`] or [`CallFailure::Unauthorized`]).
+    pub fn find<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a AuthError> {
+        match CallFailure::find(error)? {
+            CallFailure::Auth(auth) | CallFailure::Unauthorized { error: auth, .. } => Some(auth),
+            _ => None,
         }
     }
 }

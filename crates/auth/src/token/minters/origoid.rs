@@ -3,160 +3,25 @@
 //! `status: "ERROR"`, so they are classified by the envelope `type`.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, Minter, MinterInfo, key_prefix, lenient, minted};
-use crate::auth::Auth;
-use crate::config::{self, AuthOptions};
+use super::http::{self, MintHttp, RawResponse};
+use super::{lenient, minted};
+use crate::config::origoid::EXPIRE_AFTER_RANGE;
+use crate::config::{OrigoIdConfig, OrigoIdCredentials, key_prefix};
 use crate::error::AuthError;
-use crate::http::{self, MintHttp, RawResponse};
 use crate::store::Fingerprint;
-use crate::token::MintedToken;
+use crate::token::access::MintedToken;
+use crate::token::minter::{Minter, MinterInfo};
+use crate::url;
 
-/// Documented production base URL.
-const DEFAULT_BASE_URL: &str = "https://api.origoid.com";
 /// Gateway default lifetime when `expireAfter` is omitted.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
-/// Valid `expireAfter` values, in seconds.
-const EXPIRE_AFTER_RANGE: std::ops::RangeInclusive<u32> = 1..=3600;
-
-/// The long-lived credential OrigoID accepts for minting (never a bearer token).
-#[derive(Clone)]
-pub enum OrigoIdCredentials {
-    /// Sent as the `x-api-key` header.
-    ApiKey(SecretString),
-    /// Sent as `Authorization: Basic base64(username:password)`.
-    Basic {
-        /// Account user name.
-        username: String,
-        /// Account password.
-        password: SecretString,
-    },
-}
-
-impl fmt::Debug for OrigoIdCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::ApiKey(_) => f.write_str("ApiKey([REDACTED])"),
-            Self::Basic { username, .. } => f
-                .debug_struct("Basic")
-                .field("username", &key_prefix(username))
-                .field("password", &"[REDACTED]")
-                .finish(),
-        }
-    }
-}
-
-/// Configuration of an OrigoID [`Auth`].
-#[derive(Debug, Clone)]
-pub struct OrigoIdConfig {
-    credentials: OrigoIdCredentials,
-    base_url: Option<String>,
-    expire_after: Option<u32>,
-    options: AuthOptions,
-}
-
-impl OrigoIdConfig {
-    /// Authenticate mints with an API key.
-    pub fn api_key(key: SecretString) -> Self {
-        Self::with_credentials(OrigoIdCredentials::ApiKey(key))
-    }
-
-    /// Authenticate mints with HTTP Basic.
-    pub fn basic(username: impl Into<String>, password: SecretString) -> Self {
-        Self::with_credentials(OrigoIdCredentials::Basic {
-            username: username.into(),
-            password,
-        })
-    }
-
-    fn with_credentials(credentials: OrigoIdCredentials) -> Self {
-        Self {
-            credentials,
-            base_url: None,
-            expire_after: None,
-            options: AuthOptions::default(),
-        }
-    }
-
-    /// Overrides the base URL (default `https://api.origoid.com`).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Requested token lifetime in seconds (`expireAfter`, 1..=3600); checked by
-    /// [`build`](Self::build) so an invalid value never reaches the server.
-    pub fn expire_after(mut self, seconds: u32) -> Self {
-        self.expire_after = Some(seconds);
-        self
-    }
-
-    /// The base URL tokens are minted at and API calls go to: the one set with
-    /// [`base_url`](Self::base_url), else the documented production server.
-    pub fn effective_base_url(&self) -> &str {
-        self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)
-    }
-
-    /// The options [`options`](Self::options) set (default [`AuthOptions::default`]).
-    pub fn auth_options(&self) -> &AuthOptions {
-        &self.options
-    }
-
-    /// Shared options (clock, refresh policy, timeouts).
-    pub fn options(mut self, options: AuthOptions) -> Self {
-        self.options = options;
-        self
-    }
-
-    /// Reads `ORIGOID_URL` (optional), `ORIGOID_API_KEY` or else `ORIGOID_USERNAME` +
-    /// `ORIGOID_PASSWORD`, and `ORIGOID_EXPIRE_AFTER` (optional, seconds) from `env`.
-    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, AuthError> {
-        let mut config = if let Some(key) = config::optional(&env, "ORIGOID_API_KEY") {
-            Self::api_key(key.into())
-        } else if config::optional(&env, "ORIGOID_USERNAME").is_some()
-            || config::optional(&env, "ORIGOID_PASSWORD").is_some()
-        {
-            Self::basic(
-                config::required(&env, "ORIGOID_USERNAME")?,
-                config::required(&env, "ORIGOID_PASSWORD")?.into(),
-            )
-        } else {
-            return Err(AuthError::Config(
-                "environment variable ORIGOID_API_KEY is not set (or set ORIGOID_USERNAME and ORIGOID_PASSWORD)"
-                    .into(),
-            ));
-        };
-        config.base_url = config::optional(&env, "ORIGOID_URL");
-        if let Some(value) = config::optional(&env, "ORIGOID_EXPIRE_AFTER") {
-            let seconds = value.trim().parse().map_err(|_| {
-                AuthError::Config("ORIGOID_EXPIRE_AFTER must be an integer from 1 to 3600".into())
-            })?;
-            config.expire_after = Some(seconds);
-        }
-        Ok(config)
-    }
-
-    /// [`from_env`](Self::from_env) on the process environment.
-    pub fn from_process_env() -> Result<Self, AuthError> {
-        Self::from_env(config::process_env)
-    }
-
-    /// Validates the configuration and builds the [`Auth`].
-    pub fn build(self) -> Result<Auth, AuthError> {
-        let minter = OrigoIdMinter::new(self.clone())?;
-        let base = minter.base.clone();
-        Ok(
-            Auth::from_services(vec![(Some(base), Arc::new(minter))], self.options)
-                .with_success_check(service_unavailable),
-        )
-    }
-}
 
 /// Mints OrigoID tokens.
 pub struct OrigoIdMinter {
@@ -219,20 +84,21 @@ pub(crate) fn service_unavailable(body: &[u8]) -> Option<&'static str> {
 
 impl OrigoIdMinter {
     /// A minter from `config`; rejects an `expireAfter` outside 1..=3600 and a non-https base URL.
-    pub fn new(config: OrigoIdConfig) -> Result<Self, AuthError> {
-        if let Some(seconds) = config.expire_after
-            && !EXPIRE_AFTER_RANGE.contains(&seconds)
-        {
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] for an `expireAfter` out of range or an unusable base URL.
+    pub fn new(config: &OrigoIdConfig) -> Result<Self, AuthError> {
+        let expire_after = config.requested_lifetime();
+        if expire_after.is_some_and(|seconds| !EXPIRE_AFTER_RANGE.contains(&seconds)) {
             return Err(AuthError::Config(
                 "expireAfter must be from 1 to 3600 seconds".into(),
             ));
         }
-        let url = config.effective_base_url();
         Ok(Self {
-            base: http::base_url(url, "ORIGOID_URL")?,
-            credentials: config.credentials,
-            expire_after: config.expire_after,
-            http: MintHttp::new(&config.options)?,
+            base: url::base_url(config.effective_base_url(), "ORIGOID_URL")?,
+            credentials: config.credentials().clone(),
+            expire_after,
+            http: MintHttp::new(config.auth_options())?,
         })
     }
 
@@ -292,6 +158,13 @@ impl OrigoIdMinter {
     }
 }
 
+impl OrigoIdMinter {
+    /// The base URL it mints at, whose origin gets its tokens.
+    pub(crate) fn base(&self) -> &Url {
+        &self.base
+    }
+}
+
 impl Minter for OrigoIdMinter {
     fn info(&self) -> MinterInfo {
         let key_id_prefix = match &self.credentials {
@@ -320,7 +193,7 @@ impl Minter for OrigoIdMinter {
         Box::pin(async move {
             let mut request = self
                 .http
-                .post(http::endpoint(&self.base, "/auth/token"))
+                .post(url::endpoint(&self.base, "/auth/token"))
                 .json(&TokenRequest {
                     expire_after: self.expire_after,
                 });

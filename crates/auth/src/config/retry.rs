@@ -1,15 +1,15 @@
-//! When a business call is tried again: the policy (what, how often, how long to wait), the
-//! retry budget that keeps a failing upstream from being hit harder, and `Retry-After`.
-//!
-//! The budget follows gRPC's retry throttling: a counter of at most `max_tokens` loses one
-//! token per failed attempt and regains `token_ratio` per success; retries are allowed only
-//! while it is above half. At a steady failure rate the extra load stays near `token_ratio`
-//! (10 % by default), and under a total outage it stops after a handful of retries.
+//! When a business call is tried again, as data: the policy (what, how often, how long to
+//! wait, the budget's size) and how to read `Retry-After`. The decision itself is
+//! `crate::call::decide`; the budget's counter is `crate::call::budget`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// The longest `Retry-After` a call waits for by default (and the cap on
+/// `sdk::Error::retry_after`): a server asking for more gets its answer back to the caller
+/// instead of a parked call.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
 
 /// How business calls are retried (see [`AuthOptions::retry`](crate::AuthOptions::retry)).
 ///
@@ -54,7 +54,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
-            max_retry_after: Duration::from_secs(20),
+            max_retry_after: MAX_RETRY_AFTER,
             jitter: true,
             max_tokens: 10,
             token_ratio: 0.1,
@@ -124,55 +124,6 @@ impl RetryPolicy {
     }
 }
 
-/// Fixed-point scale of the budget counter (thousandths of a token).
-const MILLI: u64 = 1000;
-
-/// The retry budget of one [`Auth`](crate::Auth), shared by its clones and services.
-#[derive(Debug)]
-pub(crate) struct RetryBudget {
-    milli_tokens: AtomicU64,
-    max: u64,
-    refund: u64,
-}
-
-impl RetryBudget {
-    pub(crate) fn new(policy: &RetryPolicy) -> Self {
-        let max = u64::from(policy.max_tokens) * MILLI;
-        Self {
-            milli_tokens: AtomicU64::new(max),
-            max,
-            refund: (policy.token_ratio * MILLI as f64) as u64,
-        }
-    }
-
-    /// A call or attempt that needed no retry. A full budget is only read, never written, so
-    /// the warm path costs one atomic load.
-    pub(crate) fn on_success(&self) {
-        if self.milli_tokens.load(Ordering::Relaxed) >= self.max {
-            return;
-        }
-        let _ = self
-            .milli_tokens
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
-                Some((tokens + self.refund).min(self.max))
-            });
-    }
-
-    /// An attempt that failed in a retryable way.
-    pub(crate) fn on_failure(&self) {
-        let _ = self
-            .milli_tokens
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
-                Some(tokens.saturating_sub(MILLI))
-            });
-    }
-
-    /// Whether a retry may be sent now.
-    pub(crate) fn allows_retry(&self) -> bool {
-        self.milli_tokens.load(Ordering::Relaxed) > self.max / 2
-    }
-}
-
 /// `Retry-After` of `headers` as delta-seconds or an HTTP-date (relative to `now`), capped
 /// at `cap`; `None` when absent or unreadable.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime, cap: Duration) -> Option<Duration> {
@@ -205,24 +156,6 @@ mod tests {
         for n in 1..=40 {
             assert!(jittered.backoff_before(n) <= Duration::from_secs(5));
         }
-    }
-
-    #[test]
-    fn budget_throttles_under_total_failure_and_recovers() {
-        let budget = RetryBudget::new(&RetryPolicy::default());
-        let mut retries = 0;
-        for _ in 0..300 {
-            budget.on_failure();
-            if budget.allows_retry() {
-                retries += 1;
-                budget.on_failure();
-            }
-        }
-        assert!(retries <= 5, "{retries} retries under a total outage");
-        for _ in 0..60 {
-            budget.on_success();
-        }
-        assert!(budget.allows_retry(), "60 successes refill past half");
     }
 
     #[test]

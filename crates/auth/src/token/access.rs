@@ -8,9 +8,9 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::lifetime::{self, Hints, LifetimeSource, Phase, Schedule};
 use crate::config::AuthOptions;
 use crate::error::AuthError;
-use crate::lifetime::{LifetimeSource, Phase, Schedule};
 
 /// A token fresh from a token endpoint, with every lifetime hint the response carried.
 ///
@@ -18,10 +18,7 @@ use crate::lifetime::{LifetimeSource, Phase, Schedule};
 /// trustworthy hint (see [`LifetimeSource`]).
 pub struct MintedToken {
     pub(crate) secret: SecretString,
-    pub(crate) fallback_lifetime: Duration,
-    pub(crate) ttl: Option<Duration>,
-    pub(crate) expires_at: Option<SystemTime>,
-    pub(crate) server_date: Option<SystemTime>,
+    pub(crate) hints: Hints,
     pub(crate) jti: Option<String>,
     pub(crate) scopes: Vec<String>,
     /// Set when the token is in a shared store (see `crate::store`).
@@ -63,10 +60,7 @@ impl MintedToken {
     pub fn new(secret: SecretString, fallback_lifetime: Duration) -> Self {
         Self {
             secret,
-            fallback_lifetime,
-            ttl: None,
-            expires_at: None,
-            server_date: None,
+            hints: Hints::new(fallback_lifetime),
             jti: None,
             scopes: Vec::new(),
             shared: None,
@@ -75,20 +69,20 @@ impl MintedToken {
 
     /// Relative lifetime from the response (`expires_in`, `expiresIn`, `ttlSeconds`).
     pub fn with_ttl(mut self, ttl: Duration) -> Self {
-        self.ttl = Some(ttl);
+        self.hints.ttl = Some(ttl);
         self
     }
 
     /// Absolute expiry from the response (`expiresAt`), by the server's clock.
     pub fn with_expires_at(mut self, expires_at: SystemTime) -> Self {
-        self.expires_at = Some(expires_at);
+        self.hints.expires_at = Some(expires_at);
         self
     }
 
     /// The response's `Date` header, used to correct [`with_expires_at`](Self::with_expires_at)
     /// for clock skew.
     pub fn with_server_date(mut self, date: SystemTime) -> Self {
-        self.server_date = Some(date);
+        self.hints.server_date = Some(date);
         self
     }
 
@@ -107,14 +101,19 @@ impl MintedToken {
     pub(crate) fn secret(&self) -> &str {
         self.secret.expose_secret()
     }
+
+    /// How long this token lives from `wall_now`, and which hint said so.
+    pub(crate) fn lifetime(&self, wall_now: SystemTime) -> (Duration, LifetimeSource) {
+        lifetime::lifetime(&self.hints, self.secret(), wall_now)
+    }
 }
 
 impl fmt::Debug for MintedToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MintedToken")
             .field("secret", &"[REDACTED]")
-            .field("ttl", &self.ttl)
-            .field("expires_at", &self.expires_at)
+            .field("ttl", &self.hints.ttl)
+            .field("expires_at", &self.hints.expires_at)
             .field("jti", &self.jti)
             .finish_non_exhaustive()
     }

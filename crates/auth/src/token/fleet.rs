@@ -19,15 +19,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
-use super::backend::{Record, StoreResult};
-use super::lease::Lease;
-use super::seal::{Opened, Payload};
-use super::shared::SharedStore;
+use super::access::{AccessToken, Adopted, MintedToken, Shared};
+use super::lifetime::{LifetimeSource, Phase, Schedule};
+use super::minter::{Minter, MinterInfo};
 use crate::config::{AuthOptions, Jitter};
 use crate::error::AuthError;
-use crate::lifetime::{self, LifetimeSource, Phase, Schedule};
-use crate::minters::{Minter, MinterInfo};
-use crate::token::{AccessToken, Adopted, MintedToken, Shared};
+use crate::store::SharedStore;
+use crate::store::backend::{Record, StoreResult};
+use crate::store::lease::Lease;
+use crate::store::seal::{Opened, Payload};
 use secrecy::ExposeSecret as _;
 use sha2::{Digest as _, Sha256};
 
@@ -218,7 +218,7 @@ impl Fleet {
         options: &AuthOptions,
     ) -> MintedToken {
         let wall = options.clock.wall();
-        let (lifetime, source) = lifetime::lifetime(&minted, wall);
+        let (lifetime, source) = minted.lifetime(wall);
         if lifetime.is_zero() {
             return minted;
         }

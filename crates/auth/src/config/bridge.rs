@@ -1,23 +1,12 @@
-//! Bridge: `POST {base}/generate-token` with `{keyId, secret}`, one key pair per service.
+//! Bridge's configuration: one key pair (and base URL) per service, BaaS core and Collections.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::Url;
-use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use secrecy::SecretString;
 
-use super::{BoxFuture, Minter, MinterInfo, key_prefix, lenient, minted};
-use crate::auth::Auth;
-use crate::config::{self, AuthOptions};
+use super::AuthOptions;
+use crate::env::{self, Env, Vars};
 use crate::error::AuthError;
-use crate::http::{self, MintHttp};
-use crate::store::Fingerprint;
-use crate::token::MintedToken;
-
-/// Lifetime assumed when `expiresAt` is `null` and nothing else tells (documented ~1 h).
-const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// The two Bridge services. Each has its own key pair, base URL and token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +66,7 @@ impl BridgeService {
     /// current name wins); a warning names each legacy variable used.
     fn env_with_legacy<'a>(
         self,
-        env: &'a dyn Fn(&str) -> Option<String>,
+        env: Env<'a>,
     ) -> impl Fn(&str) -> Option<String> + 'a {
         let pairs = self.legacy_env_names().map(|legacy| {
             let current = self.env_names();
@@ -87,10 +76,11 @@ impl BridgeService {
                 (current[2], legacy[2]),
             ]
         });
+        let set = move |name: &str| env(name).filter(|value| !value.trim().is_empty());
         move |name: &str| {
-            config::optional(env, name).or_else(|| {
+            set(name).or_else(|| {
                 let (_, legacy) = pairs?.into_iter().find(|(current, _)| *current == name)?;
-                let value = config::optional(env, legacy)?;
+                let value = set(legacy)?;
                 tracing::warn!(
                     variable = legacy,
                     replacement = name,
@@ -102,16 +92,15 @@ impl BridgeService {
     }
 
     /// Whether `env` configures this service at all (its key id or secret, by any name).
-    fn configured_in(self, env: &dyn Fn(&str) -> Option<String>) -> bool {
+    fn configured_in(self, env: Env<'_>) -> bool {
         let [_, key_id, secret] = self.env_names();
         let names = [key_id, secret].into_iter().chain(
             self.legacy_env_names()
                 .into_iter()
                 .flat_map(|[_, k, s]| [k, s]),
         );
-        names
-            .into_iter()
-            .any(|name| config::optional(env, name).is_some())
+        let vars = Vars::new(env);
+        names.into_iter().any(|name| vars.optional(name).is_some())
     }
 }
 
@@ -156,21 +145,39 @@ impl BridgeCredentials {
         service: BridgeService,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, AuthError> {
-        let env = service.env_with_legacy(&env);
+        let mut vars = Vars::new(&env);
+        let credentials = Self::read(service, &mut vars);
+        vars.finish(credentials)
+    }
+
+    /// Reads `service`'s variables into `vars`, which remembers what is missing.
+    fn read(service: BridgeService, vars: &mut Vars<'_>) -> Option<Self> {
+        let env = service.env_with_legacy(vars.env());
+        let mut own = Vars::new(&env);
         let [url, key_id, secret] = service.env_names();
-        let mut credentials = Self::new(
-            config::required(&env, key_id)?,
-            config::required(&env, secret)?.into(),
-        );
-        credentials.base_url = config::optional(&env, url);
-        Ok(credentials)
+        let (key_id, secret) = (own.required(key_id), own.required(secret));
+        let base_url = own.optional(url);
+        vars.absorb(own);
+        Some(Self {
+            key_id: key_id?,
+            secret: secret?.into(),
+            base_url,
+        })
+    }
+
+    pub(crate) fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    pub(crate) fn secret(&self) -> &SecretString {
+        &self.secret
     }
 }
 
 impl fmt::Debug for BridgeCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BridgeCredentials")
-            .field("key_id", &key_prefix(&self.key_id))
+            .field("key_id", &super::key_prefix(&self.key_id))
             .field("secret", &"[REDACTED]")
             .field("base_url", &self.base_url)
             .finish()
@@ -214,6 +221,14 @@ impl BridgeConfig {
         }
     }
 
+    /// The credentials of `service`, if configured.
+    pub fn credentials(&self, service: BridgeService) -> Option<&BridgeCredentials> {
+        match service {
+            BridgeService::Baas => self.baas.as_ref(),
+            BridgeService::Collections => self.collections.as_ref(),
+        }
+    }
+
     /// The options [`options`](Self::options) set (default [`AuthOptions::default`]).
     pub fn auth_options(&self) -> &AuthOptions {
         &self.options
@@ -229,148 +244,59 @@ impl BridgeConfig {
     /// `BRIDGE_COLLECTIONS_*` variables (or the earlier `BRIDGE_GATEWAY_*`) from `env`. A
     /// service is configured when its key id or secret is set (then both are required); at
     /// least one service is required. URLs are optional.
+    ///
+    /// # Errors
+    /// [`AuthError::Config`] naming every missing variable (never a value).
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, AuthError> {
+        Self::from_env_requiring(env, &[])
+    }
+
+    /// [`from_env`](Self::from_env), with `required` services needed whether or not `env`
+    /// mentions them (so one error lists every missing variable of each).
+    ///
+    /// # Errors
+    /// As [`from_env`](Self::from_env).
+    pub fn from_env_requiring(
+        env: impl Fn(&str) -> Option<String>,
+        required: &[BridgeService],
+    ) -> Result<Self, AuthError> {
+        let mut vars = Vars::new(&env);
         let mut config = Self::new();
+        let mut complete = true;
         for service in [BridgeService::Baas, BridgeService::Collections] {
-            if service.configured_in(&env) {
-                config = config.service(service, BridgeCredentials::from_env(service, &env)?);
+            if required.contains(&service) || service.configured_in(&env) {
+                match BridgeCredentials::read(service, &mut vars) {
+                    Some(credentials) => config = config.service(service, credentials),
+                    None => complete = false,
+                }
             }
         }
-        if config.baas.is_none() && config.collections.is_none() {
-            return Err(AuthError::Config(
-                "environment variable BRIDGE_BAAS_KEY_ID is not set (set BRIDGE_BAAS_* and/or BRIDGE_COLLECTIONS_*)"
-                    .into(),
-            ));
+        if config.baas.is_none() && config.collections.is_none() && complete {
+            let [_, baas_key, baas_secret] = BridgeService::Baas.env_names();
+            let [_, collections_key, collections_secret] = BridgeService::Collections.env_names();
+            vars.missing_one_of(
+                &[baas_key, baas_secret],
+                &format!("or {collections_key} and {collections_secret}"),
+            );
         }
-        Ok(config)
+        vars.finish(Some(config))
     }
 
     /// [`from_env`](Self::from_env) on the process environment.
+    ///
+    /// # Errors
+    /// As [`from_env`](Self::from_env).
     pub fn from_process_env() -> Result<Self, AuthError> {
-        Self::from_env(config::process_env)
+        Self::from_env(env::process_env)
     }
 
-    /// Validates the configuration and builds the [`Auth`].
-    pub fn build(self) -> Result<Auth, AuthError> {
-        let services = [
-            (BridgeService::Baas, self.baas),
-            (BridgeService::Collections, self.collections),
+    /// The configured services with their credentials, BaaS first.
+    pub(crate) fn services(&self) -> impl Iterator<Item = (BridgeService, &BridgeCredentials)> {
+        [
+            (BridgeService::Baas, self.baas.as_ref()),
+            (BridgeService::Collections, self.collections.as_ref()),
         ]
         .into_iter()
         .filter_map(|(service, credentials)| Some((service, credentials?)))
-        .map(|(service, credentials)| {
-            let minter = BridgeMinter::new(service, credentials, &self.options)?;
-            Ok((
-                Some(minter.base.clone()),
-                Arc::new(minter) as Arc<dyn Minter>,
-            ))
-        })
-        .collect::<Result<Vec<_>, AuthError>>()?;
-        if services.is_empty() {
-            return Err(AuthError::Config("no Bridge service configured".into()));
-        }
-        Ok(Auth::from_services(services, self.options))
-    }
-}
-
-/// Mints Bridge tokens for one service.
-pub struct BridgeMinter {
-    service: BridgeService,
-    base: Url,
-    key_id: String,
-    secret: SecretString,
-    http: MintHttp,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenRequest<'a> {
-    key_id: &'a str,
-    secret: &'a str,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenResponse {
-    token: SecretString,
-    #[serde(default, deserialize_with = "lenient::string")]
-    expires_at: Option<String>,
-    #[serde(default, deserialize_with = "lenient::seconds")]
-    expires_in: Option<u64>,
-    #[serde(default, deserialize_with = "lenient::strings")]
-    scopes: Vec<String>,
-}
-
-impl BridgeMinter {
-    /// A minter for `service`; checks the base URL (https, or http to loopback only).
-    pub fn new(
-        service: BridgeService,
-        credentials: BridgeCredentials,
-        options: &AuthOptions,
-    ) -> Result<Self, AuthError> {
-        let [url_var, key_var, _] = service.env_names();
-        let url = credentials
-            .base_url
-            .as_deref()
-            .unwrap_or(service.default_base_url());
-        if credentials.key_id.trim().is_empty() {
-            return Err(AuthError::Config(format!("{key_var} is empty")));
-        }
-        Ok(Self {
-            service,
-            base: http::base_url(url, url_var)?,
-            key_id: credentials.key_id,
-            secret: credentials.secret,
-            http: MintHttp::new(options)?,
-        })
-    }
-}
-
-impl Minter for BridgeMinter {
-    fn info(&self) -> MinterInfo {
-        MinterInfo {
-            api: "bridge",
-            service: self.service.name(),
-            key_id_prefix: key_prefix(&self.key_id),
-        }
-    }
-
-    fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
-        fingerprint.add(self.base.as_str()).add(&self.key_id);
-        true
-    }
-
-    fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>> {
-        Box::pin(async move {
-            let body = TokenRequest {
-                key_id: &self.key_id,
-                secret: self.secret.expose_secret(),
-            };
-            let request = self
-                .http
-                .post(http::endpoint(&self.base, "/generate-token"))
-                .json(&body);
-            let response = self.http.send(request).await?;
-            response.check_status()?;
-            let parsed: TokenResponse = response.json()?;
-            Ok(minted(
-                parsed.token,
-                DEFAULT_LIFETIME,
-                parsed.expires_in,
-                parsed.expires_at.as_deref(),
-                &response,
-            )
-            .with_scopes(parsed.scopes))
-        })
-    }
-}
-
-impl fmt::Debug for BridgeMinter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BridgeMinter")
-            .field("service", &self.service)
-            .field("base", &self.base.as_str())
-            .field("key_id", &key_prefix(&self.key_id))
-            .finish_non_exhaustive()
     }
 }

@@ -10,7 +10,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::config::AuthOptions;
-use crate::token::MintedToken;
 
 /// Longest lifetime ever assumed (Obi allows 366 days); keeps `Instant` arithmetic in range.
 const MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 3600);
@@ -37,9 +36,39 @@ const MIN_RELATIVE: Duration = Duration::from_secs(1);
 /// every call mint, so the next source is tried instead.
 const MIN_ABSOLUTE: Duration = Duration::from_secs(10);
 
-/// The lifetime of `minted`, measured from now: the first plausible source in order of
-/// trust, else the API's documented default.
-pub(crate) fn lifetime(minted: &MintedToken, wall_now: SystemTime) -> (Duration, LifetimeSource) {
+/// What a token answer said about its lifetime, besides the token itself (whose JWT claims
+/// are one more source).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hints {
+    /// Relative lifetime (`expires_in`, `ttlSeconds`).
+    pub(crate) ttl: Option<Duration>,
+    /// Absolute expiry, by the server's clock.
+    pub(crate) expires_at: Option<SystemTime>,
+    /// The answer's `Date` header.
+    pub(crate) server_date: Option<SystemTime>,
+    /// The API's documented default.
+    pub(crate) fallback_lifetime: Duration,
+}
+
+impl Hints {
+    /// No hints yet: the documented default applies.
+    pub(crate) fn new(fallback_lifetime: Duration) -> Self {
+        Self {
+            ttl: None,
+            expires_at: None,
+            server_date: None,
+            fallback_lifetime,
+        }
+    }
+}
+
+/// The lifetime that `minted` and `token` describe, measured from now: the first plausible
+/// source in order of trust, else the API's documented default.
+pub(crate) fn lifetime(
+    minted: &Hints,
+    token: &str,
+    wall_now: SystemTime,
+) -> (Duration, LifetimeSource) {
     let absolute = || {
         // The server's clock says what "now" is for its own timestamp; ours may be skewed.
         let server_now = minted.server_date.unwrap_or(wall_now);
@@ -52,7 +81,7 @@ pub(crate) fn lifetime(minted: &MintedToken, wall_now: SystemTime) -> (Duration,
         (LifetimeSource::RelativeTtl, &|| minted.ttl, MIN_RELATIVE),
         (
             LifetimeSource::JwtClaims,
-            &|| jwt_lifetime(minted.secret()),
+            &|| jwt_lifetime(token),
             MIN_RELATIVE,
         ),
         (LifetimeSource::AbsoluteExpiry, &absolute, MIN_ABSOLUTE),
@@ -156,7 +185,6 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secrecy::SecretString;
     use std::time::UNIX_EPOCH;
 
     fn jwt(payload: &str) -> String {
@@ -166,8 +194,30 @@ mod tests {
         )
     }
 
-    fn minted(token: &str) -> MintedToken {
-        MintedToken::new(SecretString::from(token), Duration::from_secs(3600))
+    /// A token answer with hints, as a minter would build one.
+    struct Answer(Hints, String);
+
+    impl Answer {
+        fn with_ttl(mut self, ttl: Duration) -> Self {
+            self.0.ttl = Some(ttl);
+            self
+        }
+        fn with_expires_at(mut self, at: SystemTime) -> Self {
+            self.0.expires_at = Some(at);
+            self
+        }
+        fn with_server_date(mut self, date: SystemTime) -> Self {
+            self.0.server_date = Some(date);
+            self
+        }
+    }
+
+    fn minted(token: &str) -> Answer {
+        Answer(Hints::new(Duration::from_secs(3600)), token.to_owned())
+    }
+
+    fn lifetime(answer: &Answer, now: SystemTime) -> (Duration, LifetimeSource) {
+        super::lifetime(&answer.0, &answer.1, now)
     }
 
     fn at(secs: u64) -> SystemTime {

@@ -1,5 +1,6 @@
-//! Benchmarks: the warm-cache cost of `Auth::authorize`, and herds at hard expiry
-//! (N = 100 / 1 000 / 10 000 callers, 50 ms mint).
+//! Benchmarks: what `Auth::send` (the path every generated call takes) adds on a warm cache,
+//! the size of its future, and herds at hard expiry (N = 100 / 1 000 / 10 000 callers, 50 ms
+//! mint).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -8,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use futures_util::FutureExt as _;
+use sdk_auth::bench::Canned;
 use sdk_auth::{
-    Auth, AuthError, AuthOptions, BoxFuture, Jitter, ManualClock, MintedToken, Minter, MinterInfo,
-    Operation, SecretString,
+    Auth, AuthError, AuthOptions, BoxFuture, CallOptions, Jitter, ManualClock, MintedToken, Minter,
+    MinterInfo, Operation, SecretString,
 };
 
 /// Counts mints; each takes `delay` of real time.
@@ -43,43 +45,32 @@ impl Minter for Mock {
     }
 }
 
+/// What `Auth::send` adds to a call on a warm cache, through the same loop production runs
+/// (`Auth::send_via` is `send` with a stand-in transport that answers at once): User-Agent,
+/// service routing, the spare copy for a replay or retry, the bearer, the span, the
+/// outcome, the budget, the error-body check and the boxed loop.
 fn warm(c: &mut Criterion) {
     let mock = Mock {
         calls: Arc::default(),
         delay: Duration::ZERO,
     };
     let auth = Auth::from_minter(mock, AuthOptions::default());
+    auth.token().now_or_never().unwrap().unwrap();
     let client = reqwest::Client::new();
-    let mut request = client
+    let template = client
         .post("https://api.example/v1/things")
         .header("content-type", "application/json")
         .body("{}")
         .build()
         .unwrap();
-    auth.authorize(&mut request)
-        .now_or_never()
-        .unwrap()
-        .unwrap();
-    c.bench_function("authorize/warm_cache", |b| {
-        b.iter(|| {
-            auth.authorize(black_box(&mut request))
-                .now_or_never()
-                .unwrap()
-                .unwrap()
-        })
-    });
-    c.bench_function("token/warm_cache", |b| {
-        b.iter(|| black_box(auth.token().now_or_never().unwrap().unwrap()))
-    });
-    // Everything `Auth::send` adds to one successful attempt but the network and the spare
-    // copy of the request (timed next): target, User-Agent, bearer, rejection state, retry
-    // classification, budget, error-body check.
     let operation = Operation::new("create_thing", "POST", "/v1/things").idempotent(true);
-    c.bench_function("send/warm_attempt_bookkeeping", |b| {
+    let answer = Canned(|| reqwest::Response::from(http::Response::new("{}")));
+    let fresh = || template.try_clone().unwrap();
+    c.bench_function("send/warm", |b| {
         b.iter_batched(
-            || reqwest::Response::from(http::Response::new("{}")),
-            |response| {
-                sdk_auth::bench::warm_attempt(&auth, black_box(&mut request), &operation, response)
+            fresh,
+            |request| {
+                auth.send_via(&answer, black_box(request), &operation, None)
                     .now_or_never()
                     .unwrap()
                     .unwrap()
@@ -87,25 +78,39 @@ fn warm(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    // The harness alone: the same batches of responses passed through untouched. Subtract it
-    // from the figure above to get what the auth layer adds.
-    c.bench_function("send/harness_baseline", |b| {
+    let options = CallOptions::new().header("x-trace-tag", "bench");
+    c.bench_function("send/warm_with_call_options", |b| {
         b.iter_batched(
-            || reqwest::Response::from(http::Response::new("{}")),
-            |response| async { black_box(response) }.now_or_never().unwrap(),
+            fresh,
+            |request| {
+                auth.send_via(&answer, black_box(request), &operation, Some(&options))
+                    .now_or_never()
+                    .unwrap()
+                    .unwrap()
+            },
             BatchSize::SmallInput,
         )
     });
-    let body = format!("{{\"payload\":\"{}\"}}", "x".repeat(1000));
-    let with_body = client
-        .post("https://api.example/v1/things")
-        .header("content-type", "application/json")
-        .body(body)
-        .build()
-        .unwrap();
-    c.bench_function("send/spare_copy_1kb_body", |b| {
-        b.iter(|| black_box(with_body.try_clone()))
+    // The harness alone: the same requests dropped and the same answers made, with nothing
+    // in between. Subtract it from the figures above to get what the auth layer adds.
+    c.bench_function("send/harness_baseline", |b| {
+        b.iter_batched(
+            fresh,
+            |request| {
+                drop(black_box(request));
+                (answer.0)()
+            },
+            BatchSize::SmallInput,
+        )
     });
+    c.bench_function("token/warm_cache", |b| {
+        b.iter(|| black_box(auth.token().now_or_never().unwrap().unwrap()))
+    });
+    let future = auth.send(&client, fresh(), &operation);
+    println!(
+        "size of the future of Auth::send (what the generated hook awaits): {} bytes",
+        std::mem::size_of_val(&future)
+    );
 }
 
 fn herd(c: &mut Criterion) {

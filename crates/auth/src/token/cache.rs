@@ -23,14 +23,16 @@ use futures_util::future::{Shared, WeakShared};
 use reqwest::header::HeaderValue;
 use tracing::Instrument as _;
 
+use futures_util::future::BoxFuture;
+
+use super::access::{AccessToken, MintedToken};
+use super::fleet::Fleet;
+use super::health::Health;
+use super::lifetime::Phase;
+use super::minter::{Minter, MinterInfo};
 use crate::clock;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
-use crate::health::Health;
-use crate::lifetime::{self, Phase};
-use crate::minters::{BoxFuture, Minter, MinterInfo};
-use crate::store::fleet::Fleet;
-use crate::token::{AccessToken, MintedToken};
 
 type MintResult = Result<AccessToken, AuthError>;
 type MintFuture = BoxFuture<'static, MintResult>;
@@ -110,17 +112,18 @@ impl TokenCache {
     /// except for the one caller that starts a refresh ahead of expiry, and never longer
     /// than `token_wait`.
     pub(crate) async fn token(self: &Arc<Self>) -> MintResult {
+        let wait = self.options.token_wait;
         let mint = match self.plan() {
             Plan::Ready(token) => return Ok(token),
             Plan::Fail(error) => return Err(error),
             Plan::Wait(mint) => mint,
         };
-        let error = match clock::within(&*self.options.clock, self.options.token_wait, mint).await {
+        let error = match clock::within(&*self.options.clock, wait, mint).await {
             Some(Ok(token)) => return Ok(token),
             Some(Err(error)) => error,
             None => {
                 tracing::warn!(api = self.info.api, service = self.info.service,
-                    wait = ?self.options.token_wait, "gave up waiting for a token");
+                    ?wait, "gave up waiting for a token");
                 AuthError::Timeout
             }
         };
@@ -219,7 +222,7 @@ impl TokenCache {
         }
         let generation = state.generation + 1;
         let result = minted.and_then(|minted| {
-            let lifetime = lifetime::lifetime(&minted, wall);
+            let lifetime = minted.lifetime(wall);
             AccessToken::new(minted, generation, now, lifetime, &self.options)
         });
         let span = tracing::Span::current();

@@ -1,18 +1,35 @@
-//! Options shared by every API (clock, refresh policy, retries, timeouts) and the injectable
-//! environment used by the `from_env` constructors.
+//! Configuration as plain data: the options shared by every API (clock, refresh policy,
+//! retries, timeouts, token store), the options of one call, and each API's credentials.
+//! Nothing here performs I/O or imports the token or call layers; `Auth` is built from these
+//! values (`crate::auth`).
+
+pub(crate) mod bridge;
+pub(crate) mod call;
+pub(crate) mod obi;
+pub(crate) mod origoid;
+pub(crate) mod retry;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
+pub(crate) use bridge::{BridgeConfig, BridgeCredentials, BridgeService};
+pub(crate) use obi::ObiConfig;
+pub(crate) use origoid::{OrigoIdConfig, OrigoIdCredentials};
+
 use crate::clock::{Clock, SystemClock};
 use crate::error::AuthError;
-use crate::retry::RetryPolicy;
+use crate::store::SharedStore;
+use retry::RetryPolicy;
+
+/// At most the first four characters of a non-secret key id, for logs and `Debug`.
+pub(crate) fn key_prefix(key_id: &str) -> String {
+    key_id.chars().take(4).collect()
+}
 
 /// The `User-Agent` sent by default: this crate and its version.
 const DEFAULT_USER_AGENT: &str = concat!("sdk-auth/", env!("CARGO_PKG_VERSION"));
-use crate::store::SharedStore;
 
 /// How much of the refresh lead is randomly cut off per token, so that many processes that
 /// minted at the same moment do not all refresh at the same moment.
@@ -212,29 +229,6 @@ impl AuthOptions {
             .clone()
             .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT))
     }
-}
-
-/// Reads a variable from an injected environment; empty values count as missing.
-pub(crate) fn optional(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
-    env(name).filter(|value| !value.trim().is_empty())
-}
-
-/// Like [`optional`], but a missing variable is a [`AuthError::Config`] naming it.
-pub(crate) fn required(
-    env: &dyn Fn(&str) -> Option<String>,
-    name: &str,
-) -> Result<String, AuthError> {
-    optional(env, name).ok_or_else(|| missing(name))
-}
-
-/// The error for a missing variable: names the variable, never a value.
-pub(crate) fn missing(name: &str) -> AuthError {
-    AuthError::Config(format!("environment variable {name} is not set"))
-}
-
-/// The process environment, for the `from_process_env` constructors.
-pub(crate) fn process_env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
 }
 
 #[cfg(test)]

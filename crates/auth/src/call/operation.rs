@@ -24,6 +24,11 @@ pub struct Operation {
     /// [`Auth::send`](crate::Auth::send) reports it as
     /// [`CallFailure::ErrorStatus`](crate::CallFailure::ErrorStatus) instead.
     pub error_body: bool,
+    /// The request header in which this API takes an idempotency key (`Idempotency-Key`,
+    /// say), if it documents one; a call given a key through
+    /// [`CallOptions::idempotency_key`](crate::CallOptions::idempotency_key) sends it there
+    /// and becomes safe to retry.
+    pub idempotency_header: Option<&'static str>,
 }
 
 impl Operation {
@@ -35,6 +40,7 @@ impl Operation {
             idempotent: is_idempotent(method),
             authenticated: true,
             error_body: false,
+            idempotency_header: None,
         }
     }
 
@@ -53,6 +59,12 @@ impl Operation {
     /// Whether error responses are decoded as a typed body (default `false`).
     pub const fn error_body(mut self, error_body: bool) -> Self {
         self.error_body = error_body;
+        self
+    }
+
+    /// The header in which the API takes an idempotency key (default none).
+    pub const fn idempotency_header(mut self, header: &'static str) -> Self {
+        self.idempotency_header = Some(header);
         self
     }
 

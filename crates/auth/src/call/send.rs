@@ -1,0 +1,335 @@
+//! Sending one business call: the attempt loop behind `Auth::send`, which the generated
+//! clients call for every request.
+//!
+//! Each attempt stamps the bearer, goes out, and its result is read once into an
+//! [`Outcome`](super::classify::Outcome); [`decide`](super::decide::decide) then says whether
+//! to return it, replay it with a fresh token (401), retry it after a pause, or give up. One
+//! deadline bounds token, attempts and backoff together; one span describes the call.
+
+use std::future::Future;
+use std::pin::pin;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Response, StatusCode};
+use tracing::Instrument as _;
+
+use super::budget::RetryBudget;
+use super::classify::{self, Outcome, SuccessBodyCheck};
+use super::decide::{Decision, Facts, decide};
+use super::failure::CallFailure;
+use super::operation::Operation;
+use super::telemetry::{self, Tally};
+use crate::clock;
+use crate::config::AuthOptions;
+use crate::config::call::CallOptions;
+use crate::error::AuthError;
+use crate::token::services::{Service, Services};
+use crate::wire;
+
+/// Where attempts go: the HTTP client in production, a stand-in in the benchmarks (which
+/// time this loop with the network cut out).
+pub(crate) trait Transport: Sync {
+    /// Sends one attempt.
+    fn execute(
+        &self,
+        request: reqwest::Request,
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send;
+}
+
+impl Transport for reqwest::Client {
+    fn execute(
+        &self,
+        request: reqwest::Request,
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send {
+        reqwest::Client::execute(self, request)
+    }
+}
+
+/// What one `Auth` sends calls with: its services' tokens, its options and retry budget.
+pub(crate) struct Caller {
+    pub(crate) services: Services,
+    pub(crate) options: AuthOptions,
+    /// Shared by every call of the `Auth` and its clones.
+    budget: RetryBudget,
+    success_check: Option<SuccessBodyCheck>,
+    /// Built once: stamping it is a reference-count bump.
+    user_agent: HeaderValue,
+}
+
+/// How a call ended without a response for the caller.
+enum Exit {
+    /// The HTTP client's own error (connection, timeout), after any retries.
+    Transport(reqwest::Error),
+    /// A typed reason, delivered through [`CallFailure::into_reqwest`].
+    Failure(Box<CallFailure>),
+}
+
+impl From<CallFailure> for Exit {
+    fn from(failure: CallFailure) -> Self {
+        Self::Failure(Box::new(failure))
+    }
+}
+
+impl Caller {
+    pub(crate) fn new(
+        services: Services,
+        options: AuthOptions,
+        success_check: Option<SuccessBodyCheck>,
+    ) -> Self {
+        Self {
+            services,
+            budget: RetryBudget::new(&options.retry),
+            user_agent: options.effective_user_agent(),
+            success_check,
+            options,
+        }
+    }
+
+    /// Sends `request` as `operation`, with `call`'s options for this call alone. A response,
+    /// even an error status, is returned as is for the generated client to decode, except a
+    /// 401 this layer could not cure; every other failure is a `reqwest::Error` whose source
+    /// chain holds a [`CallFailure`] (see `crate::call::failure`).
+    pub(crate) async fn send(
+        &self,
+        client: &impl Transport,
+        request: reqwest::Request,
+        operation: &Operation,
+        call: Option<&CallOptions>,
+    ) -> reqwest::Result<Response> {
+        let api = self.services.first().cache.info.api;
+        let span = telemetry::span(api, &request, operation);
+        // Boxed once: the loop's state (a request, its spare copy, the attempt in flight)
+        // stays off the caller's future, which the generated client moves around.
+        let run = Box::pin(self.run(client, request, operation, call, &span));
+        match run.instrument(span.clone()).await {
+            Ok(response) => Ok(response),
+            Err(Exit::Transport(error)) => Err(error),
+            Err(Exit::Failure(failure)) => Err(failure.into_reqwest().await),
+        }
+    }
+
+    /// The attempts within the call deadline, recorded on `span`.
+    async fn run(
+        &self,
+        client: &impl Transport,
+        request: reqwest::Request,
+        operation: &Operation,
+        call: Option<&CallOptions>,
+        span: &tracing::Span,
+    ) -> Result<Response, Exit> {
+        let tally = Tally::default();
+        let deadline = call.map_or(self.options.call_deadline, |c| c.deadline_or(&self.options));
+        let attempts = self.attempts(client, request, operation, call, &tally, deadline);
+        let exit = match deadline {
+            None => attempts.await,
+            Some(limit) => match clock::within(&*self.options.clock, limit, pin!(attempts)).await {
+                Some(exit) => exit,
+                None => {
+                    let attempts = tally.attempts();
+                    tracing::warn!(deadline = ?limit, attempts, "call deadline passed");
+                    Err(CallFailure::DeadlineExceeded { deadline: limit, attempts }.into())
+                }
+            },
+        };
+        let error = match &exit {
+            Ok(response) if response.status().is_client_error() || response.status().is_server_error() => {
+                Some(response.status().as_str().to_owned())
+            }
+            Ok(_) => None,
+            Err(Exit::Transport(error)) => Some(classify::transport_kind(error).to_owned()),
+            Err(Exit::Failure(failure)) => Some(failure.kind().to_owned()),
+        };
+        telemetry::finish(span, &tally, error.as_deref());
+        exit
+    }
+
+    async fn attempts(
+        &self,
+        client: &impl Transport,
+        mut request: reqwest::Request,
+        operation: &Operation,
+        call: Option<&CallOptions>,
+        tally: &Tally,
+        deadline: Option<Duration>,
+    ) -> Result<Response, Exit> {
+        let options = &self.options;
+        let policy = call.map_or(&options.retry, |c| c.retry_or(options));
+        let idempotent = self.prepare(&mut request, operation, call)?;
+        let service = match operation.authenticated {
+            true => Some(self.services.for_url(request.url()).map_err(CallFailure::Auth)?),
+            false => None,
+        };
+        let started = deadline.map(|deadline| (options.clock.now(), deadline));
+        let (mut retries, mut replayed) = (0, false);
+        loop {
+            // `None` for a streaming body: then there is no replay and no retry.
+            let spare = request.try_clone();
+            let bearer = match service {
+                Some(service) => Some(service.stamp(&mut request).await.map_err(CallFailure::Auth)?),
+                None => None,
+            };
+            tally.sent();
+            wire::request(&request);
+            let (attempt, mut outcome) = match client.execute(request).await {
+                Ok(response) => {
+                    let status = response.status();
+                    tally.status(status.as_u16());
+                    wire::response(status);
+                    let outcome = classify::response(status, response.headers(), || options.clock.wall());
+                    (Ok(response), outcome)
+                }
+                Err(error) => {
+                    let outcome = classify::transport(&error);
+                    (Err(error), outcome)
+                }
+            };
+            let mut attempt = attempt;
+            if let (Some(service), Ok(response)) = (service, &attempt) {
+                if outcome != Outcome::Unauthorized {
+                    service.cache.note_accepted();
+                }
+                let sniff = outcome == Outcome::Final && response.status() == StatusCode::OK;
+                if let Some(check) = self.success_check.filter(|_| {
+                    sniff && idempotent && spare.is_some() && retries + 1 < policy.max_attempts
+                }) {
+                    let response = attempt.map_err(Exit::Transport)?;
+                    let (response, read) = classify::body_check(response, check).await.map_err(Exit::Transport)?;
+                    (attempt, outcome) = (Ok(response), read);
+                }
+            }
+            match outcome {
+                // The common case, decided without gathering the facts: `decide` returns it.
+                Outcome::Final => {
+                    self.budget.on_success();
+                    return deliver(attempt, operation).await;
+                }
+                Outcome::Transient(_) => self.budget.on_failure(),
+                Outcome::Unauthorized => {}
+            }
+            let facts = Facts {
+                idempotent,
+                resendable: spare.is_some(),
+                bearer: bearer.is_some(),
+                replayed,
+                replay_allowed: service.is_none_or(|service| service.cache.replay_allowed()),
+                retries,
+                budget_allows: self.budget.allows_retry(),
+                remaining: started.map(|(at, deadline)| {
+                    (at + deadline).saturating_duration_since(options.clock.now())
+                }),
+                backoff: policy.backoff_before(retries + 1),
+            };
+            let decision = decide(&outcome, &facts, policy);
+            match (decision, spare) {
+                (Decision::Replay, Some(next)) => {
+                    if let (Some(service), Some(bearer)) = (service, &bearer) {
+                        service.cache.invalidate(bearer.header());
+                        tracing::info!(api = service.cache.info.api, service = service.cache.info.service,
+                            "401 received; replaying once with a fresh token");
+                    }
+                    replayed = true;
+                    request = next;
+                }
+                (Decision::Retry { after }, Some(next)) => {
+                    retries += 1;
+                    if let Outcome::Transient(transient) = &outcome {
+                        tracing::info!(attempt = retries + 1, reason = transient.reason,
+                            delay_ms = after.as_millis() as u64, "retrying");
+                    }
+                    options.clock.sleep(after).await;
+                    request = next;
+                }
+                (Decision::Unauthorized(error), _) => {
+                    return Err(self.unauthorized(service, attempt, error).await);
+                }
+                (Decision::GiveUp(stop), _) => {
+                    tracing::debug!(reason = stop.as_str(), "not retrying");
+                    return deliver(attempt, operation).await;
+                }
+                _ => return deliver(attempt, operation).await,
+            }
+        }
+    }
+
+    /// Stamps the `User-Agent` and this call's options on `request`; returns whether the
+    /// call is safe to repeat (its operation is, or it carries an idempotency key).
+    fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &Operation,
+        call: Option<&CallOptions>,
+    ) -> Result<bool, Exit> {
+        if !request.headers().contains_key(USER_AGENT) {
+            request
+                .headers_mut()
+                .insert(USER_AGENT, self.user_agent.clone());
+        }
+        let Some(call) = call else {
+            return Ok(operation.idempotent);
+        };
+        if let Some(problem) = call.problem() {
+            return Err(CallFailure::InvalidRequest(problem).into());
+        }
+        for (name, value) in call.headers() {
+            if name != AUTHORIZATION {
+                request.headers_mut().append(name, value.clone());
+            }
+        }
+        let Some(key) = call.key() else {
+            return Ok(operation.idempotent);
+        };
+        let header = operation
+            .idempotency_header
+            .and_then(|header| HeaderName::from_bytes(header.as_bytes()).ok())
+            .ok_or_else(|| {
+                CallFailure::InvalidRequest(format!(
+                    "an idempotency key was given, but the API documents no idempotency-key header for `{}`",
+                    operation.id
+                ))
+            })?;
+        request.headers_mut().insert(header, key.clone());
+        Ok(true)
+    }
+
+    /// A 401 that ends the call, labelled by `error`; a refused replay also pauses re-mints.
+    async fn unauthorized(
+        &self,
+        service: Option<&Service>,
+        attempt: reqwest::Result<Response>,
+        error: AuthError,
+    ) -> Exit {
+        if let Some(service) = service {
+            if error == AuthError::RejectedAfterReplay {
+                service.cache.note_rejected();
+            } else {
+                tracing::warn!(api = service.cache.info.api, service = service.cache.info.service,
+                    error = %error, "401 received");
+            }
+        }
+        let response = match attempt {
+            Ok(response) => response,
+            Err(error) => return Exit::Transport(error),
+        };
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => CallFailure::Unauthorized { error, headers, body }.into(),
+            Err(error) => Exit::Transport(error),
+        }
+    }
+
+    /// The first service's token (see `Auth::token`).
+    pub(crate) fn first(&self) -> &Service {
+        self.services.first()
+    }
+}
+
+/// What an attempt produced, as the caller gets it.
+async fn deliver(attempt: reqwest::Result<Response>, operation: &Operation) -> Result<Response, Exit> {
+    let response = attempt.map_err(Exit::Transport)?;
+    match classify::finish(response, operation.error_body).await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(failure)) => Err(failure.into()),
+        Err(error) => Err(Exit::Transport(error)),
+    }
+}

@@ -1,0 +1,15 @@
+//! The token layer: everything about having a valid token, below the call layer.
+//!
+//! From the bottom: `lifetime` (how long a token lives and when to refresh it), `access`
+//! (the token types), `health`, `minter` (the trait) and `minters` (one per API), `fleet`
+//! (one mint for many processes through a shared store), `cache` (one token per service,
+//! refreshed by a single flight) and `services` (which service's token a request gets).
+
+pub(crate) mod access;
+pub(crate) mod cache;
+pub(crate) mod fleet;
+pub(crate) mod health;
+pub(crate) mod lifetime;
+pub(crate) mod minter;
+pub(crate) mod minters;
+pub(crate) mod services;
