@@ -985,6 +985,6 @@ fn configuration_errors_are_typed_and_send_nothing() {
     .expect_err("gateway secret missing");
     assert_eq!(
         missing.to_string(),
-        "invalid auth configuration: environment variable BRIDGE_COLLECTIONS_SECRET is not set"
+        "configuration error: environment variable BRIDGE_COLLECTIONS_SECRET is not set"
     );
 }

@@ -27,12 +27,13 @@ impl Failure {
         Self::usage(format!("`{api}` has no operation `{operation}`"))
     }
 
-    /// The exit code: 1 API error, 2 usage (nothing sent), 3 auth failure.
+    /// The exit code: 1 API error, 2 usage (nothing sent), 3 auth failure or missing
+    /// credentials.
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {
             Self::Usage(_) => 2,
             Self::Api(error) => match error.kind() {
-                ErrorKind::Auth => 3,
+                ErrorKind::Auth | ErrorKind::Config => 3,
                 ErrorKind::InvalidRequest => 2,
                 _ => 1,
             },

@@ -157,13 +157,24 @@ fn origoid_from_env() {
         message.contains("ORIGOID_EXPIRE_AFTER") && !message.contains(VALUE),
         "{message}"
     );
+    let message = config_error(OrigoIdConfig::from_env(env(&[
+        ("ORIGOID_API_KEY", "k"),
+        ("ORIGOID_EXPIRE_AFTER", "7200"),
+    ])));
+    assert!(message.contains("ORIGOID_EXPIRE_AFTER must be an integer from 1 to 3600"), "{message}");
     let message = config_error(
-        OrigoIdConfig::from_env(env(&[
-            ("ORIGOID_API_KEY", "k"),
-            ("ORIGOID_EXPIRE_AFTER", "7200"),
-        ]))
-        .unwrap()
-        .build(),
+        OrigoIdConfig::api_key("k".into())
+            .expire_after(7200)
+            .build(),
     );
     assert!(message.contains("expireAfter"), "{message}");
+    // Every problem at once: a missing password and an invalid lifetime in one message.
+    let message = config_error(OrigoIdConfig::from_env(env(&[
+        ("ORIGOID_USERNAME", "u"),
+        ("ORIGOID_EXPIRE_AFTER", "0"),
+    ])));
+    assert!(
+        message.contains("ORIGOID_PASSWORD") && message.contains("ORIGOID_EXPIRE_AFTER"),
+        "{message}"
+    );
 }

@@ -63,6 +63,8 @@ impl Error {
         let message = match auth {
             // `Error`'s Display adds the wait once.
             AuthError::RateLimited { .. } => "rate limited by the token endpoint".to_owned(),
+            // The kind already says "configuration error".
+            AuthError::Config(reason) => reason.clone(),
             other => other.to_string(),
         };
         let mut error = Self::new(auth.error_kind(), message);
