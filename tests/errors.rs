@@ -40,7 +40,11 @@ async fn the_auth_error_of_a_failed_mint_reaches_the_caller_typed() {
                 },
                 ErrorKind::RateLimited,
             ),
-            (ResponseTemplate::new(403), AuthError::AccountBlocked, ErrorKind::Auth),
+            (
+                ResponseTemplate::new(403),
+                AuthError::AccountBlocked,
+                ErrorKind::Auth,
+            ),
             (
                 ResponseTemplate::new(503),
                 AuthError::Transient("HTTP 503".into()),
@@ -57,10 +61,18 @@ async fn the_auth_error_of_a_failed_mint_reaches_the_caller_typed() {
             let error = apis.call(api).await.unwrap_err();
             assert_eq!(error.kind(), kind, "{api}: {error}");
             assert_eq!(error.auth_error(), Some(&expected), "{api}");
-            assert_eq!(error.is_retryable(), kind != ErrorKind::Auth, "{api}: {error}");
+            assert_eq!(
+                error.is_retryable(),
+                kind != ErrorKind::Auth,
+                "{api}: {error}"
+            );
             if let AuthError::RateLimited { retry_after } = expected {
                 assert_eq!(error.retry_after(), retry_after, "{api}");
-                assert_eq!(error.to_string().matches("retry after").count(), 1, "{error}");
+                assert_eq!(
+                    error.to_string().matches("retry after").count(),
+                    1,
+                    "{error}"
+                );
             }
             assert_eq!(
                 received(&server, success(api).0).await,
@@ -99,7 +111,9 @@ async fn a_401_a_fresh_token_does_not_cure_mints_at_most_once_per_backoff() {
             assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
             // The first 401 is replayed with a fresh token and refused again; while re-mints
             // are paused, a 401 says it was not replayed, and why.
-            let paused = AuthError::NotReplayed { reason: sdk::NoReplay::RecentlyRejected };
+            let paused = AuthError::NotReplayed {
+                reason: sdk::NoReplay::RecentlyRejected,
+            };
             match error.auth_error() {
                 Some(AuthError::RejectedAfterReplay) => {}
                 Some(other) if *other == paused && call > 0 => not_replayed += 1,
@@ -129,7 +143,11 @@ async fn a_401_a_fresh_token_does_not_cure_mints_at_most_once_per_backoff() {
             "bridge" => apis.baas.auth().token().await,
             _ => apis.origoid.auth().token().await,
         };
-        assert_eq!(preflight.unwrap_err(), AuthError::RejectedAfterReplay, "{api}");
+        assert_eq!(
+            preflight.unwrap_err(),
+            AuthError::RejectedAfterReplay,
+            "{api}"
+        );
     }
 }
 

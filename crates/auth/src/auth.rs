@@ -141,7 +141,10 @@ impl Auth {
 
     fn revocable(&self) -> Result<impl Iterator<Item = &Service>, AuthError> {
         let services = self.caller.services.all();
-        if !services.iter().any(|s| s.cache.minter.supports_revocation()) {
+        if !services
+            .iter()
+            .any(|s| s.cache.minter.supports_revocation())
+        {
             return Err(AuthError::Unsupported("token revocation"));
         }
         Ok(services
@@ -175,6 +178,7 @@ impl Auth {
             }
             cache.minter.revoke(&token, RevokeScope::Token).await?;
             cache.invalidate(token.header());
+            #[cfg(feature = "store")]
             if let Some(fleet) = &cache.fleet {
                 fleet.revoked(&token).await;
             }
@@ -196,6 +200,7 @@ impl Auth {
             let token = cache.token().await?;
             cache.minter.revoke(&token, RevokeScope::All).await?;
             cache.clear();
+            #[cfg(feature = "store")]
             if let Some(fleet) = &cache.fleet {
                 fleet.revoked_all().await;
             }
@@ -256,7 +261,10 @@ impl BridgeConfig {
             .services()
             .map(|(service, credentials)| {
                 let minter = BridgeMinter::new(service, credentials, self.auth_options())?;
-                Ok((Some(minter.base().clone()), Arc::new(minter) as Arc<dyn Minter>))
+                Ok((
+                    Some(minter.base().clone()),
+                    Arc::new(minter) as Arc<dyn Minter>,
+                ))
             })
             .collect::<Result<Vec<_>, AuthError>>()?;
         if services.is_empty() {
@@ -274,7 +282,11 @@ impl ObiConfig {
     pub fn build(self) -> Result<Auth, AuthError> {
         let minter = ObiMinter::new(&self)?;
         let base = minter.base().clone();
-        Ok(Auth::new(vec![(Some(base), Arc::new(minter))], self.auth_options().clone(), None))
+        Ok(Auth::new(
+            vec![(Some(base), Arc::new(minter))],
+            self.auth_options().clone(),
+            None,
+        ))
     }
 }
 

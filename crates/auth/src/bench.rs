@@ -33,6 +33,8 @@ impl Auth {
         operation: &Operation,
         options: Option<&CallOptions>,
     ) -> reqwest::Result<Response> {
-        self.caller().send(transport, request, operation, options).await
+        self.caller()
+            .send(transport, request, operation, options)
+            .await
     }
 }

@@ -229,15 +229,24 @@ mod tests {
 
     #[test]
     fn token_endpoint_outages_are_not_credential_problems() {
-        let transient = AuthError::Transient("could not connect to h:443 (connection refused)".into());
+        let transient =
+            AuthError::Transient("could not connect to h:443 (connection refused)".into());
         assert_eq!(transient.error_kind(), ErrorKind::Unavailable);
         assert_eq!(AuthError::Timeout.error_kind(), ErrorKind::Unavailable);
         let limited = AuthError::RateLimited { retry_after: None };
         assert_eq!(limited.error_kind(), ErrorKind::RateLimited);
         assert_eq!(AuthError::InvalidCredentials.error_kind(), ErrorKind::Auth);
-        assert_eq!(AuthError::Config("x".into()).error_kind(), ErrorKind::Config);
-        let not_replayed = AuthError::NotReplayed { reason: NoReplay::StreamingBody };
+        assert_eq!(
+            AuthError::Config("x".into()).error_kind(),
+            ErrorKind::Config
+        );
+        let not_replayed = AuthError::NotReplayed {
+            reason: NoReplay::StreamingBody,
+        };
         assert_eq!(not_replayed.error_kind(), ErrorKind::Auth);
-        assert!(not_replayed.to_string().contains("stream"), "{not_replayed}");
+        assert!(
+            not_replayed.to_string().contains("stream"),
+            "{not_replayed}"
+        );
     }
 }

@@ -43,9 +43,10 @@
 //!   requests show method and URL only.
 //! - **Minting** uses its own HTTP client: no redirects, explicit timeouts, `https` only
 //!   (plain `http` to loopback hosts for tests), never a bearer token.
-//! - **Many replicas** can share one token per credential through Redis (feature `redis`,
-//!   [`AuthOptions::token_store`], [`store`]): one process mints while the others wait for
-//!   it; a failing store means local minting, never a failed call.
+//! - **Many replicas** can share one token per credential through Redis (feature `redis`;
+//!   `AuthOptions::token_store`, the `store` module): one process mints while the others wait
+//!   for it; a failing store means local minting, never a failed call. Without the feature,
+//!   none of the store's cryptography is compiled.
 //!
 //! # Layers
 //!
@@ -60,6 +61,7 @@
 //! Tokio runtime anyway; the Redis client runs its connection on it). Inject a
 //! [`ManualClock`] for deterministic tests.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 #[cfg(feature = "internal-bench")]
@@ -70,6 +72,8 @@ mod clock;
 mod config;
 mod env;
 mod error;
+#[cfg(feature = "store")]
+#[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub mod store;
 mod token;
 mod transport;
@@ -87,6 +91,8 @@ pub use config::origoid::{OrigoIdConfig, OrigoIdCredentials};
 pub use config::retry::{MAX_RETRY_AFTER, RetryPolicy, retry_after};
 pub use config::{AuthOptions, Jitter};
 pub use error::{AuthError, ErrorKind, NoReplay};
+#[cfg(feature = "store")]
+#[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub use store::{SharedStore, StoreKey};
 pub use token::access::{AccessToken, MintedToken};
 pub use token::health::Health;

@@ -47,9 +47,15 @@ impl TransportCause {
             if text.contains("dns error") || text.contains("lookup address") {
                 return Self::Dns;
             }
-            if ["certificate", "tls", "handshake", "invalidcontenttype", "corrupt message"]
-                .iter()
-                .any(|marker| text.contains(marker))
+            if [
+                "certificate",
+                "tls",
+                "handshake",
+                "invalidcontenttype",
+                "corrupt message",
+            ]
+            .iter()
+            .any(|marker| text.contains(marker))
             {
                 return Self::Tls;
             }
@@ -141,11 +147,35 @@ mod tests {
     #[test]
     fn causes_come_from_io_kinds_and_the_stacks_wording() {
         let cases = [
-            (Wrapped("tcp connect error", Some(io::ErrorKind::ConnectionRefused.into())), TransportCause::ConnectionRefused),
-            (Wrapped("dns error", Some(io::Error::other("failed to lookup address information"))), TransportCause::Dns),
-            (Wrapped("client error (Connect)", Some(io::Error::other("invalid peer certificate: UnknownIssuer"))), TransportCause::Tls),
-            (Wrapped("operation timed out", None), TransportCause::Timeout),
-            (Wrapped("read", Some(io::ErrorKind::ConnectionReset.into())), TransportCause::Reset),
+            (
+                Wrapped(
+                    "tcp connect error",
+                    Some(io::ErrorKind::ConnectionRefused.into()),
+                ),
+                TransportCause::ConnectionRefused,
+            ),
+            (
+                Wrapped(
+                    "dns error",
+                    Some(io::Error::other("failed to lookup address information")),
+                ),
+                TransportCause::Dns,
+            ),
+            (
+                Wrapped(
+                    "client error (Connect)",
+                    Some(io::Error::other("invalid peer certificate: UnknownIssuer")),
+                ),
+                TransportCause::Tls,
+            ),
+            (
+                Wrapped("operation timed out", None),
+                TransportCause::Timeout,
+            ),
+            (
+                Wrapped("read", Some(io::ErrorKind::ConnectionReset.into())),
+                TransportCause::Reset,
+            ),
             (Wrapped("something odd", None), TransportCause::Other),
         ];
         for (error, expected) in cases {

@@ -99,4 +99,3 @@ fn a_warm_send_allocates_only_the_loop_and_the_spare_copy() {
         "a warm send allocates {per_call} times per call (expected at most 8: the boxed loop, the User-Agent, and reqwest's copy of the request)"
     );
 }
-

@@ -28,6 +28,7 @@
 //! ```
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The ready-client constructors of a single-service API (`client`, `client_at`, `from_env`,
 /// `from_env_with`), written once for OrigoID and Obi. The token endpoint and the API calls
@@ -67,7 +68,7 @@ macro_rules! ready_client_constructors {
 
         /// [`from_env`] reading variables from `env` instead of the process environment (so
         /// tests never touch the real one), with explicit [`AuthOptions`]. A shared token
-        /// store set in `env` (`SDK_TOKEN_STORE_URL`, see [`SharedStore::from_env`](crate::SharedStore::from_env)) is
+        /// store set in `env` (`SDK_TOKEN_STORE_URL`, see `SharedStore::from_env`; feature `redis`) is
         /// added to `options`.
         ///
         /// # Errors
@@ -106,9 +107,12 @@ pub use error::{Error, ErrorBody};
 pub use reqwest;
 pub use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, CallOptions, Clock, ErrorKind, Health, Jitter,
-    LifetimeSource, ManualClock, NoReplay, RetryPolicy, SecretString, SharedStore, StoreKey,
-    SystemClock, TransportCause,
+    LifetimeSource, ManualClock, NoReplay, RetryPolicy, SecretString, SystemClock, TransportCause,
 };
+/// A token store shared by many replicas (`SDK_TOKEN_STORE_URL`; feature `redis`).
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use sdk_auth::{SharedStore, StoreKey};
 
 /// Extension points of the token layer: a custom token source for
 /// [`Auth::from_minter`](crate::Auth::from_minter), and what a custom [`Clock`](crate::Clock)
@@ -164,6 +168,7 @@ authenticated!(
 
 /// `options` with the shared token store that `env` configures, if any (`SDK_TOKEN_STORE_URL`,
 /// `SDK_TOKEN_STORE_KEY`, `SDK_TOKEN_STORE_TIMEOUT_MS`; needs the `redis` feature).
+#[cfg(feature = "redis")]
 fn with_env_store(
     options: AuthOptions,
     env: &impl Fn(&str) -> Option<String>,
@@ -172,4 +177,19 @@ fn with_env_store(
         Some(store) => options.token_store(store),
         None => options,
     })
+}
+
+/// Without the `redis` feature a configured store is an error, not silently ignored: the
+/// replicas would each mint their own tokens while their operators believe they share.
+#[cfg(not(feature = "redis"))]
+fn with_env_store(
+    options: AuthOptions,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<AuthOptions, AuthError> {
+    match env("SDK_TOKEN_STORE_URL").filter(|url| !url.trim().is_empty()) {
+        Some(_) => Err(AuthError::Config(
+            "SDK_TOKEN_STORE_URL is set, but the sdk was built without its `redis` feature".into(),
+        )),
+        None => Ok(options),
+    }
 }

@@ -43,8 +43,8 @@ use std::fmt;
 use std::time::Duration;
 
 pub use obi_api::*;
-pub use sdk_auth::ObiConfig;
 use sdk_auth::AuthOptions;
+pub use sdk_auth::ObiConfig;
 
 use crate::error::ErrorBody;
 

@@ -58,7 +58,6 @@ impl RetryBudget {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +79,4 @@ mod tests {
         }
         assert!(budget.allows_retry(), "60 successes refill past half");
     }
-
 }

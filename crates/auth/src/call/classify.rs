@@ -43,7 +43,11 @@ pub(crate) struct Transient {
 }
 
 /// The outcome of a response, by its status (the status table) and `Retry-After`.
-pub(crate) fn response(status: StatusCode, headers: &HeaderMap, wall: impl Fn() -> SystemTime) -> Outcome {
+pub(crate) fn response(
+    status: StatusCode,
+    headers: &HeaderMap,
+    wall: impl Fn() -> SystemTime,
+) -> Outcome {
     if status == StatusCode::UNAUTHORIZED {
         return Outcome::Unauthorized;
     }

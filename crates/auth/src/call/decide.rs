@@ -94,7 +94,10 @@ pub(crate) fn decide(outcome: &Outcome, facts: &Facts, policy: &RetryPolicy) -> 
                 Some(Stop::NotResendable)
             } else if facts.retries + 1 >= policy.max_attempts {
                 Some(Stop::AttemptsExhausted)
-            } else if transient.retry_after.is_some_and(|after| after > policy.max_retry_after) {
+            } else if transient
+                .retry_after
+                .is_some_and(|after| after > policy.max_retry_after)
+            {
                 Some(Stop::RetryAfterTooLong)
             } else {
                 None
@@ -165,25 +168,170 @@ mod tests {
         let sent = transient(true, None);
         let unsent = transient(false, None);
         let rows: Vec<(&str, Outcome, Facts, Decision)> = vec![
-            ("a success is returned", Outcome::Final, first(), Decision::Return),
-            ("idempotent 5xx/408/429/reset is retried after the backoff", sent.clone(), first(), Decision::Retry { after: MS(150) }),
-            ("a POST whose bytes may have arrived is never repeated", sent.clone(), Facts { idempotent: false, ..first() }, Decision::GiveUp(Stop::NotIdempotent)),
-            ("any operation is retried when nothing was sent (connect failed)", unsent.clone(), Facts { idempotent: false, ..first() }, Decision::Retry { after: MS(150) }),
-            ("a streaming body cannot be repeated", sent.clone(), Facts { resendable: false, ..first() }, Decision::GiveUp(Stop::NotResendable)),
-            ("at most 3 attempts", sent.clone(), Facts { retries: 2, ..first() }, Decision::GiveUp(Stop::AttemptsExhausted)),
-            ("the second retry is still allowed", sent.clone(), Facts { retries: 1, ..first() }, Decision::Retry { after: MS(150) }),
-            ("at least the server's Retry-After", transient(true, Some(MS(2_000))), first(), Decision::Retry { after: MS(2_000) }),
-            ("no retry when Retry-After exceeds 20 s", transient(true, Some(Duration::from_secs(21))), first(), Decision::GiveUp(Stop::RetryAfterTooLong)),
-            ("Retry-After of exactly 20 s is honoured", transient(true, Some(Duration::from_secs(20))), first(), Decision::Retry { after: Duration::from_secs(20) }),
-            ("no pause that ends past the deadline", sent.clone(), Facts { remaining: Some(MS(100)), ..first() }, Decision::GiveUp(Stop::PastDeadline)),
-            ("no deadline, no limit", transient(true, Some(Duration::from_secs(19))), Facts { remaining: None, ..first() }, Decision::Retry { after: Duration::from_secs(19) }),
-            ("the budget stops retries", sent.clone(), Facts { budget_allows: false, ..first() }, Decision::GiveUp(Stop::BudgetExhausted)),
-            ("a 401 is replayed once with a fresh token", Outcome::Unauthorized, first(), Decision::Replay),
-            ("a replay is not a retry: allowed with attempts used up", Outcome::Unauthorized, Facts { retries: 2, budget_allows: false, ..first() }, Decision::Replay),
-            ("a 401 after the replay is the API refusing fresh tokens", Outcome::Unauthorized, Facts { replayed: true, ..first() }, Decision::Unauthorized(AuthError::RejectedAfterReplay)),
-            ("a streaming body is not replayed", Outcome::Unauthorized, Facts { resendable: false, ..first() }, Decision::Unauthorized(AuthError::NotReplayed { reason: NoReplay::StreamingBody })),
-            ("while fresh tokens are refused, no re-mint per 401", Outcome::Unauthorized, Facts { replay_allowed: false, ..first() }, Decision::Unauthorized(AuthError::NotReplayed { reason: NoReplay::RecentlyRejected })),
-            ("an operation without a bearer is not replayed", Outcome::Unauthorized, Facts { bearer: false, ..first() }, Decision::Unauthorized(AuthError::NotReplayed { reason: NoReplay::NoBearer })),
+            (
+                "a success is returned",
+                Outcome::Final,
+                first(),
+                Decision::Return,
+            ),
+            (
+                "idempotent 5xx/408/429/reset is retried after the backoff",
+                sent.clone(),
+                first(),
+                Decision::Retry { after: MS(150) },
+            ),
+            (
+                "a POST whose bytes may have arrived is never repeated",
+                sent.clone(),
+                Facts {
+                    idempotent: false,
+                    ..first()
+                },
+                Decision::GiveUp(Stop::NotIdempotent),
+            ),
+            (
+                "any operation is retried when nothing was sent (connect failed)",
+                unsent.clone(),
+                Facts {
+                    idempotent: false,
+                    ..first()
+                },
+                Decision::Retry { after: MS(150) },
+            ),
+            (
+                "a streaming body cannot be repeated",
+                sent.clone(),
+                Facts {
+                    resendable: false,
+                    ..first()
+                },
+                Decision::GiveUp(Stop::NotResendable),
+            ),
+            (
+                "at most 3 attempts",
+                sent.clone(),
+                Facts {
+                    retries: 2,
+                    ..first()
+                },
+                Decision::GiveUp(Stop::AttemptsExhausted),
+            ),
+            (
+                "the second retry is still allowed",
+                sent.clone(),
+                Facts {
+                    retries: 1,
+                    ..first()
+                },
+                Decision::Retry { after: MS(150) },
+            ),
+            (
+                "at least the server's Retry-After",
+                transient(true, Some(MS(2_000))),
+                first(),
+                Decision::Retry { after: MS(2_000) },
+            ),
+            (
+                "no retry when Retry-After exceeds 20 s",
+                transient(true, Some(Duration::from_secs(21))),
+                first(),
+                Decision::GiveUp(Stop::RetryAfterTooLong),
+            ),
+            (
+                "Retry-After of exactly 20 s is honoured",
+                transient(true, Some(Duration::from_secs(20))),
+                first(),
+                Decision::Retry {
+                    after: Duration::from_secs(20),
+                },
+            ),
+            (
+                "no pause that ends past the deadline",
+                sent.clone(),
+                Facts {
+                    remaining: Some(MS(100)),
+                    ..first()
+                },
+                Decision::GiveUp(Stop::PastDeadline),
+            ),
+            (
+                "no deadline, no limit",
+                transient(true, Some(Duration::from_secs(19))),
+                Facts {
+                    remaining: None,
+                    ..first()
+                },
+                Decision::Retry {
+                    after: Duration::from_secs(19),
+                },
+            ),
+            (
+                "the budget stops retries",
+                sent.clone(),
+                Facts {
+                    budget_allows: false,
+                    ..first()
+                },
+                Decision::GiveUp(Stop::BudgetExhausted),
+            ),
+            (
+                "a 401 is replayed once with a fresh token",
+                Outcome::Unauthorized,
+                first(),
+                Decision::Replay,
+            ),
+            (
+                "a replay is not a retry: allowed with attempts used up",
+                Outcome::Unauthorized,
+                Facts {
+                    retries: 2,
+                    budget_allows: false,
+                    ..first()
+                },
+                Decision::Replay,
+            ),
+            (
+                "a 401 after the replay is the API refusing fresh tokens",
+                Outcome::Unauthorized,
+                Facts {
+                    replayed: true,
+                    ..first()
+                },
+                Decision::Unauthorized(AuthError::RejectedAfterReplay),
+            ),
+            (
+                "a streaming body is not replayed",
+                Outcome::Unauthorized,
+                Facts {
+                    resendable: false,
+                    ..first()
+                },
+                Decision::Unauthorized(AuthError::NotReplayed {
+                    reason: NoReplay::StreamingBody,
+                }),
+            ),
+            (
+                "while fresh tokens are refused, no re-mint per 401",
+                Outcome::Unauthorized,
+                Facts {
+                    replay_allowed: false,
+                    ..first()
+                },
+                Decision::Unauthorized(AuthError::NotReplayed {
+                    reason: NoReplay::RecentlyRejected,
+                }),
+            ),
+            (
+                "an operation without a bearer is not replayed",
+                Outcome::Unauthorized,
+                Facts {
+                    bearer: false,
+                    ..first()
+                },
+                Decision::Unauthorized(AuthError::NotReplayed {
+                    reason: NoReplay::NoBearer,
+                }),
+            ),
         ];
         for (rule, outcome, facts, expected) in rows {
             assert_eq!(decide(&outcome, &facts, &policy), expected, "{rule}");
@@ -195,6 +343,9 @@ mod tests {
         let policy = RetryPolicy::disabled();
         let decision = decide(&transient(false, None), &first(), &policy);
         assert_eq!(decision, Decision::GiveUp(Stop::AttemptsExhausted));
-        assert_eq!(decide(&Outcome::Unauthorized, &first(), &policy), Decision::Replay);
+        assert_eq!(
+            decide(&Outcome::Unauthorized, &first(), &policy),
+            Decision::Replay
+        );
     }
 }

@@ -128,12 +128,18 @@ impl Caller {
                 None => {
                     let attempts = tally.attempts();
                     tracing::warn!(deadline = ?limit, attempts, "call deadline passed");
-                    Err(CallFailure::DeadlineExceeded { deadline: limit, attempts }.into())
+                    Err(CallFailure::DeadlineExceeded {
+                        deadline: limit,
+                        attempts,
+                    }
+                    .into())
                 }
             },
         };
         let error = match &exit {
-            Ok(response) if response.status().is_client_error() || response.status().is_server_error() => {
+            Ok(response)
+                if response.status().is_client_error() || response.status().is_server_error() =>
+            {
                 Some(response.status().as_str().to_owned())
             }
             Ok(_) => None,
@@ -157,7 +163,11 @@ impl Caller {
         let policy = call.map_or(&options.retry, |c| c.retry_or(options));
         let idempotent = self.prepare(&mut request, operation, call)?;
         let service = match operation.authenticated {
-            true => Some(self.services.for_url(request.url()).map_err(CallFailure::Auth)?),
+            true => Some(
+                self.services
+                    .for_url(request.url())
+                    .map_err(CallFailure::Auth)?,
+            ),
             false => None,
         };
         let started = deadline.map(|deadline| (options.clock.now(), deadline));
@@ -166,7 +176,12 @@ impl Caller {
             // `None` for a streaming body: then there is no replay and no retry.
             let spare = request.try_clone();
             let bearer = match service {
-                Some(service) => Some(service.stamp(&mut request).await.map_err(CallFailure::Auth)?),
+                Some(service) => Some(
+                    service
+                        .stamp(&mut request)
+                        .await
+                        .map_err(CallFailure::Auth)?,
+                ),
                 None => None,
             };
             tally.sent();
@@ -176,7 +191,8 @@ impl Caller {
                     let status = response.status();
                     tally.status(status.as_u16());
                     wire::response(status);
-                    let outcome = classify::response(status, response.headers(), || options.clock.wall());
+                    let outcome =
+                        classify::response(status, response.headers(), || options.clock.wall());
                     (Ok(response), outcome)
                 }
                 Err(error) => {
@@ -194,7 +210,9 @@ impl Caller {
                     sniff && idempotent && spare.is_some() && retries + 1 < policy.max_attempts
                 }) {
                     let response = attempt.map_err(Exit::Transport)?;
-                    let (response, read) = classify::body_check(response, check).await.map_err(Exit::Transport)?;
+                    let (response, read) = classify::body_check(response, check)
+                        .await
+                        .map_err(Exit::Transport)?;
                     (attempt, outcome) = (Ok(response), read);
                 }
             }
@@ -225,8 +243,11 @@ impl Caller {
                 (Decision::Replay, Some(next)) => {
                     if let (Some(service), Some(bearer)) = (service, &bearer) {
                         service.cache.invalidate(bearer.header());
-                        tracing::info!(api = service.cache.info.api, service = service.cache.info.service,
-                            "401 received; replaying once with a fresh token");
+                        tracing::info!(
+                            api = service.cache.info.api,
+                            service = service.cache.info.service,
+                            "401 received; replaying once with a fresh token"
+                        );
                     }
                     replayed = true;
                     request = next;
@@ -234,8 +255,12 @@ impl Caller {
                 (Decision::Retry { after }, Some(next)) => {
                     retries += 1;
                     if let Outcome::Transient(transient) = &outcome {
-                        tracing::info!(attempt = retries + 1, reason = transient.reason,
-                            delay_ms = after.as_millis() as u64, "retrying");
+                        tracing::info!(
+                            attempt = retries + 1,
+                            reason = transient.reason,
+                            delay_ms = after.as_millis() as u64,
+                            "retrying"
+                        );
                     }
                     options.clock.sleep(after).await;
                     request = next;
@@ -313,7 +338,12 @@ impl Caller {
         };
         let headers = response.headers().clone();
         match response.bytes().await {
-            Ok(body) => CallFailure::Unauthorized { error, headers, body }.into(),
+            Ok(body) => CallFailure::Unauthorized {
+                error,
+                headers,
+                body,
+            }
+            .into(),
             Err(error) => Exit::Transport(error),
         }
     }
@@ -325,7 +355,10 @@ impl Caller {
 }
 
 /// What an attempt produced, as the caller gets it.
-async fn deliver(attempt: reqwest::Result<Response>, operation: &Operation) -> Result<Response, Exit> {
+async fn deliver(
+    attempt: reqwest::Result<Response>,
+    operation: &Operation,
+) -> Result<Response, Exit> {
     let response = attempt.map_err(Exit::Transport)?;
     match classify::finish(response, operation.error_body).await {
         Ok(Ok(response)) => Ok(response),

@@ -31,7 +31,11 @@ impl Tally {
 }
 
 /// The span of one call to `api`.
-pub(crate) fn span(api: &'static str, request: &reqwest::Request, operation: &Operation) -> tracing::Span {
+pub(crate) fn span(
+    api: &'static str,
+    request: &reqwest::Request,
+    operation: &Operation,
+) -> tracing::Span {
     let span = tracing::info_span!(
         "sdk.call",
         otel.name = tracing::field::Empty,

@@ -64,10 +64,7 @@ impl BridgeService {
 
     /// `env` with this service's legacy variable names answering for the current ones (a
     /// current name wins); a warning names each legacy variable used.
-    fn env_with_legacy<'a>(
-        self,
-        env: Env<'a>,
-    ) -> impl Fn(&str) -> Option<String> + 'a {
+    fn env_with_legacy<'a>(self, env: Env<'a>) -> impl Fn(&str) -> Option<String> + 'a {
         let pairs = self.legacy_env_names().map(|legacy| {
             let current = self.env_names();
             [

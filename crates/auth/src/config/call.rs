@@ -70,17 +70,19 @@ impl CallOptions {
 
     /// Adds a header to the request (a second value for the same name is appended).
     pub fn header(self, name: &str, value: &str) -> Self {
-        self.edit(|inner| {
-            match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+        self.edit(
+            |inner| match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
                 (Ok(name), Ok(value)) => {
                     inner.headers.append(name, value);
                 }
-                (Err(_), _) => inner.problems.push(format!("`{name}` is not a valid header name")),
-                (_, Err(_)) => inner
+                (Err(_), _) => inner
                     .problems
-                    .push(format!("the value of header `{name}` has characters not allowed in a header")),
-            }
-        })
+                    .push(format!("`{name}` is not a valid header name")),
+                (_, Err(_)) => inner.problems.push(format!(
+                    "the value of header `{name}` has characters not allowed in a header"
+                )),
+            },
+        )
     }
 
     /// The key that makes this call safe to retry: the same value is sent on every attempt,
@@ -88,9 +90,9 @@ impl CallOptions {
     pub fn idempotency_key(self, key: &str) -> Self {
         self.edit(|inner| match HeaderValue::try_from(key) {
             Ok(value) if !key.is_empty() => inner.idempotency_key = Some(value),
-            _ => inner
-                .problems
-                .push("the idempotency key is empty or has characters not allowed in a header".into()),
+            _ => inner.problems.push(
+                "the idempotency key is empty or has characters not allowed in a header".into(),
+            ),
         })
     }
 
@@ -143,10 +145,17 @@ mod tests {
         let own = none.clone().deadline(None).retry(RetryPolicy::disabled());
         assert_eq!(own.deadline_or(&client), None);
         assert_eq!(own.retry_or(&client).max_attempts, 1);
-        assert_eq!(none.deadline_or(&client), Some(Duration::from_secs(9)), "clones are independent");
+        assert_eq!(
+            none.deadline_or(&client),
+            Some(Duration::from_secs(9)),
+            "clones are independent"
+        );
         let with_header = CallOptions::new().header("x-tag", "secret-canary");
         let debug = format!("{with_header:?}");
-        assert!(debug.contains("x-tag") && !debug.contains("canary"), "{debug}");
+        assert!(
+            debug.contains("x-tag") && !debug.contains("canary"),
+            "{debug}"
+        );
     }
 
     #[test]
@@ -156,7 +165,17 @@ mod tests {
             .header("x-ok", "line\nbreak")
             .idempotency_key("");
         let problem = bad.problem().unwrap();
-        assert!(problem.contains("`bad name`") && problem.contains("x-ok") && problem.contains("idempotency key"), "{problem}");
-        assert!(CallOptions::new().idempotency_key("k-1").problem().is_none());
+        assert!(
+            problem.contains("`bad name`")
+                && problem.contains("x-ok")
+                && problem.contains("idempotency key"),
+            "{problem}"
+        );
+        assert!(
+            CallOptions::new()
+                .idempotency_key("k-1")
+                .problem()
+                .is_none()
+        );
     }
 }

@@ -20,6 +20,7 @@ pub(crate) use origoid::{OrigoIdConfig, OrigoIdCredentials};
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::AuthError;
+#[cfg(feature = "store")]
 use crate::store::SharedStore;
 use retry::RetryPolicy;
 
@@ -70,6 +71,7 @@ impl Jitter {
 pub struct AuthOptions {
     pub(crate) clock: Arc<dyn Clock>,
     /// Tokens shared with other processes (`None`: this process mints its own).
+    #[cfg(feature = "store")]
     pub(crate) store: Option<SharedStore>,
     pub(crate) jitter: Jitter,
     pub(crate) min_lead: Duration,
@@ -92,6 +94,7 @@ impl Default for AuthOptions {
     fn default() -> Self {
         Self {
             clock: Arc::new(SystemClock),
+            #[cfg(feature = "store")]
             store: None,
             jitter: Jitter::Random,
             min_lead: Duration::from_secs(30),
@@ -118,6 +121,8 @@ impl AuthOptions {
         self
     }
 
+    #[cfg(feature = "store")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "store")))]
     /// Shares tokens with the other processes using `store`: one mint per credential for the
     /// whole fleet (see [`SharedStore`]). Default: none, every process mints its own.
     pub fn token_store(mut self, store: SharedStore) -> Self {

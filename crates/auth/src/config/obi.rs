@@ -60,7 +60,10 @@ impl ObiConfig {
     /// [`AuthError::Config`] naming every missing variable (never a value).
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, AuthError> {
         let mut vars = Vars::new(&env);
-        let (key, secret) = (vars.required("OBI_API_KEY"), vars.required("OBI_API_SECRET"));
+        let (key, secret) = (
+            vars.required("OBI_API_KEY"),
+            vars.required("OBI_API_SECRET"),
+        );
         let base_url = vars.optional("OBI_URL");
         let config = key.zip(secret).map(|(key, secret)| Self {
             base_url,
@@ -96,4 +99,3 @@ impl fmt::Debug for ObiConfig {
             .finish()
     }
 }
-

@@ -119,10 +119,12 @@ impl OrigoIdConfig {
                 vars.required("ORIGOID_USERNAME"),
                 vars.required("ORIGOID_PASSWORD"),
             );
-            username.zip(password).map(|(username, password)| OrigoIdCredentials::Basic {
-                username,
-                password: password.into(),
-            })
+            username
+                .zip(password)
+                .map(|(username, password)| OrigoIdCredentials::Basic {
+                    username,
+                    password: password.into(),
+                })
         } else {
             vars.missing_one_of(
                 &["ORIGOID_API_KEY"],
@@ -131,7 +133,11 @@ impl OrigoIdConfig {
             None
         };
         let expire_after = vars.optional("ORIGOID_EXPIRE_AFTER").and_then(|value| {
-            let seconds = value.trim().parse().ok().filter(|s| EXPIRE_AFTER_RANGE.contains(s));
+            let seconds = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|s| EXPIRE_AFTER_RANGE.contains(s));
             if seconds.is_none() {
                 vars.invalid("ORIGOID_EXPIRE_AFTER", "must be an integer from 1 to 3600");
             }

@@ -26,6 +26,7 @@ use tracing::Instrument as _;
 use futures_util::future::BoxFuture;
 
 use super::access::{AccessToken, MintedToken};
+#[cfg(feature = "store")]
 use super::fleet::Fleet;
 use super::health::Health;
 use super::lifetime::Phase;
@@ -45,6 +46,7 @@ pub(crate) struct TokenCache {
     pub(crate) info: MinterInfo,
     pub(crate) options: AuthOptions,
     /// This service's slot in the shared token store, if one is configured.
+    #[cfg(feature = "store")]
     pub(crate) fleet: Option<Fleet>,
     state: Mutex<State>,
     /// Mirrors `state.rejection.is_some()`, so a successful call checks it without the lock.
@@ -93,11 +95,13 @@ impl State {
 impl TokenCache {
     pub(crate) fn new(minter: Arc<dyn Minter>, options: AuthOptions) -> Self {
         let info = minter.info();
+        #[cfg(feature = "store")]
         let fleet = Fleet::new(&options, &*minter, &info);
         Self {
             info,
             minter,
             options,
+            #[cfg(feature = "store")]
             fleet,
             state: Mutex::default(),
             rejected: AtomicBool::new(false),
@@ -122,8 +126,12 @@ impl TokenCache {
             Some(Ok(token)) => return Ok(token),
             Some(Err(error)) => error,
             None => {
-                tracing::warn!(api = self.info.api, service = self.info.service,
-                    ?wait, "gave up waiting for a token");
+                tracing::warn!(
+                    api = self.info.api,
+                    service = self.info.service,
+                    ?wait,
+                    "gave up waiting for a token"
+                );
                 AuthError::Timeout
             }
         };
@@ -294,6 +302,7 @@ impl TokenCache {
             .as_ref()
             .is_some_and(|token| token.header() == rejected);
         if matches {
+            #[cfg(feature = "store")]
             if let (Some(fleet), Some(token)) = (&self.fleet, &state.current) {
                 fleet.rejected(token);
             }
@@ -382,10 +391,11 @@ impl TokenCache {
 impl TokenCache {
     /// One mint attempt: through the fleet when a shared store is configured, else directly.
     async fn obtain(&self) -> Result<MintedToken, AuthError> {
-        match &self.fleet {
-            Some(fleet) => fleet.obtain(&*self.minter, &self.options).await,
-            None => self.minter.mint().await,
+        #[cfg(feature = "store")]
+        if let Some(fleet) = &self.fleet {
+            return fleet.obtain(&*self.minter, &self.options).await;
         }
+        self.minter.mint().await
     }
 }
 

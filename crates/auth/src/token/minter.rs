@@ -7,6 +7,7 @@ use futures_util::future::BoxFuture;
 
 use super::access::{AccessToken, MintedToken};
 use crate::error::AuthError;
+#[cfg(feature = "store")]
 use crate::store::Fingerprint;
 
 /// Labels a minter for logs and `Debug`; never contains a secret.
@@ -41,6 +42,8 @@ pub trait Minter: Send + Sync + fmt::Debug + 'static {
     /// Obtains a new token.
     fn mint(&self) -> BoxFuture<'_, Result<MintedToken, AuthError>>;
 
+    #[cfg(feature = "store")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "store")))]
     /// Feeds what identifies this minter's credential (base URL, key id; never needed: the
     /// secret) into `fingerprint`, which names its slot in a shared token store, and returns
     /// `true`. Two minters that feed the same parts share tokens. The default returns `false`:

@@ -7,6 +7,7 @@
 
 pub(crate) mod access;
 pub(crate) mod cache;
+#[cfg(feature = "store")]
 pub(crate) mod fleet;
 pub(crate) mod health;
 pub(crate) mod lifetime;

@@ -40,7 +40,10 @@ pub(crate) struct Services(Vec<Service>);
 
 impl Services {
     /// One cache per `(base URL, minter)`, all with `options`.
-    pub(crate) fn new(services: Vec<(Option<Url>, Arc<dyn Minter>)>, options: &AuthOptions) -> Self {
+    pub(crate) fn new(
+        services: Vec<(Option<Url>, Arc<dyn Minter>)>,
+        options: &AuthOptions,
+    ) -> Self {
         Self(
             services
                 .into_iter()

@@ -125,7 +125,10 @@ async fn secrets_never_leak() {
     obi.revoke().await.unwrap();
     obi.revoke_all().await.unwrap();
     obi.token().await.unwrap();
-    shown.push(format!("{obi:?} {:?}", ObiMinter::new(&obi_config).unwrap()));
+    shown.push(format!(
+        "{obi:?} {:?}",
+        ObiMinter::new(&obi_config).unwrap()
+    ));
 
     // OrigoID: a rejected key and a rejected password; errors shown every way.
     let origo_server = MockServer::start().await;

@@ -161,7 +161,10 @@ fn origoid_from_env() {
         ("ORIGOID_API_KEY", "k"),
         ("ORIGOID_EXPIRE_AFTER", "7200"),
     ])));
-    assert!(message.contains("ORIGOID_EXPIRE_AFTER must be an integer from 1 to 3600"), "{message}");
+    assert!(
+        message.contains("ORIGOID_EXPIRE_AFTER must be an integer from 1 to 3600"),
+        "{message}"
+    );
     let message = config_error(
         OrigoIdConfig::api_key("k".into())
             .expire_after(7200)

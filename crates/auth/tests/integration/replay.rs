@@ -128,7 +128,10 @@ async fn second_401_is_returned_without_a_loop() {
     let url = format!("{}/v1/things", server.uri());
     let request = authorized(&auth, &client, &url, b"payload".to_vec()).await;
     let error = auth.execute(&client, request).await.unwrap_err();
-    assert_eq!(AuthError::find(&error), Some(&AuthError::RejectedAfterReplay));
+    assert_eq!(
+        AuthError::find(&error),
+        Some(&AuthError::RejectedAfterReplay)
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
     assert_eq!(minter.calls(), 2);
 }
@@ -151,7 +154,9 @@ async fn streaming_body_is_not_replayed() {
     let error = auth.execute(&client, request).await.unwrap_err();
     assert_eq!(
         AuthError::find(&error),
-        Some(&AuthError::NotReplayed { reason: NoReplay::StreamingBody })
+        Some(&AuthError::NotReplayed {
+            reason: NoReplay::StreamingBody
+        })
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert_eq!(
@@ -250,16 +255,25 @@ async fn bridge_services_never_share_tokens() {
         }
         Mock::given(method("GET"))
             .and(path("/api/v1/x"))
-            .and(header("authorization", format!("Bearer {name}-token").as_str()))
+            .and(header(
+                "authorization",
+                format!("Bearer {name}-token").as_str(),
+            ))
             .respond_with(ResponseTemplate::new(200))
             .expect(1)
             .mount(server)
             .await;
-        let response = auth.execute(&client, client.get(url).build().unwrap()).await.unwrap();
+        let response = auth
+            .execute(&client, client.get(url).build().unwrap())
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
     let foreign = client.get("http://127.0.0.1:9/api/v1/x").build().unwrap();
     let error = auth.execute(&client, foreign).await.unwrap_err();
-    assert!(matches!(AuthError::find(&error), Some(AuthError::Config(_))), "{error:?}");
+    assert!(
+        matches!(AuthError::find(&error), Some(AuthError::Config(_))),
+        "{error:?}"
+    );
     assert_eq!(auth.token().await.unwrap().expose_secret(), "baas-token");
 }

@@ -110,7 +110,9 @@ impl Error {
                 }
                 error
             }
-            CallFailure::InvalidRequest(reason) => Self::new(ErrorKind::InvalidRequest, reason.clone()),
+            CallFailure::InvalidRequest(reason) => {
+                Self::new(ErrorKind::InvalidRequest, reason.clone())
+            }
             other => {
                 let mut error = Self::new(ErrorKind::Unavailable, other.to_string());
                 error.0.source = Some(Box::new(other.clone()));

@@ -12,6 +12,7 @@ use super::http::MintHttp;
 use super::{lenient, minted};
 use crate::config::{AuthOptions, BridgeCredentials, BridgeService, key_prefix};
 use crate::error::AuthError;
+#[cfg(feature = "store")]
 use crate::store::Fingerprint;
 use crate::token::access::MintedToken;
 use crate::token::minter::{Minter, MinterInfo};
@@ -88,6 +89,7 @@ impl Minter for BridgeMinter {
         }
     }
 
+    #[cfg(feature = "store")]
     fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
         fingerprint.add(self.base.as_str()).add(&self.key_id);
         true

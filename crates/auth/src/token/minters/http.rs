@@ -152,4 +152,3 @@ pub(crate) fn secret_header(value: &str) -> Result<HeaderValue, AuthError> {
     header.set_sensitive(true);
     Ok(header)
 }
-

@@ -14,6 +14,7 @@ use super::http::{self, MintHttp};
 use super::{lenient, minted};
 use crate::config::{ObiConfig, key_prefix};
 use crate::error::AuthError;
+#[cfg(feature = "store")]
 use crate::store::Fingerprint;
 use crate::token::access::{AccessToken, MintedToken};
 use crate::token::minter::{Minter, MinterInfo, RevokeScope};
@@ -74,6 +75,7 @@ impl Minter for ObiMinter {
         }
     }
 
+    #[cfg(feature = "store")]
     fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
         // The key is the public half; the secret stays out.
         fingerprint

@@ -15,6 +15,7 @@ use super::{lenient, minted};
 use crate::config::origoid::EXPIRE_AFTER_RANGE;
 use crate::config::{OrigoIdConfig, OrigoIdCredentials, key_prefix};
 use crate::error::AuthError;
+#[cfg(feature = "store")]
 use crate::store::Fingerprint;
 use crate::token::access::MintedToken;
 use crate::token::minter::{Minter, MinterInfo};
@@ -179,6 +180,7 @@ impl Minter for OrigoIdMinter {
         }
     }
 
+    #[cfg(feature = "store")]
     fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
         fingerprint.add(self.base.as_str());
         match &self.credentials {
