@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+#[cfg(feature = "store")]
 use sdk_auth::store::Fingerprint;
 use sdk_auth::{
     AccessToken, AuthError, AuthOptions, BoxFuture, Clock, Jitter, ManualClock, MintedToken,
@@ -108,6 +109,7 @@ impl Minter for GatedMinter {
     }
 
     /// Clones share a credential, so they share a slot in a token store.
+    #[cfg(feature = "store")]
     fn identify(&self, fingerprint: &mut Fingerprint) -> bool {
         fingerprint.add("mock-key-id");
         true
@@ -172,11 +174,13 @@ pub async fn settle(counter: &AtomicUsize, n: usize) {
 /// Tokio's clock: follows `tokio::time::pause` / `advance` (and auto-advance in paused tests),
 /// so tasks that really wait on each other (a fleet polling a store) can run on virtual time.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "store"), allow(dead_code))]
 pub struct TokioClock {
     start: tokio::time::Instant,
     wall: SystemTime,
 }
 
+#[cfg_attr(not(feature = "store"), allow(dead_code))]
 impl TokioClock {
     pub fn new() -> Self {
         Self {

@@ -9,4 +9,5 @@ mod herd;
 mod replay;
 mod revoke;
 mod skew;
+#[cfg(feature = "store")]
 mod store;
