@@ -1,11 +1,7 @@
-//! Shared helpers for the workspace's cross-crate tests (the tests live beside this crate's
-//! `Cargo.toml`, one file per subject).
+//! Paths for the generator's end-to-end tests that still live beside this crate's
+//! `Cargo.toml` (the helpers the crates' own tests share are in `crates/testkit`).
 
 use std::path::PathBuf;
-
-pub mod logs;
-pub mod redis_server;
-pub mod spec_examples;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {

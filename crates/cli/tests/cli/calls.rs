@@ -1,10 +1,10 @@
 //! One operation of each API end to end (body from flags, from a file, from stdin), the 401
 //! replay, and API errors in the SDK's error model.
 
+use sdk_testkit::spec_examples::{Mode, Spec, same_json};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::spec_examples::{Mode, Spec, same_json};
 
 use super::*;
 

@@ -8,11 +8,11 @@ mod refusals;
 
 use std::process::Stdio;
 
+use sdk_testkit::spec_examples::{Mode, Spec, same_json};
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt as _;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
-use workspace_tests::spec_examples::{Mode, Spec, same_json};
 
 /// What one run of the binary left behind.
 #[derive(Debug)]

@@ -1,10 +1,6 @@
 //! Shared by the loopback tests of the error model and retries: one wiremock server playing
 //! the token endpoints of all three APIs, a ready client of each pointed at it, one
-//! representative call per API, and a raw TCP server for faults wiremock cannot make.
-
-#![allow(dead_code)]
-
-pub mod raw;
+//! representative call per API (faults wiremock cannot make: `sdk_testkit::raw`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,10 +10,10 @@ use sdk::bridge::{self, BridgeCredentials, baas};
 use sdk::obi::{self, ObiConfig};
 use sdk::origoid::{self, OrigoIdConfig};
 use sdk::{AuthOptions, Jitter, ManualClock, RetryPolicy};
+use sdk_testkit::spec_examples::Spec;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-use workspace_tests::spec_examples::Spec;
 
 pub const WALLET_ID: &str = "a1b2c3d4-0000-0000-0000-000000000000";
 pub const OBI_PATH: &str = "/v1/customer/me";
@@ -177,9 +173,16 @@ pub async fn received(server: &MockServer, on: &str) -> usize {
         .count()
 }
 
+/// A file under this crate's `tests/fixtures/`.
+pub fn fixture(relative: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(relative)
+}
+
 /// The request example of a Bridge operation, from `tests/fixtures/bridge/<id>.json`.
 pub fn bridge_request(id: &str) -> Value {
     let text =
-        std::fs::read_to_string(workspace_tests::fixture(&format!("bridge/{id}.json"))).unwrap();
+        std::fs::read_to_string(crate::support::fixture(&format!("bridge/{id}.json"))).unwrap();
     serde_json::from_str::<Value>(&text).unwrap()["request"].clone()
 }

@@ -3,14 +3,12 @@
 //! endpoint that hangs, an expiry already past, an error status with an empty body, the call
 //! deadline, and the tracing span of a call.
 
-mod support;
-
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use crate::support::{Apis, TOKEN_PATHS, manual, mount_tokens, received, success};
 use sdk::{AuthError, AuthOptions, Authenticated, ErrorKind, Health, ManualClock, RetryPolicy};
 use serde_json::json;
-use support::{Apis, TOKEN_PATHS, manual, mount_tokens, received, success};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -93,12 +91,14 @@ async fn a_401_a_fresh_token_does_not_cure_mints_at_most_once_per_backoff() {
     for api in APIS {
         let server = MockServer::start().await;
         let mints = mount_tokens(&server).await;
-        let body =
-            match api {
-                "origoid" => workspace_tests::spec_examples::Spec::load("origoid")
-                    .response_example("validate_curp", "401", "invalidCredentials"),
-                _ => json!({"message": "Unauthorized"}),
-            };
+        let body = match api {
+            "origoid" => sdk_testkit::spec_examples::Spec::load("origoid").response_example(
+                "validate_curp",
+                "401",
+                "invalidCredentials",
+            ),
+            _ => json!({"message": "Unauthorized"}),
+        };
         Mock::given(path(success(api).0))
             .respond_with(ResponseTemplate::new(401).set_body_json(body))
             .mount(&server)
@@ -203,7 +203,7 @@ async fn a_hanging_token_endpoint_fails_within_the_token_wait() {
 async fn the_call_deadline_bounds_a_hanging_api() {
     let server = MockServer::start().await;
     mount_tokens(&server).await;
-    Mock::given(path(support::OBI_PATH))
+    Mock::given(path(crate::support::OBI_PATH))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60)))
         .mount(&server)
         .await;
@@ -230,7 +230,7 @@ async fn an_error_status_with_an_empty_body_keeps_its_status() {
         .await;
     let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
     let request: sdk::bridge::baas::types::SubmitPaymentRequest =
-        serde_json::from_value(support::bridge_request("submit_loan_payment")).unwrap();
+        serde_json::from_value(crate::support::bridge_request("submit_loan_payment")).unwrap();
     let sent = apis
         .baas
         .submit_loan_payment()
@@ -272,7 +272,7 @@ async fn an_html_error_page_keeps_its_status() {
 async fn retries_can_be_switched_off() {
     let server = MockServer::start().await;
     mount_tokens(&server).await;
-    Mock::given(path(support::OBI_PATH))
+    Mock::given(path(crate::support::OBI_PATH))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
@@ -280,5 +280,5 @@ async fn retries_can_be_switched_off() {
     let apis = Apis::new(&server.uri(), options);
     let error = apis.call("obi").await.unwrap_err();
     assert!(error.is_retryable());
-    assert_eq!(received(&server, support::OBI_PATH).await, 1);
+    assert_eq!(received(&server, crate::support::OBI_PATH).await, 1);
 }

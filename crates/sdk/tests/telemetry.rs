@@ -1,13 +1,15 @@
 //! One tracing span per business call, with OpenTelemetry's HTTP client field names (so a
 //! `tracing-opentelemetry` layer exports it as is), and one event per retry inside it.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use sdk::ManualClock;
 use support::{Apis, manual, mount_tokens, success};
+
+#[path = "apis/support.rs"]
+#[allow(dead_code)]
+mod support;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Subscriber};

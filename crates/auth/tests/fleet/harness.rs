@@ -10,12 +10,12 @@ use std::time::Duration;
 use redis::AsyncCommands as _;
 use sdk_auth::store::RedisStore;
 use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore, StoreKey};
+use sdk_testkit::redis_server::RedisServer;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-use workspace_tests::redis_server::RedisServer;
 
 /// In every token: must never be found in Redis.
 pub const TOKEN_CANARY: &str = "CANARY-token";
@@ -191,20 +191,22 @@ impl Fleet {
         let (sender, lines) = mpsc::unbounded_channel();
         let children = (0..PROCESSES)
             .map(|index| {
-                let mut child = Command::new(env!("CARGO_BIN_EXE_fleet-worker"))
-                    .env("OBI_URL", server.server.uri())
-                    .env("OBI_API_KEY", API_KEY)
-                    .env("OBI_API_SECRET", SECRET)
-                    .env("SDK_TOKEN_STORE_URL", redis.url())
-                    .env("SDK_TOKEN_STORE_KEY", STORE_KEY)
-                    // Generous: on a loaded 2-core CI a spurious timeout would add a mint.
-                    .env("SDK_TOKEN_STORE_TIMEOUT_MS", "2000")
-                    .env("FLEET_TASKS", TASKS.to_string())
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .kill_on_drop(true)
-                    .spawn()
-                    .expect("fleet-worker starts");
+                let mut child =
+                    Command::new(std::env::current_exe().expect("the test binary's path"))
+                        .env(super::worker::ROLE, "1")
+                        .env("OBI_URL", server.server.uri())
+                        .env("OBI_API_KEY", API_KEY)
+                        .env("OBI_API_SECRET", SECRET)
+                        .env("SDK_TOKEN_STORE_URL", redis.url())
+                        .env("SDK_TOKEN_STORE_KEY", STORE_KEY)
+                        // Generous: on a loaded 2-core CI a spurious timeout would add a mint.
+                        .env("SDK_TOKEN_STORE_TIMEOUT_MS", "2000")
+                        .env("FLEET_TASKS", TASKS.to_string())
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .kill_on_drop(true)
+                        .spawn()
+                        .expect("fleet-worker starts");
                 let stdout = child.stdout.take().unwrap();
                 let sender = sender.clone();
                 tokio::spawn(async move {

@@ -1,4 +1,5 @@
-//! One replica of a fleet, for the multi-process token-store tests (`tests/token_store.rs`):
+//! One replica of a fleet, for the multi-process token-store tests (`main.rs`, which runs
+//! this instead of the tests when [`ROLE`] is set):
 //! an Obi `Auth` sharing its token through Redis, configured only from the environment
 //! (`OBI_URL`, `OBI_API_KEY`, `OBI_API_SECRET`, `SDK_TOKEN_STORE_URL`, `SDK_TOKEN_STORE_KEY`,
 //! `SDK_TOKEN_STORE_TIMEOUT_MS`; `FLEET_TASKS`: concurrent tasks per command, default 200).
@@ -8,7 +9,7 @@
 //! not shared). It prints `minting` whenever it starts a mint, so the driver can find (and
 //! kill) the lease holder.
 //! - `tokens`: `FLEET_TASKS` concurrent `Auth::token` calls;
-//! - `calls <url>`: `FLEET_TASKS` concurrent GETs of `<url>` through `authorize` + `execute`
+//! - `calls <url>`: `FLEET_TASKS` concurrent GETs of `<url>` through `Auth::execute`
 //!   (401 → re-mint → replay);
 //! - `revoke-all`: `Auth::revoke_all`;
 //! - `check`: waits (up to 10 s) until the store answers.
@@ -51,8 +52,29 @@ impl Minter for Announced {
     }
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> Result<(), Box<dyn Error>> {
+/// Set in a replica's environment: run as one replica, not as the tests.
+pub const ROLE: &str = "SDK_FLEET_WORKER";
+
+/// Runs one replica until stdin closes.
+pub fn main() -> std::process::ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    match runtime.map(|runtime| runtime.block_on(replica())) {
+        Ok(Ok(())) => std::process::ExitCode::SUCCESS,
+        Ok(Err(error)) => {
+            eprintln!("fleet replica failed: {error}");
+            std::process::ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("fleet replica has no runtime: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn replica() -> Result<(), Box<dyn Error>> {
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::WARN)
         .with_writer(std::io::stderr)

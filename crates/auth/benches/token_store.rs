@@ -19,7 +19,7 @@ use sdk_auth::{
     Auth, AuthError, AuthOptions, BoxFuture, MintedToken, Minter, MinterInfo, SecretString,
     SharedStore, StoreKey,
 };
-use workspace_tests::redis_server::RedisServer;
+use sdk_testkit::redis_server::RedisServer;
 
 /// Mints after `delay`; `slot` picks the credential (a fresh one is a cold slot).
 #[derive(Debug, Clone)]

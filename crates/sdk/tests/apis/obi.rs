@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use sdk::obi::{self, Client, RouteField, RouteMetadataError, types};
 use sdk_auth::{AuthOptions, ObiConfig};
+use sdk_testkit::spec_examples::{self, Row, Spec};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-use workspace_tests::spec_examples::{self, Row, Spec};
 
 /// One row per operation. The response types come from the generated `send()` signature
 /// (see [`Row::new`]); the request body type from what `body` accepts.

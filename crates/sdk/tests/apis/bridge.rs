@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use crate::support::fixture;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use sdk::bridge::{
@@ -16,12 +17,12 @@ use sdk::bridge::{
     poll_collection_with,
 };
 use sdk::{AuthOptions, ErrorBody, ErrorKind};
+use sdk_testkit::workspace_root;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::{fixture, workspace_root};
 
 // ---------------------------------------------------------------------------------------------
 // The operation table

@@ -4,14 +4,12 @@
 //! total outage. Time is a manual clock: backoff and `Retry-After` cost no real time and are
 //! measured in manual time.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{Apis, manual, mount_tokens, received, success};
 use sdk::{Clock, ErrorKind, ManualClock};
+use sdk_testkit::raw::{self, Action};
 use serde_json::json;
-use support::raw::{self, Action};
-use support::{Apis, manual, mount_tokens, received, success};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -81,7 +79,7 @@ async fn transient_answers_are_retried_for_every_api() {
 async fn origoid_service_unavailable_on_http_200_is_retried() {
     let server = MockServer::start().await;
     mount_tokens(&server).await;
-    let spec = workspace_tests::spec_examples::Spec::load("origoid");
+    let spec = sdk_testkit::spec_examples::Spec::load("origoid");
     let unavailable = spec.response_example("validate_curp", "200", "serviceUnavailable");
     first_then_success(
         &server,
@@ -91,7 +89,7 @@ async fn origoid_service_unavailable_on_http_200_is_retried() {
     .await;
     let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
     apis.call("origoid").await.unwrap();
-    assert_eq!(received(&server, support::ORIGOID_PATH).await, 2);
+    assert_eq!(received(&server, crate::support::ORIGOID_PATH).await, 2);
 }
 
 #[tokio::test]
@@ -100,8 +98,8 @@ async fn a_connection_reset_is_retried_for_an_idempotent_call() {
         let (call_path, body) = success(api);
         let body = body.to_string();
         let server = raw::start(move |path, n| {
-            if let Some((name, _)) = support::TOKEN_PATHS.iter().find(|(_, p)| *p == path) {
-                return Action::Json(200, support::token_body(name, "tok").to_string());
+            if let Some((name, _)) = crate::support::TOKEN_PATHS.iter().find(|(_, p)| *p == path) {
+                return Action::Json(200, crate::support::token_body(name, "tok").to_string());
             }
             if path == call_path && n == 0 {
                 Action::Reset
@@ -149,7 +147,7 @@ async fn a_post_answered_500_is_not_retried() {
 async fn a_total_outage_costs_at_most_a_fifth_more_requests() {
     let server = MockServer::start().await;
     mount_tokens(&server).await;
-    Mock::given(path(support::OBI_PATH))
+    Mock::given(path(crate::support::OBI_PATH))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
@@ -159,7 +157,7 @@ async fn a_total_outage_costs_at_most_a_fifth_more_requests() {
         let error = apis.call("obi").await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Unavailable);
     }
-    let attempts = received(&server, support::OBI_PATH).await;
+    let attempts = received(&server, crate::support::OBI_PATH).await;
     println!("{CALLS} calls, {attempts} attempts under a total outage");
     assert!(
         attempts * 10 <= CALLS * 12,

@@ -1,22 +1,71 @@
 //! The Redis token store for real: a real `redis-server` on a random loopback port, a loopback
-//! Obi token server, and fleets of real OS processes (`fleet-worker`, 200 concurrent tasks
-//! each). Counts only, no timing assertions; the sleeps only let short-lived tokens expire.
+//! Obi token server, and fleets of real OS processes, 200 concurrent tasks each. Counts only,
+//! no timing assertions; the sleeps only let short-lived tokens expire.
+//!
+//! The replicas are this very binary: started with [`worker::ROLE`] set, it runs one replica
+//! (`worker.rs`) instead of the tests, so no second binary has to be found or kept in step.
+//! The tests run under `libtest-mimic`, which gives them the usual test-harness command line.
 
-#[path = "token_store/harness.rs"]
 mod harness;
+mod worker;
 
+use std::future::Future;
+use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use harness::*;
+use libtest_mimic::{Arguments, Trial};
 use redis::AsyncCommands as _;
 use sdk_auth::{AuthOptions, SharedStore, StoreKey};
-use workspace_tests::logs::Capture;
-use workspace_tests::redis_server::RedisServer;
+use sdk_testkit::logs::Capture;
+use sdk_testkit::redis_server::RedisServer;
+
+fn main() -> ExitCode {
+    if std::env::var_os(worker::ROLE).is_some() {
+        return worker::main();
+    }
+    let trials = vec![
+        trial(
+            "a_fleet_of_processes_mints_once_per_need",
+            a_fleet_of_processes_mints_once_per_need,
+        ),
+        trial(
+            "a_killed_lease_holder_is_taken_over",
+            a_killed_lease_holder_is_taken_over,
+        ),
+        trial(
+            "redis_outage_falls_back_then_shares_again",
+            redis_outage_falls_back_then_shares_again,
+        ),
+        trial(
+            "entries_that_do_not_open_are_replaced",
+            entries_that_do_not_open_are_replaced,
+        ),
+        trial(
+            "slow_redis_falls_back_with_a_warning",
+            slow_redis_falls_back_with_a_warning,
+        ),
+        trial("redis_password_stays_secret", redis_password_stays_secret),
+    ];
+    libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
+}
+
+/// A test on its own two-thread Tokio runtime, as `#[tokio::test(flavor = "multi_thread")]`.
+fn trial<F: Future<Output = ()> + 'static>(name: &str, test: fn() -> F) -> Trial {
+    Trial::test(name, move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())?
+            .block_on(test());
+        Ok(())
+    })
+}
 
 /// 8 processes × 200 tasks: one mint at cold start, one per expiry, one per 401 storm, and
 /// one after a revoke-all from one replica.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fleet_of_processes_mints_once_per_need() {
     let redis = RedisServer::start();
     let server = TokenServer::start(SHORT_TTL).await;
@@ -53,7 +102,6 @@ async fn a_fleet_of_processes_mints_once_per_need() {
 }
 
 /// The lease holder is SIGKILLed mid-mint: another process mints, no caller fails.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_lease_holder_is_taken_over() {
     let redis = RedisServer::start();
     let server = TokenServer::start(3600).await;
@@ -83,7 +131,6 @@ async fn a_killed_lease_holder_is_taken_over() {
 
 /// Redis killed mid-run: no call fails, each process mints at most once; Redis back: one
 /// mint for the fleet again.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_outage_falls_back_then_shares_again() {
     let mut redis = RedisServer::start();
     let server = TokenServer::start(SHORT_TTL).await;
@@ -121,7 +168,6 @@ async fn redis_outage_falls_back_then_shares_again() {
 
 /// Garbage, tampered, relabelled, foreign-key and wrong-type entries: a re-mint each, never
 /// a panic or a failed call; the replacement is readable by the next process.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entries_that_do_not_open_are_replaced() {
     let redis = RedisServer::start();
     let server = TokenServer::start(3600).await;
@@ -201,7 +247,6 @@ async fn entries_that_do_not_open_are_replaced() {
 
 /// A paused (slow) Redis: the call still succeeds on a local mint, with a warning; once it
 /// answers again, tokens are shared again. (500 ms bound here, 50 ms by default.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_redis_falls_back_with_a_warning() {
     let capture = Capture::start();
     let redis = RedisServer::start();
@@ -251,7 +296,6 @@ async fn slow_redis_falls_back_with_a_warning() {
 }
 
 /// The Redis password never shows: not in `Debug`, not in logs, not when it is wrong.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_password_stays_secret() {
     let capture = Capture::start();
     let redis = RedisServer::start_with_password("CANARY-redis-password");
@@ -277,44 +321,4 @@ async fn redis_password_stays_secret() {
         capture.text()
     );
     assert!(!shown.contains("CANARY"), "{shown}");
-}
-
-/// The facade reads the store from the environment like every other setting.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_facade_reads_the_store_from_the_environment() {
-    let redis = RedisServer::start();
-    let server = TokenServer::start(3600).await;
-    let vars = [
-        ("OBI_URL", server.server.uri()),
-        ("OBI_API_KEY", API_KEY.to_owned()),
-        ("OBI_API_SECRET", SECRET.to_owned()),
-        ("SDK_TOKEN_STORE_URL", redis.url()),
-        ("SDK_TOKEN_STORE_KEY", STORE_KEY.to_owned()),
-    ];
-    let env = |vars: &[(&'static str, String)]| {
-        let vars = vars.to_vec();
-        move |name: &str| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.clone())
-        }
-    };
-    let token = |client: sdk::obi::Client| async move {
-        let auth = sdk::obi::auth(&client).clone();
-        auth.token().await.unwrap().shared_generation()
-    };
-    let first = sdk::obi::from_env_with(env(&vars), AuthOptions::default()).unwrap();
-    let second = sdk::obi::from_env_with(env(&vars), AuthOptions::default()).unwrap();
-    assert_eq!(token(first).await, Some(1));
-    assert_eq!(token(second).await, Some(1));
-    assert_eq!(server.mints(), 1, "two clients, one token");
-
-    let mut bad = vars.to_vec();
-    bad[4].1 = "CANARY-not-a-key".into();
-    let error = sdk::obi::from_env_with(env(&bad), AuthOptions::default()).unwrap_err();
-    let text = error.to_string();
-    assert!(
-        text.contains("SDK_TOKEN_STORE_KEY") && !text.contains("CANARY"),
-        "{text}"
-    );
 }

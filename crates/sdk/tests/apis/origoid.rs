@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use sdk::origoid::{self, Client, Envelope, EnvelopeError, ErrorClass, ResultType, types};
 use sdk_auth::{AuthOptions, OrigoIdConfig};
+use sdk_testkit::spec_examples::{self, Row, Spec};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-use workspace_tests::spec_examples::{self, Row, Spec};
 
 /// One row per operation: `operationId: request body type`. The response types come from the
 /// generated `send()` signature (see [`Row::with_body`]).

@@ -1,5 +1,6 @@
 //! A raw HTTP/1.1 server on 127.0.0.1 for faults wiremock cannot make: a connection reset
-//! after the request was read, or no answer at all. Each request is answered by a script.
+//! after the request was read, a body cut short, or no answer at all. Each request is
+//! answered by a script; [`always`] answers every request the same way.
 
 use std::sync::{Arc, Mutex};
 
@@ -13,6 +14,10 @@ pub enum Action {
     Reset,
     /// Answer with a status and a JSON body.
     Json(u16, String),
+    /// Answer 200 announcing a 100-byte JSON body, send 10 bytes of it, close.
+    Truncate,
+    /// Never answer (the connection stays open for 30 s).
+    Hang,
 }
 
 /// Decides the answer to the `n`-th request (from 0) on a path.
@@ -22,6 +27,11 @@ type Script = dyn Fn(&str, usize) -> Action + Send + Sync;
 pub struct RawServer {
     pub url: String,
     pub seen: Arc<Mutex<Vec<String>>>,
+}
+
+/// Starts a server answering every request with `action`.
+pub async fn always(action: Action) -> RawServer {
+    start(move |_, _| action.clone()).await
 }
 
 /// Starts a server whose `script(path, n)` decides the answer to the `n`-th request (from 0)
@@ -56,6 +66,16 @@ async fn serve(mut socket: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<St
                 // A zero linger makes the close an RST; with zero it never blocks.
                 #[allow(deprecated)]
                 let _ = socket.set_linger(Some(std::time::Duration::ZERO));
+                return;
+            }
+            Action::Truncate => {
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"token\":";
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.shutdown().await;
+                return;
+            }
+            Action::Hang => {
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
                 return;
             }
             Action::Json(status, body) => {

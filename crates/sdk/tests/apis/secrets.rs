@@ -5,10 +5,10 @@
 use sdk::bridge::Clients;
 use sdk::obi::types::{Coordinates, QuoteRequest};
 use sdk::{AuthOptions, obi, origoid};
+use sdk_testkit::logs::Capture;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::logs::Capture;
 
 const CANARIES: [&str; 6] = [
     "CANARY-bridge-baas-secret",

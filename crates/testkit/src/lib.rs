@@ -1,0 +1,26 @@
+//! Test helpers shared by the workspace's crates (each crate's behaviour tests live next to
+//! it; what they share lives here, once):
+//!
+//! - [`logs`]: one process-wide log capture per test binary;
+//! - [`raw`]: a raw HTTP/1.1 server on loopback for faults wiremock cannot make (resets,
+//!   truncated bodies, no answer), scripted per request;
+//! - [`redis_server`]: a real `redis-server` on a random loopback port;
+//! - [`spec_examples`]: a spec's documented examples checked against its generated crate;
+//! - [`layers`]: the check that a crate's modules import each other only one way.
+
+use std::path::PathBuf;
+
+pub mod layers;
+pub mod logs;
+pub mod raw;
+pub mod redis_server;
+pub mod spec_examples;
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
