@@ -13,7 +13,9 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::common::{Capture, options};
+use sdk_testkit::logs::Capture;
+
+use crate::common::options;
 
 const BRIDGE_SECRET: &str = "CANARY-bridge-secret-d41d8c";
 const ORIGO_KEY: &str = "CANARY-origoid-key-8f00b2";
@@ -88,7 +90,7 @@ fn assert_clean(what: &str, text: &str) {
 #[tokio::test]
 async fn secrets_never_leak() {
     let _ = tracing_log::LogTracer::init();
-    let capture = Capture::default();
+    let capture = Capture::start();
     let clock = ManualClock::new();
     let client = reqwest::Client::new();
     let mut shown: Vec<String> = Vec::new();

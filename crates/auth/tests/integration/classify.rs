@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::common::{Misbehave, options, raw_server};
+use sdk_testkit::raw::{self, Action};
+
+use crate::common::options;
 
 fn rate_limited(seconds: u64) -> AuthError {
     AuthError::RateLimited {
@@ -358,21 +360,18 @@ async fn obi_success() {
     assert!(received.headers.get("authorization").is_none());
 }
 
-/// Transport failures, the same for every API since the plumbing is shared.
+/// Transport failures, the same for every API since the plumbing is shared. Each says the
+/// host and the cause, so the user knows what to fix.
 #[tokio::test]
-async fn transport_failures_for_every_api() {
+async fn transport_failures_for_every_api_name_host_and_cause() {
     let opts = AuthOptions::default().timeouts(Duration::from_secs(2), Duration::from_millis(300));
-    for (mode, check) in [
-        (
-            Misbehave::Reset,
-            (|e: &AuthError| matches!(e, AuthError::Transient(_))) as fn(&AuthError) -> bool,
-        ),
-        (Misbehave::Truncate, |e| {
-            matches!(e, AuthError::Transient(_))
-        }),
-        (Misbehave::Hang, |e| *e == AuthError::Timeout),
+    for (action, cause) in [
+        (Action::Reset, Some("reset or closed early")),
+        (Action::Truncate, Some("cut short")),
+        (Action::Hang, None),
     ] {
-        let base = raw_server(mode).await;
+        let base = raw::always(action.clone()).await.url;
+        let host = base.trim_start_matches("http://").to_owned();
         let results = [
             bridge(&base, &opts).mint().await.map(drop),
             origoid(&base, &opts).mint().await.map(drop),
@@ -380,18 +379,40 @@ async fn transport_failures_for_every_api() {
         ];
         for result in results {
             let error = result.unwrap_err();
-            assert!(check(&error), "{mode:?}: {error:?}");
+            match cause {
+                Some(cause) => assert!(
+                    matches!(&error, AuthError::Transient(m) if m.contains(&host) && m.contains(cause)),
+                    "{action:?}: {error}"
+                ),
+                None => assert_eq!(error, AuthError::Timeout, "{action:?}"),
+            }
         }
     }
-    // Nothing listening: connection refused is transient.
+    // Nothing listening: connection refused, transient, naming the address.
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    assert!(matches!(
-        obi(&closed, &opts).mint().await,
-        Err(AuthError::Transient(_))
-    ));
+    let error = obi(&closed, &opts).mint().await.unwrap_err();
+    let host = closed.trim_start_matches("http://");
+    assert!(
+        matches!(&error, AuthError::Transient(m) if m.contains(host) && m.contains("connection refused")),
+        "{error}"
+    );
+    // `https` to a server that answers in plain HTTP: the TLS handshake fails, and says so.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let tls = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            use tokio::io::AsyncWriteExt as _;
+            let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+        }
+    });
+    let error = obi(&tls, &opts).mint().await.unwrap_err();
+    assert!(
+        matches!(&error, AuthError::Transient(m) if m.contains("TLS")),
+        "{error}"
+    );
 }
 
 /// Rejected credentials and blocked accounts are remembered: at most 2 mints a minute.

@@ -1,7 +1,7 @@
-//! Shared test kit: a counting, gated mock minter, options with a manual clock, raw TCP
-//! servers that misbehave, and a tracing capture.
+//! The auth layer's own test kit: a counting, gated mock minter, options with a manual clock,
+//! a Tokio-driven clock and herd helpers (raw fault servers and the log capture are
+//! `sdk_testkit`'s).
 
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -12,8 +12,6 @@ use sdk_auth::{
     AccessToken, AuthError, AuthOptions, BoxFuture, Clock, Jitter, ManualClock, MintedToken,
     Minter, MinterInfo, SecretString, Sleep,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub const HOUR: Duration = Duration::from_secs(3600);
@@ -201,94 +199,5 @@ impl Clock for TokioClock {
 
     fn sleep(&self, duration: Duration) -> Sleep {
         Box::pin(tokio::time::sleep(duration))
-    }
-}
-
-/// What a raw TCP server does with each connection.
-#[derive(Debug, Clone, Copy)]
-pub enum Misbehave {
-    /// Reads the request, then resets the connection.
-    Reset,
-    /// Sends a 200 announcing 100 bytes, sends 10, closes.
-    Truncate,
-    /// Reads the request and never answers.
-    Hang,
-}
-
-/// A loopback server on 127.0.0.1 that misbehaves; returns its base URL.
-pub async fn raw_server(mode: Misbehave) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf).await;
-                match mode {
-                    Misbehave::Reset => {
-                        let _ = stream.set_zero_linger();
-                        drop(stream);
-                    }
-                    Misbehave::Truncate => {
-                        let _ = stream
-                            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"token\":")
-                            .await;
-                        let _ = stream.shutdown().await;
-                    }
-                    Misbehave::Hang => {
-                        tokio::time::sleep(Duration::from_secs(30)).await;
-                    }
-                }
-            });
-        }
-    });
-    format!("http://{addr}")
-}
-
-/// Everything the process-wide TRACE subscriber has written.
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-/// The logs written since this capture started. One global subscriber serves every test in
-/// this binary: thread-local subscribers (`set_default`) race with tracing's global callsite
-/// interest cache when tests run in parallel and then miss events. Other tests' lines may
-/// appear in a capture too, which only makes the secret canary stricter.
-pub struct Capture(usize);
-
-impl Default for Capture {
-    fn default() -> Self {
-        static INSTALL: std::sync::Once = std::sync::Once::new();
-        INSTALL.call_once(|| {
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(|| LogWriter)
-                .finish();
-            tracing::subscriber::set_global_default(subscriber)
-                .expect("no other global subscriber");
-        });
-        Capture(LOGS.lock().unwrap().len())
-    }
-}
-
-impl Capture {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&LOGS.lock().unwrap()[self.0..]).into_owned()
-    }
-}
-
-/// Appends to [`LOGS`].
-struct LogWriter;
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }

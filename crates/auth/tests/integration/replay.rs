@@ -11,7 +11,9 @@ use sdk_auth::{
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::common::{Capture, GatedMinter, HOUR, options};
+use sdk_testkit::logs::Capture;
+
+use crate::common::{GatedMinter, HOUR, options};
 
 /// Accepts `Bearer tok-<n>` for `n >= accept_from`, echoing the body; 401 otherwise.
 struct Api {
@@ -140,7 +142,7 @@ async fn second_401_is_returned_without_a_loop() {
 /// with the reason, and an event says so.
 #[tokio::test]
 async fn streaming_body_is_not_replayed() {
-    let capture = Capture::default();
+    let capture = Capture::start();
     let (server, auth, minter, client) = setup(2).await;
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         vec![Ok(b"chunk-1".to_vec()), Ok(b"chunk-2".to_vec())];

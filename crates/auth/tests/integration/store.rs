@@ -13,7 +13,9 @@ use sdk_auth::{
     RevokeScope, SharedStore, StoreKey,
 };
 
-use crate::common::{Capture, GatedMinter, HOUR, TokioClock, settle, spawn_callers};
+use sdk_testkit::logs::Capture;
+
+use crate::common::{GatedMinter, HOUR, TokioClock, settle, spawn_callers};
 use crate::replay::{api_server, authorized};
 
 /// A `MemoryStore` that counts operations and can be switched off.
@@ -301,7 +303,7 @@ async fn slow_lease_holder_keeps_its_lease() {
 #[tokio::test(start_paused = true)]
 async fn store_outage_falls_back_to_local_mints_and_recovers() {
     bounded(async {
-        let capture = Capture::default();
+        let capture = Capture::start();
         let fleet = Fleet::new(true);
         let replicas = fleet.replicas(4);
         fleet.probe.set_down(true);

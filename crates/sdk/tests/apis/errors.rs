@@ -282,3 +282,73 @@ async fn retries_can_be_switched_off() {
     assert!(error.is_retryable());
     assert_eq!(received(&server, crate::support::OBI_PATH).await, 1);
 }
+
+/// A call to an API nobody listens on says where and why, for the API itself and for its
+/// token endpoint, without the URL's path or query.
+#[tokio::test]
+async fn transport_failures_name_the_host_and_the_cause() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().to_string()
+    };
+    let apis = Apis::new(&format!("http://{closed}"), manual(&ManualClock::new()));
+    let error = apis.call("obi").await.unwrap_err();
+    let text = error.to_string();
+    assert_eq!(error.kind(), ErrorKind::Unavailable, "{text}");
+    assert!(
+        text.contains(&closed) && text.contains("connection refused"),
+        "{text}"
+    );
+    assert!(!text.contains("/v1/"), "no path in {text}");
+
+    // Tokens are minted, the API resets every connection: the call names host and cause.
+    let body = crate::support::token_body("obi", "t").to_string();
+    let server = sdk_testkit::raw::start(move |path, _| match path {
+        "/v1/auth/token" => sdk_testkit::raw::Action::Json(200, body.clone()),
+        _ => sdk_testkit::raw::Action::Reset,
+    })
+    .await;
+    let apis = Apis::new(&server.url, manual(&ManualClock::new()));
+    let error = apis.call("obi").await.unwrap_err();
+    let host = server.url.trim_start_matches("http://");
+    let text = error.to_string();
+    assert_eq!(error.kind(), ErrorKind::Unavailable, "{text}");
+    assert!(text.contains(host) && text.contains("reset"), "{text}");
+}
+
+/// A configuration error lists every missing variable of the API at once.
+#[test]
+fn configuration_errors_list_every_missing_variable() {
+    let nothing = |_: &str| None;
+    let cases: [(&str, Result<(), sdk::Error>); 3] = [
+        (
+            "obi",
+            sdk::obi::from_env_with(nothing, AuthOptions::default()).map(drop),
+        ),
+        (
+            "origoid",
+            sdk::origoid::from_env_with(nothing, AuthOptions::default()).map(drop),
+        ),
+        (
+            "bridge",
+            sdk::bridge::Clients::from_env_with(nothing, AuthOptions::default()).map(drop),
+        ),
+    ];
+    let expected: [&[&str]; 3] = [
+        &["OBI_API_KEY", "OBI_API_SECRET"],
+        &["ORIGOID_API_KEY", "ORIGOID_USERNAME"],
+        &[
+            "BRIDGE_BAAS_KEY_ID",
+            "BRIDGE_BAAS_SECRET",
+            "BRIDGE_COLLECTIONS_KEY_ID",
+            "BRIDGE_COLLECTIONS_SECRET",
+        ],
+    ];
+    for ((api, result), names) in cases.into_iter().zip(expected) {
+        let error = result.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config, "{api}: {error}");
+        for name in names {
+            assert!(error.to_string().contains(name), "{api}: {error}");
+        }
+    }
+}
