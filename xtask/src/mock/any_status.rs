@@ -65,7 +65,10 @@ mod tests {
 
     #[test]
     fn the_macro_and_its_invocation_parse_as_items() {
-        let thens = [quote::format_ident!("GetThingThen"), quote::format_ident!("PutThingThen")];
+        let thens = [
+            quote::format_ident!("GetThingThen"),
+            quote::format_ident!("PutThingThen"),
+        ];
         let text = format!("{MACRO}\n{}", invocation(&thens));
         let file = syn::parse_file(&text).expect("parses");
         assert_eq!(file.items.len(), 2, "{text}");

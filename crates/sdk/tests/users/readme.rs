@@ -157,12 +157,18 @@ fn every_rust_and_toml_block_of_the_readme_is_compiled_code() {
             None => Err(format!("no `{MARKER}PATH -->` line before it")),
         };
         if let Err(why) = outcome {
-            failures.push(format!("README.md:{} (```{}): {why}", block.line, block.lang));
+            failures.push(format!(
+                "README.md:{} (```{}): {why}",
+                block.line, block.lang
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     let checked = blocks.iter().filter(|b| b.source.is_some()).count();
-    assert!(checked >= 4, "expected the program, the manifest, an error and a mock block");
+    assert!(
+        checked >= 4,
+        "expected the program, the manifest, an error and a mock block"
+    );
 }
 
 #[test]
