@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sdk::obi::types::{Coordinates, QuoteRequest, QuoteResponse};
 use sdk::obi::{Client, ResponseValue};
-use sdk::{Authenticated, Error, ErrorKind};
+use sdk::{Authenticated, ErrorKind};
 
 /// Prices a trip from `pickup` to `destination` (latitude, longitude).
 pub async fn price(
@@ -31,9 +31,10 @@ pub async fn price(
 
 // ANCHOR: config
 /// A client configured in code (instead of `from_env()`), with fewer retries than the default.
-fn client(key: String, secret: String) -> Result<Client, sdk::AuthError> {
+fn client(key: String, secret: String) -> Result<sdk::obi::Client, sdk::AuthError> {
     use sdk::obi::ObiConfig;
     use sdk::{AuthOptions, RetryPolicy};
+    use std::time::Duration;
 
     let options = AuthOptions::default()
         .retry(RetryPolicy::default().max_attempts(2))
@@ -45,7 +46,9 @@ fn client(key: String, secret: String) -> Result<Client, sdk::AuthError> {
 
 // ANCHOR: explain
 /// What to do about a failed call: `kind()` is the decision, the rest is detail.
-fn explain(err: &Error) -> String {
+fn explain(err: &sdk::Error) -> String {
+    use sdk::ErrorKind;
+
     match err.kind() {
         // Fix the credentials or the account: the token endpoint refused them, or the API
         // refused even a freshly minted token. `auth_error()` says which.
