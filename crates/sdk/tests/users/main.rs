@@ -4,7 +4,8 @@
 //! - `headers`: every request, API calls and token mints alike, carries `User-Agent:
 //!   sdk/<version>` and no `api-version` header.
 //! - `money`: Bridge amounts are `Decimal`s both ways.
-//! - `readme`: the README's program is the compiled example.
+//! - `readme`: every Rust and TOML block of the README is code CI compiles.
+//! - `links`: every relative link of the project's Markdown pages leads somewhere.
 
 #[cfg(all(feature = "bridge", feature = "obi", feature = "origoid"))]
 mod headers;
@@ -17,4 +18,5 @@ mod headers;
 mod mocks;
 #[cfg(all(feature = "mock", feature = "bridge"))]
 mod money;
+mod links;
 mod readme;
