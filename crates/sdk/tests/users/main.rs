@@ -9,6 +9,7 @@
 
 #[cfg(all(feature = "bridge", feature = "obi", feature = "origoid"))]
 mod headers;
+mod links;
 #[cfg(all(
     feature = "mock",
     feature = "bridge",
@@ -18,5 +19,4 @@ mod headers;
 mod mocks;
 #[cfg(all(feature = "mock", feature = "bridge"))]
 mod money;
-mod links;
 mod readme;
