@@ -5,7 +5,8 @@
 
 //! Typed mocks for tests: `MockServerExt` adds one method per operation to
 //! `httpmock::MockServer`, with typed `When` / `Then` wrappers (`operations`); each `Then`
-//! has `example()`, the spec's documented success answer.
+//! has `example()`, the spec's documented success answer, and answers any status with
+//! `status(u16)`, `json(&T)`, `body(..)` and `header(..)`.
 
 #![allow(clippy::all, missing_docs, unused_imports)]
 
@@ -2218,3 +2219,69 @@ pub fn mount_examples(
         then | { then.example(); })
     ]
 }
+
+/// Adds the answers every operation can give, documented or not, to its `Then`:
+/// `status`, `json`, `body` and `header` (httpmock's own `Then` stays reachable through
+/// `into_inner()`).
+macro_rules! any_status {
+    ($($then:ident),* $(,)?) => {$(
+        impl operations::$then {
+            /// Answers `status`, documented or not (a 503 outage, a 429), with no body yet:
+            /// chain [`json`](Self::json), [`body`](Self::body) or [`header`](Self::header).
+            /// The typed methods (`ok`, `bad_request`, …) cover the statuses the spec
+            /// documents.
+            pub fn status(self, status: u16) -> Self {
+                Self::new(self.into_inner().status(status))
+            }
+
+            /// Answers `value` as JSON (`Content-Type: application/json`): the API's
+            /// generated error type, or `serde_json::json!({...})` for a shape the spec does
+            /// not document.
+            ///
+            /// # Panics
+            /// If `value` cannot be written as JSON (a map with non-string keys, say).
+            pub fn json<T: ::serde::Serialize + ?Sized>(self, value: &T) -> Self {
+                Self::new(
+                    self.into_inner()
+                        .header("content-type", "application/json")
+                        .json_body_obj(value),
+                )
+            }
+
+            /// Answers `body` as it is (text or bytes), for an answer that is not JSON; set
+            /// its `content-type` with [`header`](Self::header).
+            pub fn body(self, body: impl AsRef<[u8]>) -> Self {
+                Self::new(self.into_inner().body(body))
+            }
+
+            /// Adds a response header (`retry-after`, a request id).
+            pub fn header(self, name: &str, value: &str) -> Self {
+                Self::new(self.into_inner().header(name, value))
+            }
+        }
+    )*};
+}
+
+any_status!(
+    CheckLivenessThen,
+    ExtractCsfThen,
+    ExtractCurpDocumentThen,
+    ExtractProofOfAddressThen,
+    ExtractQrDataThen,
+    ExtractVoterIdDataThen,
+    GetImssEmploymentStatusThen,
+    GetIsssteRecordThen,
+    LookupCurpThen,
+    LookupImssNssThen,
+    MatchFacesThen,
+    SearchOfacThen,
+    SearchPepsThen,
+    SearchSat69Then,
+    SearchSat69bThen,
+    ValidateCepThen,
+    ValidateCfdiThen,
+    ValidateCurpThen,
+    ValidateEmailThen,
+    ValidateRfcThen,
+    ValidateVoterListThen,
+);

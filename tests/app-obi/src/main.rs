@@ -1,11 +1,12 @@
 //! A fare-quoting tool built on `sdk` alone (feature `obi`): every type it names comes from
-//! `sdk`, so it needs no second dependency on the SDK's internals.
+//! `sdk`, so it needs no second dependency on the SDK's internals. The README shows parts of
+//! this file (between `ANCHOR` lines) and its Cargo.toml; a test keeps them equal.
 
 use std::time::Duration;
 
 use sdk::obi::types::{Coordinates, QuoteRequest, QuoteResponse};
-use sdk::obi::{Client, ObiConfig, ResponseValue};
-use sdk::{AuthOptions, Authenticated, ErrorKind, RetryPolicy, SecretString};
+use sdk::obi::{Client, ResponseValue};
+use sdk::{Authenticated, ErrorKind};
 
 /// Prices a trip from `pickup` to `destination` (latitude, longitude).
 pub async fn price(
@@ -28,29 +29,64 @@ pub async fn price(
     Ok(answer.into_inner())
 }
 
-/// A client from explicit configuration, with a shorter retry budget than the default.
-fn client(key: &str, secret: &str) -> Result<Client, sdk::AuthError> {
-    let options = AuthOptions::default().retry(RetryPolicy::default().max_attempts(2));
-    let config = ObiConfig::new(
-        SecretString::from(key.to_owned()),
-        SecretString::from(secret.to_owned()),
-    );
-    sdk::obi::client(config.options(options))
+// ANCHOR: config
+/// A client configured in code (instead of `from_env()`), with fewer retries than the default.
+fn client(key: String, secret: String) -> Result<sdk::obi::Client, sdk::AuthError> {
+    use sdk::obi::ObiConfig;
+    use sdk::{AuthOptions, RetryPolicy};
+    use std::time::Duration;
+
+    let options = AuthOptions::default()
+        .retry(RetryPolicy::default().max_attempts(2))
+        .call_deadline(Some(Duration::from_secs(30)));
+    let config = ObiConfig::new(key.into(), secret.into()).options(options);
+    sdk::obi::client(config) // or sdk::obi::client_at("https://staging.example", config)
 }
+// ANCHOR_END: config
+
+// ANCHOR: explain
+/// What to do about a failed call: `kind()` is the decision, the rest is detail.
+fn explain(err: &sdk::Error) -> String {
+    use sdk::ErrorKind;
+
+    match err.kind() {
+        // Fix the credentials or the account: the token endpoint refused them, or the API
+        // refused even a freshly minted token. `auth_error()` says which.
+        ErrorKind::Auth => format!("fix credentials: {:?}", err.auth_error()),
+        // HTTP 429 or a vendor rate-limit code, from the API or its token endpoint.
+        ErrorKind::RateLimited => format!("slow down for {:?}", err.retry_after()),
+        // 5xx, 408, connect failure, timeout, deadline, or the token endpoint down:
+        // already retried where that was safe.
+        ErrorKind::Unavailable => format!("try later: {err}"),
+        // The API said no: status, vendor code, message, the vendor's request id.
+        ErrorKind::Rejected => format!(
+            "{:?} {:?} {} ({:?})",
+            err.status(),
+            err.code(),
+            err.message(),
+            err.request_id()
+        ),
+        // A response arrived but did not decode: status and the start of the body.
+        ErrorKind::InvalidResponse => format!("{:?}: {:?}", err.status(), err.excerpt()),
+        // Refused before sending (a missing field, Obi's route rule).
+        ErrorKind::InvalidRequest => format!("fix the request: {err}"),
+        _ => err.to_string(), // ErrorKind is non_exhaustive
+    }
+}
+// ANCHOR_END: explain
 
 #[tokio::main]
 async fn main() -> Result<(), sdk::Error> {
     let key = std::env::var("OBI_API_KEY").unwrap_or_default();
     let secret = std::env::var("OBI_API_SECRET").unwrap_or_default();
-    let fares = client(&key, &secret)?;
-    let token = fares.auth().token().await;
-    if let Err(e) = &token {
-        eprintln!("no token: {e}");
+    let fares = client(key, secret)?;
+    if let Err(e) = fares.auth().token().await {
+        eprintln!("no token: {}", explain(&e.into()));
     }
     match price(&fares, (40.758, -73.9855), (40.6413, -73.7781)).await {
         Ok(quote) => println!("{:?}", quote.recommendations),
         Err(e) if e.kind() == ErrorKind::RateLimited => println!("retry in {:?}", e.retry_after()),
-        Err(e) => return Err(e),
+        Err(e) => eprintln!("{}", explain(&e)),
     }
     sdk::obi::shutdown(&fares, Duration::from_secs(2)).await?;
     Ok(())

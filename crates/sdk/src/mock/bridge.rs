@@ -51,12 +51,14 @@ impl BridgeMock {
         )
     }
 
-    /// Clients of both services on this server, with default [`AuthOptions`].
+    /// Clients of both services on this server, with default [`AuthOptions`]: they retry like
+    /// production clients (see [the module docs](super#mock-clients-retry-like-real-ones)).
     pub fn clients(&self) -> Clients {
         self.clients_with(AuthOptions::default())
     }
 
-    /// Clients of both services on this server with `options`.
+    /// Clients of both services on this server with `options`; for error tests that count
+    /// calls, retries off: `AuthOptions::default().retry(RetryPolicy::disabled())`.
     pub fn clients_with(&self, options: AuthOptions) -> Clients {
         let [baas, collections] = [BAAS_KEY, COLLECTIONS_KEY].map(|(key_id, secret)| {
             BridgeCredentials::new(key_id, secret.to_owned().into()).base_url(self.url())

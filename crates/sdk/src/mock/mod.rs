@@ -7,22 +7,76 @@
 //! spec: `MockServerExt` adds one method per operation, whose `when` and `then` take the
 //! generated types, and `then.example()` answers with the spec's own example.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), sdk::Error> {
+//! ```
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), sdk::Error> {
 //! use sdk::mock::obi::{MockServerExt, ObiMock};
-//! # let request: sdk::obi::types::QuoteRequest = todo!();
+//! use sdk::obi::types::{Coordinates, QuoteRequest};
+//!
+//! let trip = QuoteRequest {
+//!     pickup: Coordinates { latitude: 40.758, longitude: -73.9855 },
+//!     destination: Coordinates { latitude: 40.6413, longitude: -73.7781 },
+//!     distance_km: None,
+//!     duration_minutes: None,
+//!     scheduled_at: None,
+//! };
+//! let api = ObiMock::start().await;
+//! let quote = api.create_quote(|when, then| {
+//!     when.body(&trip);
+//!     then.example(); // the spec's example answer
+//! });
+//! let answer = sdk::obi::quote(&api.client(), trip).await?;
+//! quote.assert(); // called once, with exactly that body
+//! assert_eq!(answer.currency.as_deref(), Some("USD"));
+//! assert_eq!(api.token_endpoint().calls(), 1); // one token minted
+//! # Ok(()) }
+//! ```
+//!
+//! # Answers
+//!
+//! Each operation's `then` has a typed method per status its spec documents, taking the
+//! generated type (`then.ok(&QuoteResponse {..})`, `then.forbidden(&ErrorResponse {..})`),
+//! and `example()`. Any other answer, documented or not, is `then.status(code)` followed by
+//! `.json(&value)` (any `Serialize` value: the generated error type, or `serde_json::json!`),
+//! `.body(text)` and `.header(name, value)`. httpmock's own `Then` is `then.into_inner()`.
+//!
+//! # Mock clients retry like real ones
+//!
+//! The clients of a mock carry the same retry policy as production clients, so an idempotent
+//! call answered 503 is sent 3 times before it fails, and `mock.assert()` (exactly one call)
+//! fails with "expected 1 but was 3". For error tests, take a client without retries from
+//! `client_with` (Bridge: `clients_with`):
+//!
+//! ```
+//! # #[tokio::main]
+//! # async fn main() {
+//! use sdk::mock::obi::{MockServerExt, ObiMock};
+//! use sdk::obi::types::{Coordinates, ErrorResponse, QuoteRequest};
+//! use sdk::{AuthOptions, ErrorKind, RetryPolicy};
+//! # let point = |latitude, longitude| Coordinates { latitude, longitude };
+//! # let trip = QuoteRequest { pickup: point(1.0, 2.0), destination: point(3.0, 4.0),
+//! #     distance_km: None, duration_minutes: None, scheduled_at: None };
 //!
 //! let api = ObiMock::start().await;
-//! let quote = api.create_quote(|when, then| { when.body(&request); then.example(); });
-//! let answer = sdk::obi::quote(&api.client(), request).await?;
-//! quote.assert();
-//! # Ok(()) }
+//! let outage = api.create_quote(|_, then| {
+//!     // 503 is not in Obi's spec: any status, any body.
+//!     then.status(503)
+//!         .header("retry-after", "1")
+//!         .json(&ErrorResponse { result: Some("maintenance".into()) });
+//! });
+//! let client = api.client_with(AuthOptions::default().retry(RetryPolicy::disabled()));
+//! let err = sdk::obi::quote(&client, trip).await.unwrap_err();
+//! outage.assert(); // one call: no retries
+//! assert_eq!(err.kind(), ErrorKind::Unavailable);
+//! assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(1)));
+//! # }
 //! ```
 //!
 //! Mocks are matched oldest first, so the token endpoints mounted at start win over a later
 //! mock of the same route; delete one (`api.token_endpoint().delete()`) to mock it yourself.
-//! With `dev-dependencies` `sdk = { ..., features = ["mock"] }`, nothing of this is in your
-//! release build.
+//! Enable the feature in `dev-dependencies` only, and repeat `default-features = false` and
+//! your API features there (`features = ["obi", "mock"]`): a dev-dependency without them
+//! turns every API back on in your test builds.
 
 use std::ops::Deref;
 

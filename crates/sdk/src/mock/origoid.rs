@@ -39,12 +39,14 @@ impl OrigoIdMock {
         )
     }
 
-    /// A client of this server, with default [`AuthOptions`].
+    /// A client of this server, with default [`AuthOptions`]: it retries like a production
+    /// client (see [the module docs](super#mock-clients-retry-like-real-ones)).
     pub fn client(&self) -> Client {
         self.client_with(AuthOptions::default())
     }
 
-    /// A client of this server with `options` (say, retries off to test an error path).
+    /// A client of this server with `options`; for error tests that count calls, retries
+    /// off: `AuthOptions::default().retry(RetryPolicy::disabled())`.
     pub fn client_with(&self, options: AuthOptions) -> Client {
         let config = OrigoIdConfig::api_key(API_KEY.to_owned().into());
         ready(crate::origoid::client_at(

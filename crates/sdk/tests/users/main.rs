@@ -4,10 +4,12 @@
 //! - `headers`: every request, API calls and token mints alike, carries `User-Agent:
 //!   sdk/<version>` and no `api-version` header.
 //! - `money`: Bridge amounts are `Decimal`s both ways.
-//! - `readme`: the README's program is the compiled example.
+//! - `readme`: every Rust and TOML block of the README is code CI compiles.
+//! - `links`: every relative link of the project's Markdown pages leads somewhere.
 
 #[cfg(all(feature = "bridge", feature = "obi", feature = "origoid"))]
 mod headers;
+mod links;
 #[cfg(all(
     feature = "mock",
     feature = "bridge",

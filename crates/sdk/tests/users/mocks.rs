@@ -146,3 +146,51 @@ async fn every_spec_example_is_a_valid_answer() {
         .unwrap();
     assert!(!products.is_empty(), "the spec's example lists a product");
 }
+
+/// Every generated `Then` answers any status, documented or not, with any body and headers;
+/// clients without retries see that first answer as it is.
+#[tokio::test]
+async fn any_status_with_any_body_on_every_api() {
+    use sdk::bridge::DEFAULT_FSP_ID;
+    use sdk::mock::bridge::{BridgeMock, collections::MockServerExt as _};
+    use sdk::mock::origoid::{MockServerExt as _, OrigoIdMock};
+    use sdk::origoid::types::CurpValidationRequest;
+    use sdk::{AuthOptions, ErrorKind, RetryPolicy};
+
+    let no_retries = || AuthOptions::default().retry(RetryPolicy::disabled());
+
+    let bridge = BridgeMock::start().await;
+    let limited = bridge.get_collection_status(|_, then| {
+        then.status(429)
+            .header("retry-after", "2")
+            .json(&serde_json::json!({"error": {"code": "RATE_LIMITED"}}));
+    });
+    let client = bridge.clients_with(no_retries()).collections;
+    let err = client
+        .get_collection_status()
+        .transaction_id("ORDER_1")
+        .fsp_id(DEFAULT_FSP_ID)
+        .send()
+        .await
+        .map_err(sdk::Error::from)
+        .unwrap_err();
+    limited.assert();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
+
+    let origoid = OrigoIdMock::start().await;
+    let gateway = origoid.validate_curp(|_, then| {
+        then.status(502)
+            .header("content-type", "text/html")
+            .body("<html>Bad Gateway</html>");
+    });
+    let request = CurpValidationRequest {
+        curp: "TEST900101HDFRRN09".into(),
+        generate_rfc: None,
+    };
+    let client = origoid.client_with(no_retries());
+    let err = sdk::origoid::outcome(client.validate_curp().body(request).send().await).unwrap_err();
+    gateway.assert();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+}

@@ -1,7 +1,8 @@
 //! Typed mocks for users' tests, compiled under each generated crate's cargo feature `mock`:
 //! progenitor's httpmock extension (one `MockServerExt` method per operation, with typed
 //! `When` / `Then` wrappers) plus the spec's own examples as ready answers: `then.example()`
-//! per operation, and `mount_examples(&server)` for all of them at once.
+//! per operation, and `mount_examples(&server)` for all of them at once. Every `Then` can
+//! also answer any status, documented or not, with any body (`any_status`).
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,8 @@ use progenitor_impl::{GenerationSettings, Generator};
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
+
+mod any_status;
 
 use crate::examples::{self, Answer};
 use crate::finding::Findings;
@@ -28,7 +31,11 @@ pub const DEPENDENCIES: &[&str] = &[
 /// The cargo feature that compiles them.
 pub const FEATURE: &str = "# Typed mocks for tests (`mock` modules): httpmock servers on loopback.\nmock = [\"dep:httpmock\", \"dep:regex\"]";
 
-/// The formatted `mock.rs` of one client module (see [`module`]).
+/// The formatted `mock.rs` of one client module: the typed mocks (see [`module`]), then the
+/// `any_status!` macro and its invocation on every `Then` (written as text: prettyplease
+/// cannot lay out a macro's body, and users read this file). If progenitor cannot make mocks
+/// of this spec, the module is a `compile_error!` that says why: the client itself stays
+/// usable, and enabling `mock` tells the user at once.
 ///
 /// # Errors
 /// If the generated code does not format (does not parse).
@@ -39,38 +46,49 @@ pub fn file(
     client: &TokenStream,
     module_path: &str,
 ) -> Result<String, Findings> {
-    let code = progenitor::format(module(spec, settings, sub, client, module_path))?;
+    let code = match module(spec, settings, sub, client, module_path) {
+        Ok((tokens, thens)) => format!(
+            "{}\n{}\n{}",
+            progenitor::format(tokens)?,
+            any_status::MACRO,
+            any_status::invocation(&thens)
+        ),
+        Err(reason) => progenitor::format(unavailable(&reason))?,
+    };
     Ok(format!(
         "//! Typed mocks for tests: `MockServerExt` adds one method per operation to\n\
          //! `httpmock::MockServer`, with typed `When` / `Then` wrappers (`operations`); each `Then`\n\
-         //! has `example()`, the spec's documented success answer.\n\n\
+         //! has `example()`, the spec's documented success answer, and answers any status with\n\
+         //! `status(u16)`, `json(&T)`, `body(..)` and `header(..)`.\n\n\
          #![allow(clippy::all, missing_docs, unused_imports)]\n\n{code}"
     ))
 }
 
-/// The mock module of one generated client. `client` is the client's code (the success type
-/// of each operation is read from its builders), `sub` the normalised document it was made
-/// from and `module_path` the client module's path inside its crate (`crate`, `crate::baas`).
-/// If progenitor cannot make mocks of this spec, the module is a `compile_error!` that says
-/// why: the client itself stays usable, and enabling `mock` tells the user at once.
-pub fn module(
+/// The mock module of one generated client and the name of every operation's `Then` type.
+/// `client` is the client's code (the success type of each operation is read from its
+/// builders), `sub` the normalised document it was made from and `module_path` the client
+/// module's path inside its crate (`crate`, `crate::baas`).
+///
+/// # Errors
+/// Why progenitor could not make mocks of this spec.
+fn module(
     spec: &openapiv3::OpenAPI,
     settings: &GenerationSettings,
     sub: &Value,
     client: &TokenStream,
     module_path: &str,
-) -> TokenStream {
+) -> Result<(TokenStream, Vec<syn::Ident>), String> {
     let generated = progenitor::guarded(|| Generator::new(settings).httpmock(spec, module_path));
     let mocks = match generated {
         Ok(Ok(tokens)) => tokens,
-        Ok(Err(e)) => return unavailable(&e.to_string()),
-        Err(panic) => return unavailable(&panic),
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(panic) => return Err(panic),
     };
     let (Ok(mut mock_file), Ok(client_file)) = (
         syn::parse2::<syn::File>(mocks),
         syn::parse2::<syn::File>(client.clone()),
     ) else {
-        return unavailable("the generated code does not parse");
+        return Err("the generated code does not parse".to_owned());
     };
     BorrowJsonBodies.visit_file_mut(&mut mock_file);
     let mocks = mock_file.to_token_stream();
@@ -98,7 +116,7 @@ pub fn module(
         mounted.push(quote! { server.#op_ident(|_, then| { then.example(); }) });
     }
     let path: syn::Path = syn::parse_str(module_path).expect("a module path parses");
-    quote! {
+    let tokens = quote! {
         #[allow(unused_imports)]
         use #path::*;
 
@@ -114,7 +132,8 @@ pub fn module(
         pub fn mount_examples(server: &::httpmock::MockServer) -> ::std::vec::Vec<::httpmock::Mock<'_>> {
             ::std::vec![#(#mounted),*]
         }
-    }
+    };
+    Ok((tokens, thens.into_values().collect()))
 }
 
 /// progenitor passes a response value straight to `json_body_obj(&T)`, but types an optional
@@ -326,6 +345,8 @@ mod tests {
             "::serde_json::from_str::<types::Thing>(BODY)",
             "server.get_thing(",
             "json_body_obj(&value)",
+            "macro_rules! any_status",
+            "any_status!(\n    GetThingThen,\n);",
         ] {
             assert!(text.contains(expected), "{expected} missing from:\n{text}");
         }
