@@ -31,7 +31,7 @@ pub async fn price(
 
 // ANCHOR: config
 /// A client configured in code (instead of `from_env()`), with fewer retries than the default.
-fn client(key: String, secret: String) -> Result<sdk::obi::Client, sdk::AuthError> {
+fn client(key: String, secret: String) -> Result<sdk::obi::Client, sdk::Error> {
     use sdk::obi::ObiConfig;
     use sdk::{AuthOptions, RetryPolicy};
     use std::time::Duration;
@@ -53,6 +53,8 @@ fn explain(err: &sdk::Error) -> String {
         // Fix the credentials or the account: the token endpoint refused them, or the API
         // refused even a freshly minted token. `auth_error()` says which.
         ErrorKind::Auth => format!("fix credentials: {:?}", err.auth_error()),
+        // A missing or invalid setting (all of them named at once): nothing was sent.
+        ErrorKind::Config => format!("fix the configuration: {err}"),
         // HTTP 429 or a vendor rate-limit code, from the API or its token endpoint.
         ErrorKind::RateLimited => format!("slow down for {:?}", err.retry_after()),
         // 5xx, 408, connect failure, timeout, deadline, or the token endpoint down:
