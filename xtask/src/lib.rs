@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod degrade;
+pub mod diff;
 pub mod document;
 pub mod emit;
 pub mod examples;
@@ -26,6 +27,7 @@ pub mod pointer;
 pub mod postprocess;
 pub mod progenitor;
 pub mod progress;
+pub mod release;
 pub mod services;
 mod syntax;
 pub mod tree;
@@ -202,7 +204,7 @@ impl Job {
             omitted,
         };
         progress::say(format!("{}: generating with progenitor", self.name));
-        let files = match emit::crate_files(&self.config, &doc, &provenance, &findings) {
+        let mut files = match emit::crate_files(&self.config, &doc, &provenance, &findings) {
             Ok(files) => files,
             Err(f) if !self.config.strict && is_progenitor_failure(&f) => {
                 // Locate what progenitor fails on, give up only that, and generate again.
@@ -222,6 +224,8 @@ impl Job {
             }
             Err(f) => return Err(located(f, &spec_name)),
         };
+        let spec_dir = self.spec.parent().unwrap_or(Path::new("."));
+        release::package_files(&self.config, &doc, spec_dir, &mut files);
         Ok(Built {
             files,
             findings,

@@ -22,6 +22,10 @@ enum Command {
     Check,
     /// Print every normaliser finding for every API (notes included).
     Lint,
+    /// What the spec changes since each API's last release do to users: every change judged
+    /// for code compiled against the crate and for binaries already deployed, and the
+    /// versions that calls for. Exit code 1 if anything breaks, 0 otherwise.
+    Diff(xtask::release::cli::DiffOptions),
     /// Generate a crate from any OpenAPI 3.0/3.1 document.
     Generate {
         /// The OpenAPI document (YAML or JSON).
@@ -71,9 +75,10 @@ fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Regen => {
             let built = xtask::regen(&root).map_err(|e| e.to_string())?;
-            for (name, b) in built {
+            for (name, b) in &built {
                 println!("generated/{name}: {b}");
             }
+            print!("{}", xtask::release::cli::regen_summary(&root, &built));
         }
         Command::Check => {
             let drift = xtask::check(&root).map_err(|e| e.to_string())?;
@@ -88,6 +93,7 @@ fn run(command: Command) -> Result<(), String> {
             }
             println!("generated/ is up to date");
         }
+        Command::Diff(options) => return xtask::release::cli::diff(&root, &options),
         Command::Lint => {
             let built = xtask::build_all(&root).map_err(|e| e.to_string())?;
             for (name, b) in built {

@@ -1,0 +1,1 @@
+//! Cross-check with cargo-semver-checks (filled in below).
