@@ -326,17 +326,21 @@ fn cli_files(built: &[(String, Built)]) -> Result<Files, Error> {
 
 /// `cargo xtask check`: how `generated/` differs from a fresh regen. Writes nothing.
 pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
-    let built = build_all(root)?;
+    drift(root, &build_all(root)?)
+}
+
+/// How `generated/` differs from the crates in `built` (every registered API, built).
+pub fn drift(root: &Path, built: &[(String, Built)]) -> Result<Vec<Drift>, Error> {
     let mut drift = Vec::new();
-    for (name, b) in &built {
+    for (name, b) in built {
         let dir = root.join("generated").join(name);
         drift.extend(tree::diff(&dir, &b.files).map_err(io_error(&dir))?);
     }
-    for orphan in orphans(root, &built)? {
+    for orphan in orphans(root, built)? {
         drift.push(Drift::Extra(orphan));
     }
     let cli_dir = root.join(cli::DIR);
-    drift.extend(tree::diff(&cli_dir, &cli_files(&built)?).map_err(io_error(&cli_dir))?);
+    drift.extend(tree::diff(&cli_dir, &cli_files(built)?).map_err(io_error(&cli_dir))?);
     Ok(drift)
 }
 

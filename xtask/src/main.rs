@@ -18,7 +18,9 @@ struct Cli {
 enum Command {
     /// Regenerate generated/<api>/ from specs/<api>/ for every API (only changed files are written).
     Regen,
-    /// Fail, naming each file, if generated/ differs from a regen; writes nothing.
+    /// Fail, naming each file, if generated/ differs from a regen, or if a spec changed
+    /// since its crate's last release in a way that breaks users and the version is not
+    /// bumped as `cargo xtask diff` suggests; writes nothing.
     Check,
     /// Print every normaliser finding for every API (notes included).
     Lint,
@@ -81,7 +83,8 @@ fn run(command: Command) -> Result<(), String> {
             print!("{}", xtask::release::cli::regen_summary(&root, &built));
         }
         Command::Check => {
-            let drift = xtask::check(&root).map_err(|e| e.to_string())?;
+            let built = xtask::build_all(&root).map_err(|e| e.to_string())?;
+            let drift = xtask::drift(&root, &built).map_err(|e| e.to_string())?;
             if !drift.is_empty() {
                 for d in &drift {
                     eprintln!("{d}");
@@ -92,6 +95,21 @@ fn run(command: Command) -> Result<(), String> {
                 ));
             }
             println!("generated/ is up to date");
+            // A spec change that breaks users needs the version the diff suggests.
+            let guard = xtask::release::guard::check(&root, &built)?;
+            for note in &guard.notes {
+                eprintln!("note: {note}");
+            }
+            if !guard.failures.is_empty() {
+                for failure in &guard.failures {
+                    eprintln!("{failure}");
+                }
+                return Err(format!(
+                    "{} crate(s) need a version bump for a breaking spec change",
+                    guard.failures.len()
+                ));
+            }
+            println!("versions match what the spec changes since each release call for");
         }
         Command::Diff(options) => return xtask::release::cli::diff(&root, &options),
         Command::Lint => {

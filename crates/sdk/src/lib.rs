@@ -28,6 +28,8 @@
 //! ```
 
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): a badge on each item behind a cargo feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The ready-client constructors of a single-service API (`client`, `client_at`, `from_env`,
 /// `from_env_with`), written once for OrigoID and Obi. The token endpoint and the API calls

@@ -131,6 +131,7 @@ pub fn regen_summary(root: &Path, built: &[(String, Built)]) -> String {
             Ok(false) => continue,
             Err(e) => out.push_str(&format!("{api}: no release summary: {e}\n")),
             Ok(true) => match report::compare_api(&git, api, b, None) {
+                Ok(r) if r.diff.changes.is_empty() => {}
                 Ok(r) => out.push_str(&format!(
                     "{api}: since {}: {}\n  version: {}\n  details: cargo xtask diff --api {api} --why\n",
                     r.base,

@@ -66,8 +66,17 @@ impl Git {
 
     /// `abc1234 (subject)` for reports.
     pub fn describe(&self, commit: &str) -> String {
-        self.text(&["log", "-1", "--format=%h (%s)", commit])
-            .unwrap_or_else(|_| commit.chars().take(7).collect())
+        let short: String = commit.chars().take(7).collect();
+        match self.text(&["log", "-1", "--format=%s", commit]) {
+            Ok(subject) if subject.chars().count() > 50 => {
+                format!(
+                    "{short} ({}…)",
+                    subject.chars().take(50).collect::<String>()
+                )
+            }
+            Ok(subject) => format!("{short} ({subject})"),
+            Err(_) => short,
+        }
     }
 
     /// The last commit whose diff of `file` adds or removes a line starting with `version`:

@@ -59,8 +59,8 @@ pub fn readme(config: &ApiConfig, doc: &Value, banner: &str) -> String {
     let mut out = format!(
         "<!--\n{banner}-->\n\n# {}\n\n{}\n\nGenerated from the OpenAPI document *{title}*, version `{version}`, \
          by the workspace's generator (progenitor, builder interface). Most users want the \
-         [`sdk`](https://crates.io/crates/sdk) crate instead: it re-exports this client with its \
-         credentials, token handling, retries and one error type.\n",
+         workspace's `sdk` crate instead: it re-exports this client with its credentials, token \
+         handling, retries and one error type.\n",
         config.crate_name, config.description
     );
     let features: Vec<String> = config
