@@ -504,19 +504,32 @@ fn value_tokens(ty: &syn::Type, expr: &syn::Expr) -> String {
     }
 }
 
-/// Token text with the spacing of `proc_macro2` removed and well-known paths shortened.
+/// Token text as people write it: `proc_macro2`'s spaces kept only between two words (and
+/// after `,` and `:`, around `->` and `=`), well-known `std` paths shortened.
 pub(crate) fn compact(text: String) -> String {
-    let mut s = text
-        .replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace(" < ", "<")
-        .replace("< ", "<")
-        .replace(" >", ">")
-        .replace(" ,", ",")
-        .replace("& ", "&")
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")");
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '"';
+    let chars: Vec<char> = text.chars().collect();
+    let mut s = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != ' ' {
+            s.push(c);
+            continue;
+        }
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let keep = match (before, after) {
+            (Some(b), Some(a)) if word(b) && word(a) => true,
+            (Some(','), _) | (_, Some('=')) | (Some('='), _) => true,
+            (Some(':'), Some(a)) => a != ':' && i >= 2 && chars[i - 2] != ':',
+            (Some('-'), Some('>')) => false,
+            (_, Some('-')) => chars.get(i + 2) == Some(&'>'),
+            (Some('>'), _) => i >= 2 && chars[i - 2] == '-',
+            _ => false,
+        };
+        if keep {
+            s.push(' ');
+        }
+    }
     for (long, short) in [
         ("::std::option::Option", "Option"),
         ("::std::string::String", "String"),
@@ -532,4 +545,22 @@ pub(crate) fn compact(text: String) -> String {
         s = s.replace(long, short);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn signatures_read_as_written() {
+        let cases = [
+            (":: std :: option :: Option < :: std :: string :: String >", "Option<String>"),
+            ("pub fn id < V > (mut self , value : V) -> Self where V : std :: convert :: TryInto < uuid :: Uuid >", "pub fn id<V>(mut self, value: V) -> Self where V: TryInto<uuid::Uuid>"),
+            ("& 'a str", "&'a str"),
+            ("[sdk_auth :: Operation ; _]", "[sdk_auth::Operation;_]"),
+        ];
+        for (tokens, want) in cases {
+            assert_eq!(compact(tokens.to_owned()), want);
+        }
+    }
 }
