@@ -204,6 +204,8 @@ pub struct ApiDiff {
     pub changes: Vec<Change>,
     /// `info.version` of the old and new documents.
     pub spec_version: (Option<String>, Option<String>),
+    /// `info.title` of the new document.
+    pub spec_title: Option<String>,
 }
 
 impl ApiDiff {
@@ -252,13 +254,17 @@ pub fn compare(old: &Side, new: &Side) -> Result<ApiDiff, ReadError> {
     let old_links = link::locate(&old_api, &old.document);
     let new_links = link::locate(&new_api, &new.document);
     let rust_changes = rust::compare(&old_api, &new_api, &old_links, &new_links);
-    let info = |doc: &Value| {
-        doc.pointer("/info/version")
+    let info = |doc: &Value, key: &str| {
+        doc.pointer(&format!("/info/{key}"))
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
     Ok(ApiDiff {
         changes: link::join(spec_changes, rust_changes),
-        spec_version: (info(&old.document), info(&new.document)),
+        spec_version: (
+            info(&old.document, "version"),
+            info(&new.document, "version"),
+        ),
+        spec_title: info(&new.document, "title"),
     })
 }

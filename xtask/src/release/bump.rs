@@ -29,8 +29,7 @@ pub fn apply(root: &Path, report: &Report, date: &str) -> Result<Vec<String>, St
         edit(root, &config, |doc| doc["version"] = value(target.clone()))?;
         written.push(config);
         workspace_dependency(root, &api.crate_name, &target, &mut written)?;
-        let title = format!("{} ({})", api.api, api.crate_name);
-        let entry = changelog::api_entry(&target, date, &title, &api.diff);
+        let entry = changelog::api_entry(&target, date, &api.diff);
         let log = format!("specs/{}/{}", api.api, super::CHANGELOG);
         write_entry(root, &log, &api.crate_name, &target, &entry)?;
         written.push(log);

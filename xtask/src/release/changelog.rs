@@ -14,8 +14,9 @@ pub fn new_file(crate_name: &str) -> String {
     )
 }
 
-/// The entry of a generated crate's release `version` on `date`: `source` names the spec.
-pub fn api_entry(version: &str, date: &str, title: &str, diff: &ApiDiff) -> String {
+/// The entry of a generated crate's release `version` on `date`.
+pub fn api_entry(version: &str, date: &str, diff: &ApiDiff) -> String {
+    let title = diff.spec_title.as_deref().unwrap_or("the spec");
     let (old, new) = &diff.spec_version;
     let spec = match (old, new) {
         (Some(o), Some(n)) if o != n => format!("`{o}` → `{n}`"),

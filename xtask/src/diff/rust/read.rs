@@ -554,8 +554,14 @@ mod tests {
     #[test]
     fn signatures_read_as_written() {
         let cases = [
-            (":: std :: option :: Option < :: std :: string :: String >", "Option<String>"),
-            ("pub fn id < V > (mut self , value : V) -> Self where V : std :: convert :: TryInto < uuid :: Uuid >", "pub fn id<V>(mut self, value: V) -> Self where V: TryInto<uuid::Uuid>"),
+            (
+                ":: std :: option :: Option < :: std :: string :: String >",
+                "Option<String>",
+            ),
+            (
+                "pub fn id < V > (mut self , value : V) -> Self where V : std :: convert :: TryInto < uuid :: Uuid >",
+                "pub fn id<V>(mut self, value: V) -> Self where V: TryInto<uuid::Uuid>",
+            ),
             ("& 'a str", "&'a str"),
             ("[sdk_auth :: Operation ; _]", "[sdk_auth::Operation;_]"),
         ];
