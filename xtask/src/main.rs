@@ -28,6 +28,9 @@ enum Command {
     /// for code compiled against the crate and for binaries already deployed, and the
     /// versions that calls for. Exit code 1 if anything breaks, 0 otherwise.
     Diff(xtask::release::cli::DiffOptions),
+    /// Hold the compile-time verdicts of `diff` on the evolution fixtures against
+    /// cargo-semver-checks (which must be installed); slow: compiles two crates per case.
+    SemverCrosscheck(xtask::release::semver_checks::Options),
     /// Generate a crate from any OpenAPI 3.0/3.1 document.
     Generate {
         /// The OpenAPI document (YAML or JSON).
@@ -112,6 +115,9 @@ fn run(command: Command) -> Result<(), String> {
             println!("versions match what the spec changes since each release call for");
         }
         Command::Diff(options) => return xtask::release::cli::diff(&root, &options),
+        Command::SemverCrosscheck(options) => {
+            return xtask::release::semver_checks::run(&root, &options);
+        }
         Command::Lint => {
             let built = xtask::build_all(&root).map_err(|e| e.to_string())?;
             for (name, b) in built {

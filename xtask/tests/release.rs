@@ -157,11 +157,12 @@ fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() 
 #[test]
 fn a_change_that_breaks_nothing_needs_no_bump() {
     let root = scratch("release-additive");
+    // A new optional query parameter: a new builder setter, nothing existing changes.
     edit(
         &root,
         "specs/obi/openapi.yaml",
-        "  /v1/quote:",
-        "  /v1/ping:\n    get:\n      operationId: ping\n      responses:\n        '204':\n          description: Alive.\n  /v1/quote:",
+        "      operationId: get_customer\n",
+        "      operationId: get_customer\n      parameters:\n        - name: locale\n          in: query\n          schema:\n            type: string\n",
     );
     let built = build(&root);
     let outcome = guard::check(&root, &built).unwrap();

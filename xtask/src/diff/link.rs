@@ -55,12 +55,16 @@ pub fn locate(api: &Api, doc: &Value) -> Locations {
     }
     for (path, item) in &api.items {
         let name = path.rsplit("::").next().unwrap_or(path);
-        if matches!(item.kind, Kind::Const | Kind::Static | Kind::Struct)
-            && matches!(name, "DEFAULT_BASE_URL" | "SERVERS" | "Server")
-        {
+        // The generator's own tables: servers, and what the auth layer knows per operation.
+        let place = match name {
+            "DEFAULT_BASE_URL" | "SERVERS" | "Server" => "/servers",
+            "OPERATIONS" | "UNAUTHENTICATED_OPERATIONS" => "/paths",
+            _ => continue,
+        };
+        if matches!(item.kind, Kind::Const | Kind::Static | Kind::Struct) {
             at.found
                 .entry(path.clone())
-                .or_insert_with(|| "/servers".to_owned());
+                .or_insert_with(|| place.to_owned());
         }
     }
     at.members();

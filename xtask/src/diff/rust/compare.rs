@@ -112,6 +112,21 @@ fn added(old: &Api, path: &str, item: &Item) -> Verdict {
                 "exhaustive `match`es on `{p}` must now handle it (it is not #[non_exhaustive])"
             ),
         ),
+        (Kind::Method, Some((p, t))) if t.kind == Kind::Trait => {
+            if t.constructible && item.required == Some(true) {
+                Verdict::new(
+                    Level::Breaking,
+                    format!(
+                        "implementations of `{p}` outside the crate must now provide it (the trait is not sealed and the method has no default)"
+                    ),
+                )
+            } else {
+                Verdict::new(
+                    Level::Additive,
+                    "new; the trait is sealed or the method has a default",
+                )
+            }
+        }
         (Kind::Method, _) if item.required == Some(true) => Verdict::new(
             Level::Breaking,
             "existing calls still compile, but the builder now fails (`send()` returns `InvalidRequest`, `try_from` an error) until it is set",

@@ -94,10 +94,12 @@ pub struct Item {
     pub cfg: Option<String>,
     /// The name on the wire of a field or variant (`#[serde(rename)]`, else its Rust name).
     pub wire: Option<String>,
-    /// For a builder setter: whether the value must be set before `send()` / `try_from`.
+    /// For a builder setter: whether the value must be set before `send()` / `try_from`;
+    /// for a trait method: whether implementations must provide it (no default body).
     pub required: Option<bool>,
-    /// For a struct: it can be built with a struct literal (every field public, not
-    /// `#[non_exhaustive]`), so a new field breaks such literals.
+    /// Whether other crates can build or implement it. A struct: with a struct literal (every
+    /// field public, not `#[non_exhaustive]`), so a new field breaks such literals. A trait:
+    /// it is not sealed, so a new method without a default breaks their impls.
     pub constructible: bool,
     /// For an enum: not `#[non_exhaustive]`, so a new variant breaks exhaustive `match`es.
     pub exhaustive: bool,

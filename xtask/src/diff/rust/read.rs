@@ -161,14 +161,14 @@ impl Reader<'_> {
                 let path = key(module, &t.ident.to_string());
                 for member in &t.items {
                     if let syn::TraitItem::Fn(f) = member {
-                        self.add(
-                            format!("{path}::{}", f.sig.ident),
-                            Item::new(Kind::Method, tokens(&f.sig)),
-                            cfg,
-                        );
+                        let mut method = Item::new(Kind::Method, tokens(&f.sig));
+                        method.required = Some(f.default.is_none());
+                        self.add(format!("{path}::{}", f.sig.ident), method, cfg);
                     }
                 }
-                self.add(path, Item::new(Kind::Trait, tokens(&t.generics)), cfg);
+                let mut it = Item::new(Kind::Trait, tokens(&t.generics));
+                it.constructible = !sealed(t);
+                self.add(path, it, cfg);
             }
             syn::Item::Use(u) if is_pub(&u.vis) => {
                 let mut found = Vec::new();
@@ -347,6 +347,20 @@ impl Reader<'_> {
             path: target.to_vec(),
         });
     }
+}
+
+/// Whether a trait is sealed: a supertrait named `Sealed` (or in a `sealed`/`private`
+/// module), the usual way to keep other crates from implementing it.
+fn sealed(t: &syn::ItemTrait) -> bool {
+    t.supertraits.iter().any(|b| {
+        let syn::TypeParamBound::Trait(bound) = b else {
+            return false;
+        };
+        bound.path.segments.iter().any(|s| {
+            let name = s.ident.to_string();
+            name == "Sealed" || name == "sealed" || name == "private"
+        })
+    })
 }
 
 fn is_pub(vis: &syn::Visibility) -> bool {
