@@ -28,6 +28,7 @@ struct Row {
     case: String,
     ours: Level,
     tool: String,
+    lints: Vec<String>,
     expected: String,
     seconds: f64,
 }
@@ -67,34 +68,36 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         write_package(root, &dir.join("old"), &pair.old.files)?;
         write_package(root, &dir.join("new"), &pair.new.files)?;
         let start = Instant::now();
-        let tool = judge(&cargo, &dir, &work.join("target"))?;
+        let (tool, lints) = judge(&cargo, &dir, &work.join("target"))?;
         rows.push(Row {
             case: case.name.clone(),
             ours,
             tool,
+            lints,
             expected: case.expect.semver_checks.clone(),
             seconds: start.elapsed().as_secs_f64(),
         });
         crate::progress::say(format!("semver-crosscheck: {} done", case.name));
     }
     println!(
-        "{:<34} {:<9} {:<16} {:<10} seconds",
-        "case", "ours", "semver-checks", "expected"
+        "{:<32} {:<9} {:<14} {:<11} {:>7}  lints that failed",
+        "case", "ours", "semver-checks", "expected", "seconds"
     );
     let mut wrong = Vec::new();
     for r in &rows {
         let agree = if (r.ours == Level::Breaking) == (r.tool == "breaking") {
             ""
         } else {
-            "  (differs from ours: see the case's rule)"
+            " (differs from ours: the case's rule says why)"
         };
         println!(
-            "{:<34} {:<9} {:<16} {:<10} {:>6.1}{agree}",
+            "{:<32} {:<9} {:<14} {:<11} {:>7.1}  {}{agree}",
             r.case,
             r.ours.to_string(),
             r.tool,
             r.expected,
-            r.seconds
+            r.seconds,
+            r.lints.join(", ")
         );
         if r.tool != r.expected {
             wrong.push(r.case.clone());
@@ -143,8 +146,8 @@ fn write_package(root: &Path, dir: &Path, files: &crate::Files) -> Result<(), St
 }
 
 /// cargo-semver-checks' verdict on `dir/old` → `dir/new` for a patch release (on 0.x, a
-/// patch may add but not break): `breaking` or `compatible`.
-fn judge(cargo: &str, dir: &Path, target: &Path) -> Result<String, String> {
+/// patch may add but not break): `breaking` or `compatible`, and the lints that failed.
+fn judge(cargo: &str, dir: &Path, target: &Path) -> Result<(String, Vec<String>), String> {
     let out = Command::new(cargo)
         .args([
             "semver-checks",
@@ -167,11 +170,17 @@ fn judge(cargo: &str, dir: &Path, target: &Path) -> Result<String, String> {
         String::from_utf8_lossy(&out.stderr)
     );
     std::fs::write(dir.join("semver-checks.log"), &text).map_err(|e| e.to_string())?;
+    let lints: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("--- failure "))
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_owned)
+        .collect();
     if out.status.success() {
-        return Ok("compatible".to_owned());
+        return Ok(("compatible".to_owned(), lints));
     }
-    if text.contains("semver requires new major version") || text.contains("FAIL") {
-        return Ok("breaking".to_owned());
+    if text.contains("semver requires new major version") {
+        return Ok(("breaking".to_owned(), lints));
     }
     Err(format!(
         "cargo semver-checks failed on {}:\n{text}",
