@@ -13,8 +13,10 @@
 //! upgrade) are listed on their own.
 
 pub mod compat;
+pub mod join;
 pub mod link;
 pub mod operation;
+pub mod parameters;
 pub mod render;
 pub mod rust;
 pub mod schema;
@@ -152,7 +154,7 @@ pub struct Change {
 
 impl Change {
     /// A change found in the spec at `pointer` (a JSON pointer without `#`), judged on the
-    /// wire; its compile verdict comes from the Rust changes [`link::join`] finds for it.
+    /// wire; its compile verdict comes from the Rust changes [`join::join`] finds for it.
     pub fn from_spec(
         area: Area,
         effect: Effect,
@@ -260,7 +262,7 @@ pub fn compare(old: &Side, new: &Side) -> Result<ApiDiff, ReadError> {
             .map(str::to_owned)
     };
     Ok(ApiDiff {
-        changes: link::join(spec_changes, rust_changes),
+        changes: join::join(spec_changes, rust_changes),
         spec_version: (
             info(&old.document, "version"),
             info(&new.document, "version"),

@@ -171,7 +171,7 @@ fn operation(docs: Docs, o: &Op, n: &Op, out: &mut Vec<Change>) {
             ));
         }
     }
-    super::operation::parameters(docs, o, n, out);
+    super::parameters::compare(docs, o, n, out);
     super::operation::request_body(docs, o, n, out);
     super::operation::responses(docs, o, n, out);
     super::operation::security(docs, o, n, out);

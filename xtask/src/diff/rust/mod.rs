@@ -5,6 +5,7 @@
 
 mod compare;
 mod read;
+mod syntax;
 
 use std::collections::BTreeMap;
 
