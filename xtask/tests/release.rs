@@ -178,3 +178,75 @@ fn a_change_that_breaks_nothing_needs_no_bump() {
         "a patch carries the new operation"
     );
 }
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+#[test]
+fn the_release_commands_have_help_and_refuse_bad_usage() {
+    for command in ["diff", "semver-crosscheck"] {
+        let out = xtask(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{command} --help");
+    }
+    let out = xtask(&["diff", "--date", "2026-01-01"]);
+    assert_eq!(out.status.code(), Some(2), "--date needs --bump");
+    let out = xtask(&["diff", "--api", "nonesuch"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no API `nonesuch`"));
+}
+
+#[test]
+fn diff_json_reports_every_change_and_its_exit_code_says_whether_anything_breaks() {
+    let out = xtask(&["diff", "--json", "--api", "obi"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let api = &report["apis"][0];
+    assert_eq!(api["crate_name"], "obi-api");
+    assert!(api["version"]["suggested"].is_string());
+    let changes = api["changes"].as_array().expect("changes");
+    let breaks = changes.iter().any(|c| {
+        c["compile"]["level"] == "breaking" || c["wire"]["level"] == "breaking"
+    });
+    assert_eq!(out.status.code(), Some(i32::from(breaks)), "{report:#}");
+    assert_eq!(report["dependents"][0]["crate_name"], "sdk");
+}
+
+/// Every crate meant for crates.io (not `publish = false`) carries what crates.io and docs.rs
+/// show, and a version on every path dependency (cargo refuses to package one without).
+#[test]
+fn publishable_crates_carry_their_metadata_and_versioned_dependencies() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .args(["metadata", "--no-deps", "--format-version", "1", "--offline"])
+        .current_dir(xtask::workspace_root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut names = Vec::new();
+    for p in meta["packages"].as_array().unwrap() {
+        if p["publish"] == serde_json::json!([]) {
+            continue;
+        }
+        let name = p["name"].as_str().unwrap();
+        names.push(name.to_owned());
+        for field in ["description", "license", "repository", "readme", "rust_version"] {
+            assert!(p[field].as_str().is_some_and(|v| !v.is_empty()), "{name}: no {field}");
+        }
+        for field in ["keywords", "categories"] {
+            assert!(p[field].as_array().is_some_and(|v| !v.is_empty()), "{name}: no {field}");
+        }
+        assert_eq!(p["metadata"]["docs"]["rs"]["all-features"], true, "{name}: docs.rs metadata");
+        for dep in p["dependencies"].as_array().unwrap() {
+            if dep["path"].is_string() && dep["kind"] != "dev" {
+                assert_ne!(dep["req"], "*", "{name}: path dependency {} has no version", dep["name"]);
+            }
+        }
+    }
+    names.sort();
+    assert_eq!(names, ["bridge-api", "obi-api", "origoid-api", "sdk", "sdk-auth", "sdk-cli"]);
+}
