@@ -208,9 +208,9 @@ fn diff_json_reports_every_change_and_its_exit_code_says_whether_anything_breaks
     assert_eq!(api["crate_name"], "obi-api");
     assert!(api["version"]["suggested"].is_string());
     let changes = api["changes"].as_array().expect("changes");
-    let breaks = changes.iter().any(|c| {
-        c["compile"]["level"] == "breaking" || c["wire"]["level"] == "breaking"
-    });
+    let breaks = changes
+        .iter()
+        .any(|c| c["compile"]["level"] == "breaking" || c["wire"]["level"] == "breaking");
     assert_eq!(out.status.code(), Some(i32::from(breaks)), "{report:#}");
     assert_eq!(report["dependents"][0]["crate_name"], "sdk");
 }
@@ -221,11 +221,21 @@ fn diff_json_reports_every_change_and_its_exit_code_says_whether_anything_breaks
 fn publishable_crates_carry_their_metadata_and_versioned_dependencies() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let out = Command::new(cargo)
-        .args(["metadata", "--no-deps", "--format-version", "1", "--offline"])
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
         .current_dir(xtask::workspace_root())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut names = Vec::new();
     for p in meta["packages"].as_array().unwrap() {
@@ -234,19 +244,48 @@ fn publishable_crates_carry_their_metadata_and_versioned_dependencies() {
         }
         let name = p["name"].as_str().unwrap();
         names.push(name.to_owned());
-        for field in ["description", "license", "repository", "readme", "rust_version"] {
-            assert!(p[field].as_str().is_some_and(|v| !v.is_empty()), "{name}: no {field}");
+        for field in [
+            "description",
+            "license",
+            "repository",
+            "readme",
+            "rust_version",
+        ] {
+            assert!(
+                p[field].as_str().is_some_and(|v| !v.is_empty()),
+                "{name}: no {field}"
+            );
         }
         for field in ["keywords", "categories"] {
-            assert!(p[field].as_array().is_some_and(|v| !v.is_empty()), "{name}: no {field}");
+            assert!(
+                p[field].as_array().is_some_and(|v| !v.is_empty()),
+                "{name}: no {field}"
+            );
         }
-        assert_eq!(p["metadata"]["docs"]["rs"]["all-features"], true, "{name}: docs.rs metadata");
+        assert_eq!(
+            p["metadata"]["docs"]["rs"]["all-features"], true,
+            "{name}: docs.rs metadata"
+        );
         for dep in p["dependencies"].as_array().unwrap() {
             if dep["path"].is_string() && dep["kind"] != "dev" {
-                assert_ne!(dep["req"], "*", "{name}: path dependency {} has no version", dep["name"]);
+                assert_ne!(
+                    dep["req"], "*",
+                    "{name}: path dependency {} has no version",
+                    dep["name"]
+                );
             }
         }
     }
     names.sort();
-    assert_eq!(names, ["bridge-api", "obi-api", "origoid-api", "sdk", "sdk-auth", "sdk-cli"]);
+    assert_eq!(
+        names,
+        [
+            "bridge-api",
+            "obi-api",
+            "origoid-api",
+            "sdk",
+            "sdk-auth",
+            "sdk-cli"
+        ]
+    );
 }
