@@ -90,8 +90,13 @@ pub fn diff(root: &Path, options: &DiffOptions) -> Result<(), String> {
 pub fn human(report: &Report, why: bool) -> String {
     let mut out = String::new();
     for api in &report.apis {
+        let spec = match &api.diff.spec_version {
+            (Some(o), Some(n)) if o != n => format!("spec `{o}` → `{n}`"),
+            (_, Some(n)) => format!("spec `{n}`"),
+            _ => "spec".to_owned(),
+        };
         out.push_str(&format!(
-            "{} ({}): compared with {}\n  {}\n  version: {}\n",
+            "{} ({}): {spec}, compared with {}\n  {}\n  version: {}\n",
             api.api,
             api.crate_name,
             api.base,
