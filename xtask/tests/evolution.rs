@@ -83,3 +83,27 @@ fn every_evolution_case_is_judged_as_its_rule_says() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+fn side(built: &xtask::Built) -> diff::Side {
+    diff::Side {
+        document: built.document.clone(),
+        files: built.files.clone(),
+    }
+}
+
+/// No false alarms: each registered API compared with itself has no change; and two unrelated
+/// APIs compare without failing (everything of one removed, everything of the other added).
+#[test]
+fn an_api_compared_with_itself_has_no_change_and_unrelated_apis_compare() {
+    let built = xtask::build_all(&xtask::workspace_root()).expect("the registered APIs build");
+    for (name, b) in &built {
+        let d = diff::compare(&side(b), &side(b)).unwrap();
+        assert!(d.changes.is_empty(), "{name}:\n{}", diff::render::changes(&d, true));
+    }
+    let (obi, origoid) = (&built[1].1, &built[2].1);
+    let d = diff::compare(&side(obi), &side(origoid)).unwrap();
+    assert_eq!(d.compile(), Level::Breaking);
+    assert_eq!(d.wire(), Level::Breaking);
+    assert!(d.changes.iter().any(|c| c.what.contains("operation `validate_curp`") && c.what.ends_with("added")));
+    assert!(d.changes.iter().any(|c| c.what.contains("operation `create_quote`") && c.what.ends_with("removed")));
+}
