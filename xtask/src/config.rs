@@ -126,7 +126,7 @@ impl ApiConfig {
                 self.crate_name
             ));
         }
-        crate::release::manifest::check_metadata(self)?;
+        crate::package::check_metadata(self)?;
         if self.empty_success_body.is_some() && !self.auth {
             return Err(
                 "`empty_success_body` works through the auth hooks: it needs `auth = true`"

@@ -283,7 +283,7 @@ fn lib_rs(
     }
     out.push_str("\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n");
     if config.in_workspace {
-        out.push_str(crate::release::manifest::DOCS_RS_ATTRIBUTE);
+        out.push_str(crate::package::DOCS_RS_ATTRIBUTE);
     }
     out.push('\n');
     let servers: Vec<Value> = doc
@@ -387,7 +387,7 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         deps.push(r#"futures = "0.3""#.to_owned());
     }
     if config.auth {
-        deps.push(crate::release::manifest::sdk_auth_dependency(config).to_owned());
+        deps.push(crate::package::sdk_auth_dependency(config).to_owned());
     }
     if uses.decimal {
         deps.push(r#"rust_decimal = { version = "1.37", default-features = false, features = ["std", "serde-with-float"] }"#.to_owned());
@@ -406,7 +406,7 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     features.push(crate::mock::FEATURE.to_owned());
     let mut out = format!(
         "{banner}\n{}\n[dependencies]\n{}\n",
-        crate::release::manifest::package_section(config),
+        crate::package::package_section(config),
         deps.join("\n")
     );
     if !features.is_empty() {

@@ -23,6 +23,7 @@ pub mod mock;
 pub mod names;
 pub mod normalise;
 pub mod operations;
+pub mod package;
 pub mod pointer;
 pub mod postprocess;
 pub mod progenitor;
@@ -225,7 +226,7 @@ impl Job {
             Err(f) => return Err(located(f, &spec_name)),
         };
         let spec_dir = self.spec.parent().unwrap_or(Path::new("."));
-        release::package_files(&self.config, &doc, spec_dir, &mut files);
+        package::package_files(&self.config, &doc, spec_dir, &mut files);
         Ok(Built {
             files,
             findings,

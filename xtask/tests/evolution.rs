@@ -98,12 +98,24 @@ fn an_api_compared_with_itself_has_no_change_and_unrelated_apis_compare() {
     let built = xtask::build_all(&xtask::workspace_root()).expect("the registered APIs build");
     for (name, b) in &built {
         let d = diff::compare(&side(b), &side(b)).unwrap();
-        assert!(d.changes.is_empty(), "{name}:\n{}", diff::render::changes(&d, true));
+        assert!(
+            d.changes.is_empty(),
+            "{name}:\n{}",
+            diff::render::changes(&d, true)
+        );
     }
     let (obi, origoid) = (&built[1].1, &built[2].1);
     let d = diff::compare(&side(obi), &side(origoid)).unwrap();
     assert_eq!(d.compile(), Level::Breaking);
     assert_eq!(d.wire(), Level::Breaking);
-    assert!(d.changes.iter().any(|c| c.what.contains("operation `validate_curp`") && c.what.ends_with("added")));
-    assert!(d.changes.iter().any(|c| c.what.contains("operation `create_quote`") && c.what.ends_with("removed")));
+    assert!(
+        d.changes
+            .iter()
+            .any(|c| c.what.contains("operation `validate_curp`") && c.what.ends_with("added"))
+    );
+    assert!(
+        d.changes
+            .iter()
+            .any(|c| c.what.contains("operation `create_quote`") && c.what.ends_with("removed"))
+    );
 }
