@@ -1,5 +1,5 @@
 //! Evolution fixtures: a spec and a named change to it (an RFC 6902 patch), with what the
-//! diff must say of it. Read by the tests (`xtask/tests/evolution.rs`) and by
+//! diff must say of it. Read by the tests (`xtask/tests/release/evolution.rs`) and by
 //! `cargo xtask semver-crosscheck`, which holds the same pairs against cargo-semver-checks.
 //!
 //! A case file (`<dir>/cases/<name>.yaml`):
