@@ -18,6 +18,8 @@ pub mod link;
 pub mod operation;
 pub mod parameters;
 pub mod render;
+#[cfg(test)]
+mod rules;
 pub mod rust;
 pub mod schema;
 pub mod spec;

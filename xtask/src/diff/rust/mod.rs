@@ -5,6 +5,8 @@
 
 mod compare;
 mod read;
+#[cfg(test)]
+mod rules;
 mod syntax;
 
 use std::collections::BTreeMap;
