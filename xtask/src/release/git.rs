@@ -21,7 +21,7 @@ impl Git {
         git.run(&["rev-parse", "--is-inside-work-tree"])
             .map_err(|e| {
                 format!(
-                    "{} is not a git checkout ({e}); give the base another way",
+                    "{} is not a git checkout ({e}): releases are compared with the revision that set each version",
                     root.display()
                 )
             })?;
