@@ -13,6 +13,21 @@ pub struct ApiConfig {
     pub crate_name: String,
     /// One-line package description.
     pub description: String,
+    /// The crate's version. Set by `cargo xtask diff --bump` from what the spec change does to
+    /// users (see `release`), never by hand; absent in revisions before versions were kept.
+    #[serde(default = "initial_version")]
+    pub version: String,
+    /// crates.io keywords of the generated crate (at most 5).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// crates.io categories of the generated crate.
+    #[serde(default = "default_categories")]
+    pub categories: Vec<String>,
+    /// Generated into this workspace (`generated/<api>/`, set when read from `specs/`): the
+    /// manifest inherits the workspace's package metadata and the crate is publishable.
+    /// `cargo xtask generate` output stays a standalone, unpublished crate.
+    #[serde(skip)]
+    pub in_workspace: bool,
     /// Hand-written spec: any normaliser finding (even a note) fails generation.
     #[serde(default)]
     pub strict: bool,
@@ -77,6 +92,10 @@ impl ApiConfig {
         ApiConfig {
             crate_name: crate_name.to_owned(),
             description: format!("Typed client generated from an OpenAPI document ({crate_name})."),
+            version: initial_version(),
+            keywords: Vec::new(),
+            categories: default_categories(),
+            in_workspace: false,
             strict: false,
             auth: false,
             empty_success_body: None,
@@ -91,8 +110,9 @@ impl ApiConfig {
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let config: ApiConfig =
+        let mut config: ApiConfig =
             toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        config.in_workspace = true;
         config
             .validate()
             .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -106,6 +126,7 @@ impl ApiConfig {
                 self.crate_name
             ));
         }
+        crate::package::check_metadata(self)?;
         if self.empty_success_body.is_some() && !self.auth {
             return Err(
                 "`empty_success_body` works through the auth hooks: it needs `auth = true`"
@@ -139,6 +160,18 @@ impl ApiConfig {
     pub fn lib_name(&self) -> String {
         self.crate_name.replace('-', "_")
     }
+}
+
+/// The version of a crate that has never been released.
+pub fn initial_version() -> String {
+    "0.1.0".to_owned()
+}
+
+fn default_categories() -> Vec<String> {
+    vec![
+        "api-bindings".to_owned(),
+        "web-programming::http-client".to_owned(),
+    ]
 }
 
 /// Whether `name` is usable as a Cargo package name.

@@ -281,7 +281,11 @@ fn lib_rs(
             ));
         }
     }
-    out.push_str("\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n");
+    out.push_str("\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n");
+    if config.in_workspace {
+        out.push_str(crate::package::DOCS_RS_ATTRIBUTE);
+    }
+    out.push('\n');
     let servers: Vec<Value> = doc
         .get("servers")
         .and_then(Value::as_array)
@@ -383,7 +387,7 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         deps.push(r#"futures = "0.3""#.to_owned());
     }
     if config.auth {
-        deps.push(r#"sdk-auth = { path = "../../crates/auth" }"#.to_owned());
+        deps.push(crate::package::sdk_auth_dependency(config).to_owned());
     }
     if uses.decimal {
         deps.push(r#"rust_decimal = { version = "1.37", default-features = false, features = ["std", "serde-with-float"] }"#.to_owned());
@@ -401,9 +405,8 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         .collect();
     features.push(crate::mock::FEATURE.to_owned());
     let mut out = format!(
-        "{banner}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = {:?}\npublish = false\n\n[dependencies]\n{}\n",
-        config.crate_name,
-        config.description,
+        "{banner}\n{}\n[dependencies]\n{}\n",
+        crate::package::package_section(config),
         deps.join("\n")
     );
     if !features.is_empty() {

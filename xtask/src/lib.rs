@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod degrade;
+pub mod diff;
 pub mod document;
 pub mod emit;
 pub mod examples;
@@ -22,10 +23,12 @@ pub mod mock;
 pub mod names;
 pub mod normalise;
 pub mod operations;
+pub mod package;
 pub mod pointer;
 pub mod postprocess;
 pub mod progenitor;
 pub mod progress;
+pub mod release;
 pub mod services;
 mod syntax;
 pub mod tree;
@@ -202,7 +205,7 @@ impl Job {
             omitted,
         };
         progress::say(format!("{}: generating with progenitor", self.name));
-        let files = match emit::crate_files(&self.config, &doc, &provenance, &findings) {
+        let mut files = match emit::crate_files(&self.config, &doc, &provenance, &findings) {
             Ok(files) => files,
             Err(f) if !self.config.strict && is_progenitor_failure(&f) => {
                 // Locate what progenitor fails on, give up only that, and generate again.
@@ -222,6 +225,8 @@ impl Job {
             }
             Err(f) => return Err(located(f, &spec_name)),
         };
+        let spec_dir = self.spec.parent().unwrap_or(Path::new("."));
+        package::package_files(&self.config, &doc, spec_dir, &mut files);
         Ok(Built {
             files,
             findings,
@@ -322,17 +327,21 @@ fn cli_files(built: &[(String, Built)]) -> Result<Files, Error> {
 
 /// `cargo xtask check`: how `generated/` differs from a fresh regen. Writes nothing.
 pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
-    let built = build_all(root)?;
+    drift(root, &build_all(root)?)
+}
+
+/// How `generated/` differs from the crates in `built` (every registered API, built).
+pub fn drift(root: &Path, built: &[(String, Built)]) -> Result<Vec<Drift>, Error> {
     let mut drift = Vec::new();
-    for (name, b) in &built {
+    for (name, b) in built {
         let dir = root.join("generated").join(name);
         drift.extend(tree::diff(&dir, &b.files).map_err(io_error(&dir))?);
     }
-    for orphan in orphans(root, &built)? {
+    for orphan in orphans(root, built)? {
         drift.push(Drift::Extra(orphan));
     }
     let cli_dir = root.join(cli::DIR);
-    drift.extend(tree::diff(&cli_dir, &cli_files(&built)?).map_err(io_error(&cli_dir))?);
+    drift.extend(tree::diff(&cli_dir, &cli_files(built)?).map_err(io_error(&cli_dir))?);
     Ok(drift)
 }
 

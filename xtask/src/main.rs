@@ -18,10 +18,19 @@ struct Cli {
 enum Command {
     /// Regenerate generated/<api>/ from specs/<api>/ for every API (only changed files are written).
     Regen,
-    /// Fail, naming each file, if generated/ differs from a regen; writes nothing.
+    /// Fail, naming each file, if generated/ differs from a regen, or if a spec changed
+    /// since its crate's last release in a way that breaks users and the version is not
+    /// bumped as `cargo xtask diff` suggests; writes nothing.
     Check,
     /// Print every normaliser finding for every API (notes included).
     Lint,
+    /// What the spec changes since each API's last release do to users: every change judged
+    /// for code compiled against the crate and for binaries already deployed, and the
+    /// versions that calls for. Exit code 1 if anything breaks, 0 otherwise.
+    Diff(xtask::release::cli::DiffOptions),
+    /// Hold the compile-time verdicts of `diff` on the evolution fixtures against
+    /// cargo-semver-checks (which must be installed); slow: compiles two crates per case.
+    SemverCrosscheck(xtask::release::semver_checks::Options),
     /// Generate a crate from any OpenAPI 3.0/3.1 document.
     Generate {
         /// The OpenAPI document (YAML or JSON).
@@ -71,12 +80,14 @@ fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Regen => {
             let built = xtask::regen(&root).map_err(|e| e.to_string())?;
-            for (name, b) in built {
+            for (name, b) in &built {
                 println!("generated/{name}: {b}");
             }
+            print!("{}", xtask::release::cli::regen_summary(&root, &built));
         }
         Command::Check => {
-            let drift = xtask::check(&root).map_err(|e| e.to_string())?;
+            let built = xtask::build_all(&root).map_err(|e| e.to_string())?;
+            let drift = xtask::drift(&root, &built).map_err(|e| e.to_string())?;
             if !drift.is_empty() {
                 for d in &drift {
                     eprintln!("{d}");
@@ -87,6 +98,25 @@ fn run(command: Command) -> Result<(), String> {
                 ));
             }
             println!("generated/ is up to date");
+            // A spec change that breaks users needs the version the diff suggests.
+            let guard = xtask::release::guard::check(&root, &built)?;
+            for note in &guard.notes {
+                eprintln!("note: {note}");
+            }
+            if !guard.failures.is_empty() {
+                for failure in &guard.failures {
+                    eprintln!("{failure}");
+                }
+                return Err(format!(
+                    "{} crate(s) need a version bump for a breaking spec change",
+                    guard.failures.len()
+                ));
+            }
+            println!("versions match what the spec changes since each release call for");
+        }
+        Command::Diff(options) => return xtask::release::cli::diff(&root, &options),
+        Command::SemverCrosscheck(options) => {
+            return xtask::release::semver_checks::run(&root, &options);
         }
         Command::Lint => {
             let built = xtask::build_all(&root).map_err(|e| e.to_string())?;

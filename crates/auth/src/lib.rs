@@ -61,6 +61,7 @@
 //! Tokio runtime anyway; the Redis client runs its connection on it). Inject a
 //! [`ManualClock`] for deterministic tests.
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): a badge on each item behind a cargo feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;

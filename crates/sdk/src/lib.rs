@@ -28,6 +28,7 @@
 //! ```
 
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): a badge on each item behind a cargo feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The ready-client constructors of a single-service API (`client`, `client_at`, `from_env`,

@@ -14,6 +14,7 @@
 //! - [`baas`]: BaaS core: KYC, lending and wallets.
 
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// A server the spec declares. progenitor ignores `servers`, so they are kept here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
