@@ -20,7 +20,8 @@ enum Command {
     Regen,
     /// Fail, naming each file, if generated/ differs from a regen; writes nothing.
     Check,
-    /// Print every normaliser finding for every API (notes included).
+    /// Print every normaliser finding for every API (notes included) and how many edits each
+    /// rewrite pass made to progenitor's output.
     Lint,
     /// Generate a crate from any OpenAPI 3.0/3.1 document.
     Generate {
@@ -92,7 +93,10 @@ fn run(command: Command) -> Result<(), String> {
             let built = xtask::build_all(&root).map_err(|e| e.to_string())?;
             for (name, b) in built {
                 let count = b.findings.sorted().len();
-                println!("api `{name}`: {count} finding(s)\n{}", b.findings);
+                println!(
+                    "api `{name}`: {count} finding(s); edits of progenitor's output: {}\n{}",
+                    b.rewrites, b.findings
+                );
             }
         }
         Command::Generate {
@@ -108,6 +112,7 @@ fn run(command: Command) -> Result<(), String> {
             if !built.findings.is_empty() {
                 eprintln!("{}", built.findings);
             }
+            eprintln!("edits of progenitor's output: {}", built.rewrites);
             if !built.omitted.is_empty() {
                 eprintln!(
                     "{} operation(s) left out (listed in {}/NORMALISATION.md)",

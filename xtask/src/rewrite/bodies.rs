@@ -1,19 +1,28 @@
 //! Request bodies progenitor cannot send itself. The normaliser hands progenitor a body it
 //! can generate and marks the operation (`x-xtask-body`): a multipart form as a typed
 //! form-urlencoded body, JSON under another media type as `application/json`, any binary
-//! media type as `application/octet-stream`. Here the marked operations' `send` methods are
-//! rewritten to put the real thing on the wire: a `reqwest` multipart form built from the
-//! typed body (file parts from bytes), or the declared `Content-Type`.
+//! media type as `application/octet-stream`, other text as `text/plain`. Here the marked
+//! operations' `send` methods are rewritten to put the real thing on the wire: a `reqwest`
+//! multipart form built from the typed body (file parts from bytes), or the declared
+//! `Content-Type`.
 
-use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
 
-use crate::finding::{Findings, Severity};
+use super::{Input, Pass, missing, operations, sends};
+use crate::finding::Findings;
 use crate::names;
 use crate::normalise::BODY_EXTENSION;
 use crate::walk;
+
+pub const PASS: Pass = Pass {
+    name: "bodies",
+    what: "operations whose request media type progenitor cannot send get a multipart form or their declared `Content-Type`",
+    why: "the normaliser hands progenitor a body it can generate (`x-xtask-body`); the wire must carry the documented one",
+    run,
+};
 
 /// How one operation's body goes on the wire.
 struct Marked {
@@ -51,116 +60,136 @@ fn marked(doc: &Value) -> Vec<Marked> {
 /// Whether any operation of `doc` sends a multipart form (the crate then needs reqwest's
 /// `multipart` feature).
 pub fn uses_multipart(doc: &Value) -> bool {
-    marked(doc).iter().any(|m| m.media == "multipart/form-data")
+    marked(doc).iter().any(|m| m.media == MULTIPART)
 }
 
-/// Rewrites the `send` methods of marked operations, and OPTIONS and TRACE requests (for
-/// which progenitor calls methods `reqwest::Client` does not have); other code is returned
-/// untouched.
-pub fn rewrite(tokens: TokenStream, doc: &Value) -> Result<TokenStream, Findings> {
-    let marked = marked(doc);
-    let rare_methods = walk::operations(doc)
-        .iter()
-        .any(|op| matches!(op.method, "options" | "trace"));
-    if marked.is_empty() && !rare_methods {
-        return Ok(tokens);
+const MULTIPART: &str = "multipart/form-data";
+
+fn run(file: &mut syn::File, input: &Input<'_>) -> Result<usize, Findings> {
+    let marked = marked(input.doc);
+    if marked.is_empty() {
+        return Ok(0);
     }
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        let mut f = Findings::default();
-        f.add(
-            Severity::Error,
-            "generated-syntax",
-            "",
-            format!("generated code does not parse: {e}"),
-        );
-        f
-    })?;
-    let mut rewriter = SendRewriter {
-        marked: &marked,
-        current: None,
-    };
-    rewriter.visit_file_mut(&mut file);
-    let helper = uses_multipart(doc).then(multipart_helper);
-    Ok(quote! { #file #helper })
-}
-
-struct SendRewriter<'a> {
-    marked: &'a [Marked],
-    /// The marked operation whose `send` is being visited.
-    current: Option<&'a Marked>,
-}
-
-impl VisitMut for SendRewriter<'_> {
-    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-        if f.sig.ident != "send" {
-            return visit_mut::visit_impl_item_fn_mut(self, f);
+    let pointers: BTreeMap<String, String> = operations(input.doc)
+        .into_iter()
+        .map(|op| (op.id, op.pointer))
+        .collect();
+    let mut findings = Findings::default();
+    let mut edits = 0;
+    let mut sends = sends(file);
+    for m in &marked {
+        let mut body = BodyRewriter { marked: m, done: 0 };
+        for (_, send) in sends.iter_mut().filter(|(id, _)| *id == m.operation_id) {
+            body.visit_impl_item_fn_mut(send);
         }
-        let text = f.block.to_token_stream().to_string();
-        self.current = self
-            .marked
-            .iter()
-            .find(|m| text.contains(&format!("operation_id : \"{}\"", m.operation_id)));
-        visit_mut::visit_impl_item_fn_mut(self, f);
-        self.current = None;
+        if body.done == 0 {
+            let expected = if m.media == MULTIPART {
+                "a `.form_urlencoded(&body)?` call"
+            } else if is_json(&m.media) {
+                "a `.json(&body)` call"
+            } else {
+                "a `Content-Type` header set from a literal"
+            };
+            findings.push(missing(
+                &PASS,
+                pointers.get(&m.operation_id).map_or("", String::as_str),
+                &format!("`send` of `{}`", m.operation_id),
+                &format!("no {expected} to send `{}` with", m.media),
+            ));
+        }
+        edits += body.done;
     }
+    if !findings.is_empty() {
+        return Err(findings);
+    }
+    if uses_multipart(input.doc) {
+        file.items.push(multipart_helper());
+    }
+    Ok(edits)
+}
 
+/// `application/json`, `application/merge-patch+json`, …
+fn is_json(media: &str) -> bool {
+    let sub = media.split_once('/').map_or("", |(_, sub)| sub);
+    sub == "json" || sub.ends_with("+json")
+}
+
+/// Rewrites the request building of one marked operation's `send`; counts the edits.
+struct BodyRewriter<'a> {
+    marked: &'a Marked,
+    done: usize,
+}
+
+impl VisitMut for BodyRewriter<'_> {
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        if let syn::Expr::MethodCall(call) = expr
-            && (call.method == "options" || call.method == "trace")
-            && call.args.len() == 1
-            && matches!(call.receiver.as_ref(), syn::Expr::Field(f) if matches!(&f.member, syn::Member::Named(n) if n == "client"))
-        {
-            let receiver = &call.receiver;
-            let method =
-                syn::Ident::new(&call.method.to_string().to_uppercase(), call.method.span());
-            let url = &call.args[0];
-            *expr = syn::parse_quote!(#receiver.request(::reqwest::Method::#method, #url));
-            return;
-        }
-        let Some(m) = self.current else {
-            return visit_mut::visit_expr_mut(self, expr);
-        };
+        let m = self.marked;
         if let syn::Expr::Try(t) = expr
             && let syn::Expr::MethodCall(call) = t.expr.as_ref()
             && call.method == "form_urlencoded"
-            && m.media == "multipart/form-data"
+            && m.media == MULTIPART
         {
             let receiver = &call.receiver;
             let files = &m.files;
             *expr = syn::parse_quote! {
                 #receiver.multipart(super::multipart_form(&body, &[#(#files),*])?)
             };
+            self.done += 1;
             return;
         }
-        if let syn::Expr::MethodCall(call) = expr
-            && call.method == "json"
-        {
-            let receiver = &call.receiver;
-            let media = &m.media;
-            let with_type: syn::Expr = syn::parse_quote! {
-                #receiver.header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static(#media),
-                )
-            };
-            *call.receiver = with_type;
-            return;
-        }
-        if let syn::Expr::Lit(lit) = expr
-            && let syn::Lit::Str(s) = &lit.lit
-            && s.value() == "application/octet-stream"
-        {
-            let media = &m.media;
-            *expr = syn::parse_quote!(#media);
-            return;
+        if let syn::Expr::MethodCall(call) = expr {
+            if call.method == "json" {
+                let receiver = &call.receiver;
+                let media = &m.media;
+                let with_type: syn::Expr = syn::parse_quote! {
+                    #receiver.header(
+                        ::reqwest::header::CONTENT_TYPE,
+                        ::reqwest::header::HeaderValue::from_static(#media),
+                    )
+                };
+                *call.receiver = with_type;
+                self.done += 1;
+                return;
+            }
+            if let Some(value) = content_type_literal(call) {
+                let media = &m.media;
+                *value = syn::parse_quote!(#media);
+                self.done += 1;
+            }
         }
         visit_mut::visit_expr_mut(self, expr);
     }
 }
 
+/// The media type literal of `.header(CONTENT_TYPE, HeaderValue::from_static("…"))`.
+fn content_type_literal(call: &mut syn::ExprMethodCall) -> Option<&mut syn::Expr> {
+    if call.method != "header" || call.args.len() != 2 {
+        return None;
+    }
+    let names_content_type = matches!(&call.args[0], syn::Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == "CONTENT_TYPE"));
+    if !names_content_type {
+        return None;
+    }
+    let syn::Expr::Call(value) = &mut call.args[1] else {
+        return None;
+    };
+    let from_static = matches!(value.func.as_ref(), syn::Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == "from_static"));
+    let one_argument = value.args.len() == 1;
+    match value.args.first_mut() {
+        Some(
+            literal @ syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            }),
+        ) if from_static && one_argument => Some(literal),
+        _ => None,
+    }
+}
+
 /// The runtime half of multipart support, emitted once into a module that needs it.
-fn multipart_helper() -> TokenStream {
-    quote! {
+fn multipart_helper() -> syn::Item {
+    syn::parse_quote! {
         /// Builds a `multipart/form-data` body from a typed form: each field in `files` is sent
         /// as a file part from its bytes (a list of byte arrays as several parts), every other
         /// field as a text part (JSON text for objects; one part per item for lists).

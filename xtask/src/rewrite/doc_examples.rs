@@ -8,17 +8,46 @@ use std::collections::BTreeMap;
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 
+use super::{Input, Pass, missing, operations};
+use crate::finding::Findings;
 use crate::syntax::path_generic_arg;
 
-/// Rewrites the operation examples of one generated client; `crate_path` is the path users
-/// name the client's module by (`obi_api`, `bridge_api::baas`).
-pub fn rewrite(file: &mut syn::File, crate_path: &str) {
-    let setters = setter_types(file, crate_path);
+pub const PASS: Pass = Pass {
+    name: "doc-examples",
+    what: "each operation's ```` ```ignore ```` example becomes a `no_run` example that compiles (or plain text if it cannot)",
+    why: "an ignored doc test is reported as ignored and never checked; a compiling one breaks when a setter or type changes",
+    run,
+};
+
+/// Rewrites the operation examples of one generated client. Every operation method of
+/// `Client` must carry one.
+fn run(file: &mut syn::File, input: &Input<'_>) -> Result<usize, Findings> {
+    let setters = setter_types(file, input.crate_path);
     let mut rewriter = Rewriter {
-        crate_path,
+        crate_path: input.crate_path,
         setters: &setters,
+        rewritten: 0,
+        without_example: Vec::new(),
     };
     rewriter.visit_file_mut(file);
+    if rewriter.without_example.is_empty() {
+        return Ok(rewriter.rewritten);
+    }
+    let ops = operations(input.doc);
+    let mut findings = Findings::default();
+    for method in &rewriter.without_example {
+        let pointer = ops
+            .iter()
+            .find(|op| op.id == *method)
+            .map_or("", |op| op.pointer.as_str());
+        findings.push(missing(
+            &PASS,
+            pointer,
+            &format!("`Client::{method}`"),
+            "its doc comment has no ```` ```ignore ```` example",
+        ));
+    }
+    Err(findings)
 }
 
 /// `(builder struct, setter)` → the type the setter converts its argument into, as a path
@@ -98,6 +127,10 @@ impl VisitMut for Absolute<'_> {
 struct Rewriter<'a> {
     crate_path: &'a str,
     setters: &'a Setters,
+    /// Examples rewritten.
+    rewritten: usize,
+    /// Operation methods (returning a `builder::` type) whose docs have no example.
+    without_example: Vec<String>,
 }
 
 impl VisitMut for Rewriter<'_> {
@@ -108,6 +141,9 @@ impl VisitMut for Rewriter<'_> {
         let Some(builder) = type_name(output) else {
             return;
         };
+        let operation = matches!(output.as_ref(), syn::Type::Path(p)
+            if p.path.segments.first().is_some_and(|s| s.ident == "builder"));
+        let before = self.rewritten;
         for attr in &mut method.attrs {
             let syn::Meta::NameValue(doc) = &mut attr.meta else {
                 continue;
@@ -124,7 +160,11 @@ impl VisitMut for Rewriter<'_> {
             };
             if let Some(rewritten) = self.example(&text.value(), &builder) {
                 doc.value = syn::parse_quote!(#rewritten);
+                self.rewritten += 1;
             }
+        }
+        if operation && self.rewritten == before {
+            self.without_example.push(method.sig.ident.to_string());
         }
     }
 
@@ -224,8 +264,30 @@ mod tests {
 
     fn rewritten(doc: &str) -> String {
         let mut file: syn::File = syn::parse2(client(doc)).unwrap();
-        rewrite(&mut file, "my_api::svc");
+        let setters = setter_types(&file, "my_api::svc");
+        let mut rewriter = Rewriter {
+            crate_path: "my_api::svc",
+            setters: &setters,
+            rewritten: 0,
+            without_example: Vec::new(),
+        };
+        rewriter.visit_file_mut(&mut file);
+        assert!(rewriter.without_example.is_empty());
         doc_of(&file, "get_thing").unwrap()
+    }
+
+    #[test]
+    fn an_operation_without_an_example_is_reported() {
+        let mut file: syn::File = syn::parse2(client("Gets a thing")).unwrap();
+        let setters = setter_types(&file, "my_api::svc");
+        let mut rewriter = Rewriter {
+            crate_path: "my_api::svc",
+            setters: &setters,
+            rewritten: 0,
+            without_example: Vec::new(),
+        };
+        rewriter.visit_file_mut(&mut file);
+        assert_eq!(rewriter.without_example, ["get_thing"]);
     }
 
     #[test]

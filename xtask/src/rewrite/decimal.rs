@@ -7,11 +7,18 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use serde_json::Value;
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
 
+use super::{Input, Pass, missing};
 use crate::finding::{Findings, Severity};
 
-/// The Rust type decimal schemas become.
-pub const DECIMAL_TYPE: &str = "::rust_decimal::Decimal";
+pub const PASS: Pass = Pass {
+    name: "decimal",
+    what: "fields of the schemas listed in `decimal` (codegen.toml) get `#[serde(with = \"crate::decimal_json\")]`",
+    why: "money must travel as a JSON number and read from a number or a decimal string, not as `rust_decimal`'s default string",
+    run,
+};
 
 /// Errors for names in `decimal` (codegen.toml) that are not component schemas of `doc`.
 pub fn check_names(doc: &Value, list: &[String]) -> Result<(), Findings> {
@@ -37,19 +44,51 @@ pub fn check_names(doc: &Value, list: &[String]) -> Result<(), Findings> {
     }
 }
 
+/// Gives every decimal field its JSON encoding. A module whose document uses a decimal
+/// schema must have at least one such field.
+fn run(file: &mut syn::File, input: &Input<'_>) -> Result<usize, Findings> {
+    let edits = encode_as_numbers(file)?;
+    let used: Vec<&String> = input
+        .config
+        .decimal
+        .iter()
+        .filter(|name| {
+            input
+                .doc
+                .pointer("/components/schemas")
+                .and_then(|schemas| schemas.get(name.as_str()))
+                .is_some()
+        })
+        .collect();
+    if edits == 0 && !used.is_empty() {
+        let mut findings = Findings::default();
+        findings.push(missing(
+            &PASS,
+            "",
+            "module `types`",
+            &format!(
+                "the document uses decimal schema(s) {} but no field of type `rust_decimal::Decimal` was found (a decimal schema is supported as a field's type only)",
+                used.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+        return Err(findings);
+    }
+    Ok(edits)
+}
+
 /// Adds `#[serde(with = ...)]` to every serde field of type `Decimal` or `Option<Decimal>`.
-/// Returns whether any field has a decimal type.
+/// Returns how many fields it gave the encoding.
 ///
 /// # Errors
 /// A finding for a decimal in any other position (say `Vec<Decimal>`): it would encode as a
 /// string, so the generator refuses it rather than send an amount the vendor cannot read.
-pub fn encode_as_numbers(file: &mut syn::File) -> Result<bool, Findings> {
+fn encode_as_numbers(file: &mut syn::File) -> Result<usize, Findings> {
     let mut fields = Fields::default();
     for item in &mut file.items {
         fields.item(item);
     }
     if fields.unsupported.is_empty() {
-        return Ok(fields.used);
+        return Ok(fields.edited);
     }
     let mut findings = Findings::default();
     for what in fields.unsupported {
@@ -65,7 +104,7 @@ pub fn encode_as_numbers(file: &mut syn::File) -> Result<bool, Findings> {
 
 #[derive(Default)]
 struct Fields {
-    used: bool,
+    edited: usize,
     unsupported: Vec<String>,
 }
 
@@ -93,55 +132,78 @@ impl Fields {
 
     fn fields(&mut self, owner: &str, fields: &mut syn::Fields) {
         for field in fields.iter_mut() {
-            let ty = field.ty.to_token_stream().to_string().replace(' ', "");
-            if !ty.contains("rust_decimal::Decimal") {
+            if !mentions_decimal(&field.ty) {
                 continue;
             }
-            self.used = true;
-            match ty.as_str() {
-                "::rust_decimal::Decimal" => field
-                    .attrs
-                    .push(syn::parse_quote!(#[serde(with = "crate::decimal_json")])),
+            let attr: syn::Attribute = if is_decimal(&field.ty) {
+                syn::parse_quote!(#[serde(with = "crate::decimal_json")])
+            } else if optional_decimal(&field.ty) {
                 // With `with`, serde no longer treats a missing optional field as `None`
                 // unless told so by `default` (which the field may already carry).
-                "::std::option::Option<::rust_decimal::Decimal>"
-                    if has_serde_default(&field.attrs) =>
-                {
-                    field
-                        .attrs
-                        .push(syn::parse_quote!(#[serde(with = "crate::decimal_json::option")]))
+                if has_serde_default(&field.attrs) {
+                    syn::parse_quote!(#[serde(with = "crate::decimal_json::option")])
+                } else {
+                    syn::parse_quote!(#[serde(default, with = "crate::decimal_json::option")])
                 }
-                "::std::option::Option<::rust_decimal::Decimal>" => field.attrs.push(
-                    syn::parse_quote!(#[serde(default, with = "crate::decimal_json::option")]),
-                ),
-                _ => self
-                    .unsupported
-                    .push(format!("`{owner}` has a field of type `{ty}`")),
-            }
+            } else {
+                let ty = field.ty.to_token_stream().to_string().replace(' ', "");
+                self.unsupported
+                    .push(format!("`{owner}` has a field of type `{ty}`"));
+                continue;
+            };
+            field.attrs.push(attr);
+            self.edited += 1;
         }
     }
+}
+
+/// `::rust_decimal::Decimal` (the replacement type progenitor is given).
+fn is_decimal(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && super::path_is(&p.path, &["rust_decimal", "Decimal"]))
+}
+
+/// `::std::option::Option<::rust_decimal::Decimal>`.
+fn optional_decimal(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.iter().map(|s| s.ident.to_string()).eq(["std", "option", "Option"])
+        && crate::syntax::path_generic_arg(&p.path, "Option", 0).is_some_and(|inner| is_decimal(&inner)))
+}
+
+/// Whether `ty` names the decimal type anywhere (`Vec<Decimal>`, `Option<Decimal>`, …).
+fn mentions_decimal(ty: &syn::Type) -> bool {
+    struct Mentions(bool);
+    impl<'ast> Visit<'ast> for Mentions {
+        fn visit_type(&mut self, ty: &'ast syn::Type) {
+            self.0 |= is_decimal(ty);
+            syn::visit::visit_type(self, ty);
+        }
+    }
+    let mut found = Mentions(false);
+    found.visit_type(ty);
+    found.0
 }
 
 /// Whether a `#[serde(...)]` attribute already names `default`.
 fn has_serde_default(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("serde")
-            && a.meta.to_token_stream().into_iter().any(|t| match t {
-                proc_macro2::TokenTree::Group(g) => g
-                    .stream()
-                    .into_iter()
-                    .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "default")),
-                _ => false,
-            })
+            && a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .is_ok_and(|metas| metas.iter().any(|m| m.path().is_ident("default")))
     })
 }
 
+/// Whether `#[derive(...)]` names `Serialize` or `Deserialize`.
 fn derives_serde(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
-        a.path().is_ident("derive") && {
-            let text = a.meta.to_token_stream().to_string();
-            text.contains("Serialize") || text.contains("Deserialize")
-        }
+        a.path().is_ident("derive")
+            && a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths.iter().any(|p| {
+                        p.segments
+                            .last()
+                            .is_some_and(|s| s.ident == "Serialize" || s.ident == "Deserialize")
+                    })
+                })
     })
 }
 
@@ -209,7 +271,7 @@ mod tests {
 
     fn processed(code: TokenStream) -> Result<(bool, String), Findings> {
         let mut file: syn::File = syn::parse2(code).unwrap();
-        let used = encode_as_numbers(&mut file)?;
+        let used = encode_as_numbers(&mut file)? > 0;
         Ok((used, file.to_token_stream().to_string().replace(' ', "")))
     }
 

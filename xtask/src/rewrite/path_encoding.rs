@@ -4,9 +4,33 @@
 //! (`& = + ; , $ ! ' ( ) * :` and `@`) as they are, which a server may read otherwise (`;` as a
 //! matrix parameter, `,` as a list separator); the client gets its own `encode_path` instead.
 
+use super::{Input, Pass, missing};
+use crate::finding::Findings;
+
+pub const PASS: Pass = Pass {
+    name: "path-encoding",
+    what: "progenitor's `encode_path` import is replaced by a local RFC 6570 encoder",
+    why: "progenitor leaves sub-delimiters (`+ ; , & =` …) raw in path parameters, which servers may read otherwise",
+    run,
+};
+
+fn run(file: &mut syn::File, _: &Input<'_>) -> Result<usize, Findings> {
+    if encode_strictly(file) {
+        return Ok(1);
+    }
+    let mut findings = Findings::default();
+    findings.push(missing(
+        &PASS,
+        "",
+        "`use progenitor_client::{…}`",
+        "no `encode_path` import to replace",
+    ));
+    Err(findings)
+}
+
 /// Replaces the `encode_path` imported from `progenitor_client` by a local one (unused, like
 /// progenitor's import, when there are no path parameters); `false` if there was no import.
-pub fn encode_strictly(file: &mut syn::File) -> bool {
+fn encode_strictly(file: &mut syn::File) -> bool {
     let mut found = false;
     for item in &mut file.items {
         let syn::Item::Use(import) = item else {
