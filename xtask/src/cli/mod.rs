@@ -174,7 +174,7 @@ mod tests {
     #[test]
     fn fixtures_from_other_apis_emit_parsable_commands() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let fixtures = root.join("../tests/fixtures/codegen");
+        let fixtures = root.join("tests/fixtures/codegen");
         let mut names: Vec<_> = std::fs::read_dir(&fixtures)
             .expect("fixtures")
             .map(|e| e.expect("entry").path())
