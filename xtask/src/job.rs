@@ -7,7 +7,7 @@ use crate::config::ApiConfig;
 use crate::emit::{self, Files};
 use crate::finding::{Finding, Findings, Severity};
 use crate::rewrite::Summary;
-use crate::{bisect, degrade, document, fixes, normalise, progress};
+use crate::{bisect, degrade, document, fixes, names, normalise, progress};
 
 /// The inputs of one crate.
 #[derive(Clone, Debug)]
@@ -95,7 +95,12 @@ impl Job {
                 Err(f) => findings.extend(located(f, &fixes_name)),
             }
         }
-        let normalised = normalise::normalise(&mut doc);
+        let reserved = if self.config.auth {
+            names::AUTH_CLIENT_METHODS
+        } else {
+            &[]
+        };
+        let normalised = normalise::normalise_reserving(&mut doc, reserved);
         let mut omitted = Vec::new();
         if self.config.strict {
             // Hand-written specs: every finding is an error, nothing is degraded.

@@ -21,6 +21,12 @@ use crate::walk;
 
 /// Normalises `doc` in place. The result is usable only if the findings hold no error.
 pub fn normalise(doc: &mut Value) -> Findings {
+    normalise_reserving(doc, &[])
+}
+
+/// [`normalise`], with `methods` reserved on the client besides progenitor's own
+/// ([`crate::names::CLIENT_METHODS`]): an operation of such a name is renamed.
+pub fn normalise_reserving(doc: &mut Value, methods: &[&str]) -> Findings {
     let mut out = Findings::default();
     if !doc.is_object() {
         out.add(
@@ -45,7 +51,8 @@ pub fn normalise(doc: &mut Value) -> Findings {
     defs::hoist_colliding_inline_types(doc, &mut out);
     defs::split_nullable_unions(doc, &mut out);
     defaults::check(doc, &mut out);
-    operations::normalise(doc, &mut out);
+    let reserved = [crate::names::CLIENT_METHODS, methods].concat();
+    operations::normalise(doc, &reserved, &mut out);
     refs::check(doc, &mut out);
     toplevel::sort_paths(doc);
     out

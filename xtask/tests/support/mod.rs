@@ -1,5 +1,8 @@
 //! Helpers shared by the generator's end-to-end tests.
 
+// Each test binary compiles this module and uses part of it.
+#![allow(dead_code)]
+
 use std::fs;
 use std::path::PathBuf;
 
