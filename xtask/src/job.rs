@@ -95,6 +95,20 @@ impl Job {
                 Err(f) => findings.extend(located(f, &fixes_name)),
             }
         }
+        if let Some(at) = document::too_deep(&doc) {
+            let mut deep = Findings::default();
+            deep.add(
+                Severity::Error,
+                "too-deep",
+                &at,
+                format!(
+                    "the document nests deeper than {} levels here (after fixes); no API description needs that",
+                    document::MAX_DEPTH
+                ),
+            );
+            findings.extend(located(deep, &spec_name));
+            return Err(findings);
+        }
         let reserved = if self.config.auth {
             names::AUTH_CLIENT_METHODS
         } else {

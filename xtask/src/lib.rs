@@ -23,7 +23,7 @@
 //! 6. Assembling a crate's files: [`emit`].
 //! 7. One crate from one spec, in memory: [`job`].
 //! 8. The command line's modules, read from built crates: [`cli`].
-//! 9. Tasks: [`workspace`] (`regen`, `check`, `generate`), [`corpus`].
+//! 9. Tasks: [`workspace`] (`regen`, `check`, `generate`), [`corpus`], [`mutate`].
 //! 10. [`bench`] (times `workspace`).
 //!
 //! This file only declares the modules and re-exports what callers name.
@@ -41,7 +41,7 @@ pub mod finding;
 pub mod fixes;
 pub mod job;
 pub mod mock;
-
+pub mod mutate;
 pub mod names;
 pub mod normalise;
 pub mod operations;

@@ -52,6 +52,9 @@ enum Command {
     /// Download the corpus's pinned npm package(s) with curl, check the sha256, and extract
     /// the npm-hosted documents (into xtask/corpus/documents by default).
     CorpusFetch(xtask::corpus::fetch::Options),
+    /// Generate seeded random mutants of real documents, each with a child `xtask generate`,
+    /// and count how they end (exit 0 or 1 with located findings; never a panic or abort).
+    Mutate(xtask::mutate::Options),
 }
 
 fn main() -> ExitCode {
@@ -124,6 +127,31 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Bench { rounds } => xtask::bench::run(&root, rounds)?,
         Command::Corpus(options) => xtask::corpus::run(&root, &options)?,
+        Command::Mutate(options) => {
+            let docs = xtask::mutate::documents(&root, &options)?;
+            let work = options
+                .work_dir
+                .clone()
+                .unwrap_or_else(|| root.join("target/mutate"));
+            let exe =
+                std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+            let counts = xtask::mutate::run(&docs, &options, &work, &exe)?;
+            println!(
+                "mutate: seed {}, {} mutants of {} document(s)\n{counts}",
+                options.seed,
+                options.count,
+                docs.len()
+            );
+            if !counts.clean() {
+                return Err(format!(
+                    "{} run(s) did not end in exit 0 or 1 with located findings (mutants kept in {})",
+                    counts.runs
+                        - counts.of(xtask::mutate::Outcome::Generated)
+                        - counts.of(xtask::mutate::Outcome::Refused),
+                    work.join("failures").display()
+                ));
+            }
+        }
         Command::CorpusFetch(options) => {
             let manifest = xtask::corpus::manifest::load(&xtask::corpus::manifest_path(&root))?;
             xtask::corpus::fetch::run(&root, &manifest, &options)?;

@@ -106,14 +106,22 @@ fn operation_ids(doc: &mut Value, ops: &[OperationRef], reserved: &[&str], out: 
     }
 }
 
-/// A response, request body or parameter given by a `$ref` into another components section
-/// (a response pointing at `#/components/requestBodies/X`) is valid JSON-pointer-wise, but
-/// progenitor looks it up by name in its own section and panics; it is inlined.
+/// A response, request body or parameter (of the operation or its path item) given by a
+/// `$ref` into another components section (a response pointing at
+/// `#/components/requestBodies/X`, a parameter at another operation's) is valid
+/// JSON-pointer-wise, but progenitor looks it up by name in its own section and panics; it is
+/// inlined. A reference to something that cannot be such an object (a string, a schema
+/// without `name` and `in` for a parameter) is an error there.
 fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
     let mut slots: Vec<(String, &str)> =
         vec![(format!("{}/requestBody", op.pointer), "requestBodies")];
-    for (list, section) in [("responses", "responses"), ("parameters", "parameters")] {
-        let at = format!("{}/{list}", op.pointer);
+    let item = crate::pointer::join("/paths", &op.path);
+    for (owner, list, section) in [
+        (op.pointer.as_str(), "responses", "responses"),
+        (op.pointer.as_str(), "parameters", "parameters"),
+        (item.as_str(), "parameters", "parameters"),
+    ] {
+        let at = format!("{owner}/{list}");
         let keys: Vec<String> = match doc.pointer(&at) {
             Some(Value::Object(m)) => m.keys().map(|k| crate::pointer::join(&at, k)).collect(),
             Some(Value::Array(a)) => (0..a.len()).map(|i| format!("{at}/{i}")).collect(),
@@ -139,6 +147,28 @@ fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings)
         let Some(target) = walk::resolve(doc, &slot).and_then(|p| doc.pointer(&p).cloned()) else {
             continue;
         };
+        let fits = match (&target, section) {
+            (Value::Object(p), "parameters") => {
+                p.get("name").is_some_and(Value::is_string)
+                    && p.get("in").is_some_and(Value::is_string)
+            }
+            (Value::Object(_), _) => true,
+            _ => false,
+        };
+        if !fits {
+            let what = match section {
+                "parameters" => "parameter",
+                "responses" => "response",
+                _ => "request body",
+            };
+            out.add(
+                Severity::Error,
+                "invalid-ref-target",
+                &format!("{slot}/$ref"),
+                format!("`{reference}` does not point at a {what}"),
+            );
+            continue;
+        }
         if let Some(v) = doc.pointer_mut(&slot) {
             *v = target;
         }

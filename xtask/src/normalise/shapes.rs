@@ -23,6 +23,7 @@ const LENIENT_DROPS: &[&str] = &[
 /// Applies every shape rule to one schema object (not to its children).
 pub fn rewrite(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
     keywords_3_1(ptr, map, out);
+    format_without_type(ptr, map, out);
     format_on_non_string(ptr, map, out);
     enums(ptr, map, out);
     integer_bounds(ptr, map, out);
@@ -107,6 +108,42 @@ fn format_on_non_string(ptr: &str, map: &mut Map<String, Value>, out: &mut Findi
             format!("`format: {format}` on a non-scalar schema has no Rust type; dropped"),
         );
     }
+}
+
+/// typify has no type for a schema that holds a `format` and nothing that says what the value
+/// is (`{format: uri}`: a `todo!` panic). A format applies to one JSON type, which it names:
+/// the schema is read as that type.
+fn format_without_type(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
+    const SHAPED: &[&str] = &[
+        "type",
+        "$ref",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "enum",
+        "properties",
+        "additionalProperties",
+        "items",
+    ];
+    let Some(Value::String(format)) = map.get("format") else {
+        return;
+    };
+    if SHAPED.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    let ty = match format.as_str() {
+        "int32" | "int64" | "uint32" | "uint64" | "int8" | "int16" | "uint8" | "uint16" => {
+            "integer"
+        }
+        "float" | "double" => "number",
+        _ => "string",
+    };
+    let message = format!(
+        "`format: {format}` without `type` read as `type: {ty}`, the type the format applies to"
+    );
+    map.insert("type".into(), json!(ty));
+    out.add(Severity::Note, "format-without-type", ptr, message);
 }
 
 fn is_object_like(map: &Map<String, Value>) -> bool {
