@@ -237,6 +237,97 @@ fn path_is(path: &syn::Path, expected: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// What progenitor would give a one-operation document, with or without the targets the
+    /// passes edit.
+    fn client(with_targets: bool) -> syn::File {
+        let (import, header, example) = if with_targets {
+            (
+                quote::quote!(
+                    use progenitor_client::{
+                        encode_path, ClientHooks, OperationInfo, RequestBuilderExt,
+                    };
+                ),
+                quote::quote!(header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Client::api_version()),
+                );),
+                "Gets a thing\n\n```ignore\nlet response = client.get_thing()\n    .send()\n    .await;\n```",
+            )
+        } else {
+            (
+                quote::quote!(
+                    use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
+                ),
+                quote::quote!(),
+                "Gets a thing",
+            )
+        };
+        syn::parse_quote! {
+            #import
+            impl Client {
+                #[doc = #example]
+                pub fn get_thing(&self) -> builder::GetThing<'_> { builder::GetThing::new(self) }
+            }
+            pub mod builder {
+                impl<'a> GetThing<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        #header
+                        let info = OperationInfo { operation_id: "get_thing" };
+                        todo!()
+                    }
+                }
+            }
+        }
+    }
+
+    fn rewrite(file: syn::File) -> Result<Rewritten, Findings> {
+        let doc = json!({"openapi": "3.0.3", "paths": {"/things": {"get": {"operationId": "getThing",
+            "responses": {"204": {"description": "none"}}}}}});
+        let config = ApiConfig::standalone("things");
+        let service = Service {
+            module: String::new(),
+            doc: String::new(),
+            extension: None,
+            server: Some(0),
+            include: Vec::new(),
+            feature: None,
+        };
+        run(
+            file,
+            &Input {
+                config: &config,
+                service: &service,
+                doc: &doc,
+                whole: &doc,
+                crate_path: "things",
+            },
+        )
+    }
+
+    #[test]
+    fn each_pass_counts_what_it_changed() {
+        let rewritten = rewrite(client(true)).unwrap();
+        assert_eq!(
+            rewritten.summary.to_string(),
+            "api-version 1, path-encoding 1, doc-examples 1, base-url 1"
+        );
+    }
+
+    #[test]
+    fn a_missing_target_is_an_error_naming_the_pass_and_the_item() {
+        let findings = rewrite(client(false)).err().expect("targets are missing");
+        let text = findings.to_string();
+        for expected in [
+            "error[rewrite-target-missing] #/paths/~1things/get: rewrite pass `api-version`, `send` of `get_thing`",
+            "error[rewrite-target-missing] #: rewrite pass `path-encoding`, `use progenitor_client::{…}`",
+            "error[rewrite-target-missing] #/paths/~1things/get: rewrite pass `doc-examples`, `Client::get_thing`",
+        ] {
+            assert!(text.contains(expected), "{expected}\nmissing from:\n{text}");
+        }
+    }
 
     #[test]
     fn pass_names_are_unique_and_described() {
