@@ -12,7 +12,7 @@
 //! Every module imports only modules of lower layers (or of its own layer, listed before it);
 //! no two modules import each other. From the bottom:
 //!
-//! 1. Leaves, importing nothing of this crate: [`finding`], [`pointer`], [`names`],
+//! 1. Leaves, importing nothing of this crate: [`finding`], [`mod@pointer`], [`names`],
 //!    `syntax`, [`config`], [`progress`], [`tree`].
 //! 2. Reading documents: [`document`], [`walk`], [`fixes`], [`examples`].
 //! 3. Facts and rules on documents: [`services`], [`operations`], [`normalise`],
@@ -24,7 +24,7 @@
 //! 7. One crate from one spec, in memory: [`job`].
 //! 8. The command line's modules, read from built crates: [`cli`].
 //! 9. Tasks: [`workspace`] (`regen`, `check`, `generate`), [`corpus`], [`mutate`].
-//! 10. [`bench`] (times `workspace`).
+//! 10. [`mod@bench`] (times `workspace`).
 //!
 //! This file only declares the modules and re-exports what callers name.
 

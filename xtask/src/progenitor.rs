@@ -202,7 +202,7 @@ pub fn format(tokens: TokenStream) -> Result<String, Findings> {
     Ok(unparse(&parse_file(tokens)?))
 }
 
-/// Formats a syntax tree as Rust source, as [`format`] does.
+/// Formats a syntax tree as Rust source, as [`fn@format`] does.
 pub fn unparse(file: &syn::File) -> String {
     let text = prettyplease::unparse(file);
     let spaced = progenitor_impl::space_out_items(text.clone()).unwrap_or(text);

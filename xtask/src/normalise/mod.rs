@@ -1,5 +1,11 @@
 //! The normaliser: rewrites an OpenAPI 3.0 or 3.1 document into the OpenAPI 3.0.3 subset that
 //! progenitor 0.15 handles, reporting every change and every problem (rule + JSON pointer).
+//!
+//! Whatever the document, the rules terminate: a walk of the tree recurses at most as deep as
+//! the document nests ([`crate::document::MAX_DEPTH`]), a chain of references is followed at
+//! most [`crate::walk::MAX_HOPS`] times (or to a depth limit of its own), and the search for
+//! reference cycles (module `refs`) keeps its own stack. Cycles are reported so that typify, which
+//! follows references without such limits, never sees one.
 
 mod bodies;
 mod defaults;
