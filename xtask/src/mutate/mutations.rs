@@ -204,6 +204,9 @@ fn hostile_shapes(self_ref: &Value) -> Vec<Value> {
     vec![
         json!({ "format": "uri" }),
         json!({ "format": "int64", "description": "no type" }),
+        json!({ "minimum": 0, "maximum": 1 }),
+        json!({ "required": ["id"] }),
+        json!({ "type": "http", "scheme": "basic" }),
         json!({ "type": "object", "format": "uri-map" }),
         json!({ "type": "string", "enum": [] }),
         json!({ "type": "string", "enum": ["a-b", "a_b"] }),

@@ -177,7 +177,8 @@ fn parameter(
                 flatten(ptr, &name, p, &schema, props, out, "deepObject")
             }
             // A map: its entries go on the wire as keys, which is what form + explode means.
-            ("form", true, None) => {
+            // (Required members without properties are not a map; progenitor panics on them.)
+            ("form", true, None) if schema.get("required").is_none() => {
                 p.shift_remove("style");
                 p.shift_remove("explode");
                 Action::Keep
