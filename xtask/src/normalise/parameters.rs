@@ -166,7 +166,8 @@ fn parameter(
         .unwrap_or(style == "form");
     let is_object = schema.get("type") == Some(&json!("object"))
         || schema.get("properties").is_some()
-        || schema.get("additionalProperties").is_some();
+        || schema.get("additionalProperties").is_some()
+        || schema.get("required").is_some();
     let is_array = schema.get("type") == Some(&json!("array"));
     if location == "query" && is_object {
         return match (style.as_str(), explode, schema.get("properties")) {

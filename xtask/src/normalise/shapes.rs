@@ -119,7 +119,6 @@ const IMPLYING: &[(&str, &str)] = &[
     ("exclusiveMinimum", "number"),
     ("exclusiveMaximum", "number"),
     ("multipleOf", "number"),
-    ("required", "object"),
 ];
 
 /// Keywords that say what a schema's value is; with one of them, no type is implied.
@@ -147,7 +146,7 @@ const OTHER_TYPED: &[&str] = &[
 ];
 
 /// A schema with no `type` whose keywords apply to one JSON type only (`{format: uri}`,
-/// `{minimum: 0, maximum: 1}`, `{required: [id]}`) is read as that type. When they apply to
+/// `{minimum: 0, maximum: 1}`) is read as that type. When they apply to
 /// several, those typify cannot read are dropped and the value is untyped.
 fn implied_type(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
     if SHAPED.iter().any(|k| map.contains_key(*k)) {
