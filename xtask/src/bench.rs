@@ -12,7 +12,7 @@ pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
     let mut lines = Vec::new();
     for _ in 0..rounds {
         let start = Instant::now();
-        let built = crate::build_all(root).map_err(|e| e.to_string())?;
+        let built = crate::workspace::build_all(root).map_err(|e| e.to_string())?;
         times.push(start.elapsed());
         lines = built
             .iter()
@@ -33,8 +33,9 @@ pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
     for (name, count) in &lines {
         println!("  {name}: {count} generated lines");
     }
-    for name in crate::registered_apis(root).map_err(|e| e.to_string())? {
-        let config = crate::ApiConfig::load(&root.join("specs").join(&name).join("codegen.toml"))?;
+    for name in crate::workspace::registered_apis(root).map_err(|e| e.to_string())? {
+        let config =
+            crate::config::ApiConfig::load(&root.join("specs").join(&name).join("codegen.toml"))?;
         let package = config.crate_name;
         cargo(root, &["clean", "--quiet", "-p", &package])?;
         let start = Instant::now();

@@ -126,7 +126,7 @@ impl ApiConfig {
                 self.crate_name
             ));
         }
-        crate::package::check_metadata(self)?;
+        check_metadata(self)?;
         if self.empty_success_body.is_some() && !self.auth {
             return Err(
                 "`empty_success_body` works through the auth hooks: it needs `auth = true`"
@@ -187,4 +187,66 @@ fn is_snake_ident(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Checks the release metadata of a `codegen.toml`: a semver version, and keywords crates.io
+/// accepts (at most 5, each at most 20 ASCII characters, starting with a letter).
+fn check_metadata(config: &ApiConfig) -> Result<(), String> {
+    semver::Version::parse(&config.version).map_err(|e| {
+        format!(
+            "`version = {:?}` is not a semver version: {e}",
+            config.version
+        )
+    })?;
+    if config.keywords.len() > 5 {
+        return Err(format!(
+            "`keywords` has {} entries; crates.io accepts at most 5",
+            config.keywords.len()
+        ));
+    }
+    for k in &config.keywords {
+        let valid = k.len() <= 20
+            && k.starts_with(|c: char| c.is_ascii_alphabetic())
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
+        if !valid {
+            return Err(format!(
+                "keyword {k:?} is not one crates.io accepts (at most 20 characters: letters, digits, `_`, `-`, `+`, starting with a letter)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registered() -> ApiConfig {
+        ApiConfig {
+            in_workspace: true,
+            keywords: vec!["obi".into(), "fares".into()],
+            ..ApiConfig::standalone("obi-api")
+        }
+    }
+
+    #[test]
+    fn bad_metadata_is_refused_with_the_reason() {
+        let bad_version = ApiConfig {
+            version: "1.0".into(),
+            ..registered()
+        };
+        assert!(check_metadata(&bad_version).unwrap_err().contains("semver"));
+        let too_many = ApiConfig {
+            keywords: (0..6).map(|i| format!("k{i}")).collect(),
+            ..registered()
+        };
+        assert!(check_metadata(&too_many).unwrap_err().contains("at most 5"));
+        let odd = ApiConfig {
+            keywords: vec!["1password".into()],
+            ..registered()
+        };
+        assert!(check_metadata(&odd).unwrap_err().contains("1password"));
+        assert!(check_metadata(&registered()).is_ok());
+    }
 }

@@ -6,6 +6,37 @@ use serde_json::{Map, Number, Value};
 
 use crate::finding::{Finding, Findings, Severity};
 
+/// How deeply a document may nest (objects and arrays). Every walk of a document recurses at
+/// most this deep: the JSON and YAML parsers stop at this depth, and [`too_deep`] checks a
+/// document again once fixes are applied. Real API documents nest far less (the deepest of
+/// our corpus, 28 levels).
+pub const MAX_DEPTH: usize = 128;
+
+/// The pointer of the first value nested deeper than [`MAX_DEPTH`], if any. Walks with its
+/// own stack, so any depth is safe to check.
+pub fn too_deep(doc: &Value) -> Option<String> {
+    let mut pending = vec![(doc, String::new(), 0)];
+    while let Some((value, ptr, depth)) = pending.pop() {
+        if depth > MAX_DEPTH {
+            return Some(ptr);
+        }
+        match value {
+            Value::Object(map) => pending.extend(
+                map.iter()
+                    .map(|(k, v)| (v, crate::pointer::join(&ptr, k), depth + 1)),
+            ),
+            Value::Array(items) => pending.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v, format!("{ptr}/{i}"), depth + 1)),
+            ),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A parsed document with the sha256 of the bytes it came from.
 #[derive(Clone, Debug)]
 pub struct Loaded {

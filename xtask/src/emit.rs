@@ -1,16 +1,19 @@
 //! Turns a normalised document into the files of a crate: `Cargo.toml`, `src/*.rs` and a
 //! normalisation report, each with a banner saying where it came from and how to regenerate.
+//! Each client module is progenitor's code ([`progenitor`]) as the rewrite stage
+//! ([`rewrite`]) edits it, plus its typed mocks ([`crate::mock`]); this module only assembles.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use quote::quote;
+use quote::{ToTokens, quote};
 use serde_json::Value;
 
-use crate::config::{ApiConfig, EmptySuccessBody, Service};
-use crate::finding::{Findings, Severity};
+use crate::config::{ApiConfig, Service};
+use crate::finding::Findings;
 use crate::progenitor::{self, Uses};
+use crate::rewrite::{self, Summary};
 use crate::services;
+pub use crate::tree::Files;
+
+mod report;
 
 /// The progenitor version, pinned with `=` in xtask's Cargo.toml (a test checks they agree).
 pub const PROGENITOR_VERSION: &str = "0.15.1";
@@ -33,8 +36,14 @@ pub struct Provenance {
     pub omitted: Vec<crate::degrade::Omitted>,
 }
 
-/// A crate's files, by path relative to the crate directory.
-pub type Files = BTreeMap<PathBuf, String>;
+/// A generated crate, in memory.
+#[derive(Debug)]
+pub struct Crate {
+    /// Its files.
+    pub files: Files,
+    /// What the rewrite stage changed in progenitor's output, over all client modules.
+    pub rewrites: Summary,
+}
 
 /// Generates every file of the crate. Nothing is written here.
 pub fn crate_files(
@@ -42,9 +51,9 @@ pub fn crate_files(
     doc: &Value,
     provenance: &Provenance,
     report: &Findings,
-) -> Result<Files, Findings> {
+) -> Result<Crate, Findings> {
     crate::operations::check_names(doc, &config.idempotent, "idempotent")?;
-    crate::postprocess::check_decimal_schemas(doc, &config.decimal)?;
+    rewrite::decimal::check_names(doc, &config.decimal)?;
     let doc = &crate::operations::omit(doc, &config.omit)?;
     let implicit = [Service {
         module: String::new(),
@@ -68,15 +77,16 @@ pub fn crate_files(
     };
     let mut files = Files::new();
     let mut uses = Uses::default();
+    let mut rewrites = Summary::default();
     let mut modules = Vec::new();
     let mut findings = Findings::default();
     for (service, ops) in services.iter().zip(&assigned) {
         let sub = services::subset(doc, ops);
         match module_source(config, service, &sub, doc) {
-            Ok((code, module_uses, mock)) => {
-                uses = uses.or(module_uses);
-                uses.multipart |= crate::bodies::uses_multipart(&sub);
-                modules.push((service, code, mock));
+            Ok(module) => {
+                uses = uses.or(module.uses);
+                rewrites.add(&module.rewrites);
+                modules.push((service, module.code, module.mock));
             }
             Err(f) => findings.extend(f),
         }
@@ -130,7 +140,7 @@ pub fn crate_files(
             "src/decimal_json.rs".into(),
             format!(
                 "{rust_banner}\n{}",
-                progenitor::format(crate::postprocess::decimal_module())?
+                progenitor::format(rewrite::decimal::module())?
             ),
         );
     }
@@ -138,24 +148,35 @@ pub fn crate_files(
         "Cargo.toml".into(),
         cargo_toml(config, &banner("#", provenance), uses),
     );
-    files.insert("NORMALISATION.md".into(), report_md(provenance, report));
+    files.insert(
+        "NORMALISATION.md".into(),
+        report::markdown(&banner("", provenance), provenance, report, &rewrites),
+    );
     // The code is formatted by prettyplease, the same on every machine; rustfmt must not
     // reformat it (`cargo fmt --all` would otherwise make `cargo xtask check` fail).
     files.insert(
         "rustfmt.toml".into(),
         format!("{}disable_all_formatting = true\n", banner("#", provenance)),
     );
-    Ok(files)
+    Ok(Crate { files, rewrites })
 }
 
-/// The generated module of one service: progenitor's client plus our constants and hooks,
-/// its `Uses`, and its mock module.
+/// One client module: its code, its mocks, and what it needs.
+struct Module {
+    code: String,
+    mock: String,
+    uses: Uses,
+    rewrites: Summary,
+}
+
+/// The generated module of one service: progenitor's client as the rewrite stage edits it,
+/// and its mock module.
 fn module_source(
     config: &ApiConfig,
     service: &Service,
     sub: &Value,
     whole: &Value,
-) -> Result<(String, Uses, String), Findings> {
+) -> Result<Module, Findings> {
     let spec = progenitor::parse(sub)?;
     let settings = progenitor::settings(config.auth, &config.decimal);
     let generated = progenitor::generate_with(&spec, &settings)?;
@@ -164,76 +185,32 @@ fn module_source(
         "" => root.to_owned(),
         module => format!("{root}::{module}"),
     };
-    let client_tokens = crate::bodies::rewrite(generated.tokens, sub)?;
-    let processed = crate::postprocess::client(client_tokens, &path_from(&config.lib_name()))?;
-    let client_tokens = processed.tokens;
-    let mock = crate::mock::file(&spec, &settings, sub, &client_tokens, &path_from("crate"))?;
-    let uses = Uses {
-        decimal: processed.uses_decimal,
-        ..generated.uses
+    let crate_path = path_from(&config.lib_name());
+    let input = rewrite::Input {
+        config,
+        service,
+        doc: sub,
+        whole,
+        crate_path: &crate_path,
     };
-    let servers = whole
-        .get("servers")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let server = servers
-        .get(service.server.unwrap_or(0))
-        .map(services::default_url)
-        .unwrap_or_default();
-    let unauthenticated = services::unauthenticated(sub);
-    let base_url = quote! {
-        /// Base URL of this client's server with every variable at its default (progenitor
-        /// ignores `servers`; pass this, or your own URL, to `Client::new`).
-        pub const DEFAULT_BASE_URL: &str = #server;
-    };
-    let (read_response, empty_body_fn) = match config.empty_success_body {
-        None => (quote!(response), quote!()),
-        Some(EmptySuccessBody::Null) => (
-            quote!(empty_success_body_as_null(response)),
-            quote! {
-                /// This API answers some successes with an empty body where JSON is documented;
-                /// read it as `null`, as the vendor's own clients do, so that `serde_json::Value`
-                /// and `Option` responses decode.
-                fn empty_success_body_as_null(response: reqwest::Response) -> reqwest::Response {
-                    if !response.status().is_success() || response.content_length() != Some(0) {
-                        return response;
-                    }
-                    let mut response = http::Response::<reqwest::Body>::from(response);
-                    *response.body_mut() = reqwest::Body::from("null");
-                    let headers = response.headers_mut();
-                    headers.insert(reqwest::header::CONTENT_LENGTH, reqwest::header::HeaderValue::from_static("4"));
-                    headers.insert(reqwest::header::CONTENT_TYPE, reqwest::header::HeaderValue::from_static("application/json"));
-                    reqwest::Response::from(response)
-                }
-            },
-        ),
-    };
-    let hooks = config.auth.then(|| {
-        let table = crate::operations::table(sub, &config.idempotent, &unauthenticated);
-        quote! {
-            /// Operations sent without a bearer token (their security names no bearer scheme).
-            pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[#(#unauthenticated),*];
-
-            #table
-
-            /// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
-            /// on 401, retries of transient failures, one deadline and one tracing span per
-            /// call. A failure that is not an HTTP response (no token, deadline passed) comes
-            /// back as `Error::CommunicationError` whose source chain holds the typed
-            /// [`sdk_auth::CallFailure`].
-            impl ClientHooks<sdk_auth::Auth> for Client {
-                async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-                    let response = self.inner().send(self.client(), request, &operation(info.operation_id)).await?;
-                    Ok(#read_response)
-                }
-            }
-
-            #empty_body_fn
-        }
-    });
-    let code = progenitor::format(quote! { #client_tokens #base_url #hooks })?;
-    Ok((code, uses, mock))
+    let rewritten = rewrite::run(generated.file, &input)?;
+    let mock = crate::mock::file(
+        &spec,
+        &settings,
+        sub,
+        &rewritten.file.to_token_stream(),
+        &path_from("crate"),
+    )?;
+    Ok(Module {
+        code: progenitor::unparse(&rewritten.file),
+        mock,
+        uses: Uses {
+            decimal: rewritten.uses_decimal,
+            multipart: rewritten.uses_multipart,
+            ..generated.uses
+        },
+        rewrites: rewritten.summary,
+    })
 }
 
 /// `src/lib.rs`: crate docs, lint allowances for vendor prose, the declared servers, and
@@ -413,62 +390,4 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         out.push_str(&format!("\n[features]\n{}\n", features.join("\n")));
     }
     out
-}
-
-/// The normalisation report: every finding, so reviewers see what changed from the spec.
-fn report_md(p: &Provenance, report: &Findings) -> String {
-    let mut out = format!(
-        "<!--\n{}-->\n\n# What the normaliser changed\n\n",
-        banner("", p).replace("\n ", "\n")
-    );
-    if !p.applied_fixes.is_empty() {
-        let source = p.fixes.as_ref().map_or("", |(path, _)| path.as_str());
-        out.push_str(&format!(
-            "## Fixes applied first ({source})\n\n| fix | why |\n|---|---|\n"
-        ));
-        for (name, reason) in &p.applied_fixes {
-            out.push_str(&format!("| `{name}` | {} |\n", one_line(reason)));
-        }
-        out.push_str("\n## Normaliser findings\n\n");
-    }
-    if !p.omitted.is_empty() {
-        out.push_str("## Operations left out\n\n| operation | method and path | because of |\n|---|---|---|\n");
-        for o in &p.omitted {
-            out.push_str(&format!(
-                "| `{}` | `{} {}` | {} |\n",
-                o.operation_id,
-                o.method,
-                o.path,
-                one_line(&o.reasons.join(", "))
-            ));
-        }
-        out.push_str("\n## Normaliser findings\n\n");
-    }
-    if report.is_empty() {
-        out.push_str("Nothing: the document was already in the subset progenitor reads.\n");
-        return out;
-    }
-    out.push_str("| severity | rule | location | what |\n|---|---|---|---|\n");
-    for f in report
-        .sorted()
-        .iter()
-        .filter(|f| f.severity != Severity::Error)
-    {
-        out.push_str(&format!(
-            "| {} | `{}` | `{}` | {} |\n",
-            f.severity,
-            f.rule,
-            f.location,
-            one_line(&f.message)
-        ));
-    }
-    out
-}
-
-/// Text fit for one Markdown table cell.
-fn one_line(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|")
 }

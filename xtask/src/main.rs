@@ -22,7 +22,8 @@ enum Command {
     /// since its crate's last release in a way that breaks users and the version is not
     /// bumped as `cargo xtask diff` suggests; writes nothing.
     Check,
-    /// Print every normaliser finding for every API (notes included).
+    /// Print every normaliser finding for every API (notes included) and how many edits each
+    /// rewrite pass made to progenitor's output.
     Lint,
     /// What the spec changes since each API's last release do to users: every change judged
     /// for code compiled against the crate and for binaries already deployed, and the
@@ -60,6 +61,9 @@ enum Command {
     /// Download the corpus's pinned npm package(s) with curl, check the sha256, and extract
     /// the npm-hosted documents (into xtask/corpus/documents by default).
     CorpusFetch(xtask::corpus::fetch::Options),
+    /// Generate seeded random mutants of real documents, each with a child `xtask generate`,
+    /// and count how they end (exit 0 or 1 with located findings; never a panic or abort).
+    Mutate(xtask::mutate::Options),
 }
 
 fn main() -> ExitCode {
@@ -122,7 +126,10 @@ fn run(command: Command) -> Result<(), String> {
             let built = xtask::build_all(&root).map_err(|e| e.to_string())?;
             for (name, b) in built {
                 let count = b.findings.sorted().len();
-                println!("api `{name}`: {count} finding(s)\n{}", b.findings);
+                println!(
+                    "api `{name}`: {count} finding(s); edits of progenitor's output: {}\n{}",
+                    b.rewrites, b.findings
+                );
             }
         }
         Command::Generate {
@@ -138,6 +145,7 @@ fn run(command: Command) -> Result<(), String> {
             if !built.findings.is_empty() {
                 eprintln!("{}", built.findings);
             }
+            eprintln!("edits of progenitor's output: {}", built.rewrites);
             if !built.omitted.is_empty() {
                 eprintln!(
                     "{} operation(s) left out (listed in {}/NORMALISATION.md)",
@@ -149,6 +157,31 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Bench { rounds } => xtask::bench::run(&root, rounds)?,
         Command::Corpus(options) => xtask::corpus::run(&root, &options)?,
+        Command::Mutate(options) => {
+            let docs = xtask::mutate::documents(&root, &options)?;
+            let work = options
+                .work_dir
+                .clone()
+                .unwrap_or_else(|| root.join("target/mutate"));
+            let exe =
+                std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+            let counts = xtask::mutate::run(&docs, &options, &work, &exe)?;
+            println!(
+                "mutate: seed {}, {} mutants of {} document(s)\n{counts}",
+                options.seed,
+                options.count,
+                docs.len()
+            );
+            if !counts.clean() {
+                return Err(format!(
+                    "{} run(s) did not end in exit 0 or 1 with located findings (mutants kept in {})",
+                    counts.runs
+                        - counts.of(xtask::mutate::Outcome::Generated)
+                        - counts.of(xtask::mutate::Outcome::Refused),
+                    work.join("failures").display()
+                ));
+            }
+        }
         Command::CorpusFetch(options) => {
             let manifest = xtask::corpus::manifest::load(&xtask::corpus::manifest_path(&root))?;
             xtask::corpus::fetch::run(&root, &manifest, &options)?;

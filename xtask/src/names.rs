@@ -8,6 +8,66 @@ pub fn sanitize_snake(input: &str) -> String {
     sanitize(input, |s| s.to_snake_case())
 }
 
+/// Methods every generated `Client` has besides its operations: progenitor's constructors,
+/// its `ClientInfo` trait (`api_version`, `baseurl`, `client`, `inner`) and its `ClientHooks`
+/// trait (`pre`, `post`, `exec`), which the generated code calls on the client. An operation
+/// method of one of these names would not compile (E0592) or would shadow them.
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "new_with_client",
+    "api_version",
+    "baseurl",
+    "client",
+    "inner",
+    "pre",
+    "post",
+    "exec",
+];
+
+/// Added to clients that carry `sdk_auth::Auth` (`auth = true`): the SDK's
+/// `Authenticated::auth`, which an operation method of that name would shadow.
+pub const AUTH_CLIENT_METHODS: &[&str] = &["auth"];
+
+/// Types the generated `builder` module names unqualified (its imports from
+/// `progenitor_client` and the prelude types its code spells out). An operation's builder
+/// struct is named after the operation (`result` → `builder::Result`); one of these names
+/// would clash with the import (E0255) or shadow the type.
+pub const BUILDER_MODULE_TYPES: &[&str] = &[
+    "ByteStream",
+    "ClientHooks",
+    "ClientInfo",
+    "Error",
+    "OperationInfo",
+    "RequestBuilderExt",
+    "ResponseValue",
+    "From",
+    "Option",
+    "Result",
+    "String",
+];
+
+/// Rust names a parameter cannot take: the methods of every operation builder (`new`,
+/// `send`, and `body_map` beside a typed body) and the `header_map` local of its `send`,
+/// which the parameter's value would be shadowed by. (`body` too, where the operation has a
+/// request body.)
+pub const BUILDER_PARAMETERS: &[&str] = &["new", "send", "body_map", "header_map"];
+
+/// Why the operation named `id` cannot keep its name, if it cannot: it becomes a `Client`
+/// method in `methods` (see [`CLIENT_METHODS`]) or a builder struct in
+/// [`BUILDER_MODULE_TYPES`].
+pub fn reserved_operation(id: &str, methods: &[&str]) -> Option<String> {
+    let method = sanitize_snake(id);
+    if methods.contains(&method.as_str()) {
+        return Some(format!(
+            "its method `{method}` would collide with `Client::{method}`, which every generated client has"
+        ));
+    }
+    let builder = sanitize_pascal(id);
+    BUILDER_MODULE_TYPES
+        .contains(&builder.as_str())
+        .then(|| format!("its builder `builder::{builder}` would collide with the `{builder}` the generated builder code uses"))
+}
+
 /// The PascalCase identifier typify makes of an enum value.
 pub fn sanitize_pascal(input: &str) -> String {
     sanitize(input, |s| s.to_pascal_case())
@@ -123,6 +183,21 @@ mod tests {
         assert_eq!(sanitize_snake("type"), "type_");
         assert_eq!(sanitize_snake("1st"), "_1st");
         assert_eq!(sanitize_snake("list-items.v2"), "list_items_v2");
+    }
+
+    #[test]
+    fn reserved_operation_names_say_why() {
+        let methods = [CLIENT_METHODS, AUTH_CLIENT_METHODS].concat();
+        assert!(
+            reserved_operation("New", &methods).is_some_and(|why| why.contains("`Client::new`"))
+        );
+        assert!(reserved_operation("auth", CLIENT_METHODS).is_none());
+        assert!(reserved_operation("auth", &methods).is_some());
+        assert!(
+            reserved_operation("result", CLIENT_METHODS)
+                .is_some_and(|why| why.contains("`builder::Result`"))
+        );
+        assert!(reserved_operation("get_result", CLIENT_METHODS).is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::config::ApiConfig;
-use crate::emit::Files;
+use crate::tree::Files;
 
 /// The `[package]` section (and docs.rs metadata) of a generated crate's `Cargo.toml`.
 ///
@@ -84,35 +84,6 @@ pub fn readme(config: &ApiConfig, doc: &Value, banner: &str) -> String {
          release with the spec version it was generated from.\n",
     );
     out
-}
-
-/// Checks the release metadata of a `codegen.toml`: a semver version, and keywords crates.io
-/// accepts (at most 5, each at most 20 ASCII characters, starting with a letter).
-pub fn check_metadata(config: &ApiConfig) -> Result<(), String> {
-    semver::Version::parse(&config.version).map_err(|e| {
-        format!(
-            "`version = {:?}` is not a semver version: {e}",
-            config.version
-        )
-    })?;
-    if config.keywords.len() > 5 {
-        return Err(format!(
-            "`keywords` has {} entries; crates.io accepts at most 5",
-            config.keywords.len()
-        ));
-    }
-    for k in &config.keywords {
-        let valid = k.len() <= 20
-            && k.starts_with(|c: char| c.is_ascii_alphabetic())
-            && k.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
-        if !valid {
-            return Err(format!(
-                "keyword {k:?} is not one crates.io accepts (at most 20 characters: letters, digits, `_`, `-`, `+`, starting with a letter)"
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn toml_list(items: &[String]) -> String {
@@ -199,25 +170,5 @@ mod tests {
         assert!(!section.contains("publish"), "{section}");
         let parsed: toml::Table = toml::from_str(&section).expect("valid TOML");
         assert_eq!(parsed["package"]["name"].as_str(), Some("obi-api"));
-    }
-
-    #[test]
-    fn bad_metadata_is_refused_with_the_reason() {
-        let bad_version = ApiConfig {
-            version: "1.0".into(),
-            ..registered()
-        };
-        assert!(check_metadata(&bad_version).unwrap_err().contains("semver"));
-        let too_many = ApiConfig {
-            keywords: (0..6).map(|i| format!("k{i}")).collect(),
-            ..registered()
-        };
-        assert!(check_metadata(&too_many).unwrap_err().contains("at most 5"));
-        let odd = ApiConfig {
-            keywords: vec!["1password".into()],
-            ..registered()
-        };
-        assert!(check_metadata(&odd).unwrap_err().contains("1password"));
-        assert!(check_metadata(&registered()).is_ok());
     }
 }

@@ -14,10 +14,13 @@ use serde_json::Value;
 
 use crate::finding::{Findings, Severity};
 
+/// The Rust type decimal schemas become (`decimal` in codegen.toml).
+pub const DECIMAL_TYPE: &str = "::rust_decimal::Decimal";
+
 /// What a generated module needs beyond the client code.
 pub struct Generated {
-    /// The client code (not yet formatted).
-    pub tokens: TokenStream,
+    /// The client code, parsed once (the rewrite stage edits this tree).
+    pub file: syn::File,
     /// Whether the code uses these optional crates.
     pub uses: Uses,
 }
@@ -73,7 +76,7 @@ static PANIC_HOOK: Mutex<()> = Mutex::new(());
 
 /// The generation settings: builder interface, merged tags; with `auth`, clients carry
 /// `sdk_auth::Auth` and call our hooks; schemas named in `decimal` become
-/// `rust_decimal::Decimal` (see [`crate::postprocess`] for their JSON encoding).
+/// `rust_decimal::Decimal` (their JSON encoding is a rewrite pass, above this module).
 pub fn settings(auth: bool, decimal: &[String]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
@@ -87,7 +90,7 @@ pub fn settings(auth: bool, decimal: &[String]) -> GenerationSettings {
     for name in decimal {
         settings.with_replacement(
             name,
-            crate::postprocess::DECIMAL_TYPE,
+            DECIMAL_TYPE,
             [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
         );
     }
@@ -116,14 +119,15 @@ pub fn generate_with(
             multipart: false,
             decimal: false,
         };
-        tokens.map(|tokens| Generated { tokens, uses })
+        tokens.map(|tokens| (tokens, uses))
     });
     let mut findings = Findings::default();
     match result {
-        Ok(Ok(generated)) => {
-            let twice = duplicate_types(&generated.tokens);
+        Ok(Ok((tokens, uses))) => {
+            let file = parse_file(tokens)?;
+            let twice = duplicate_types(&file);
             if twice.is_empty() {
-                return Ok(generated);
+                return Ok(Generated { file, uses });
             }
             findings.add(
                 Severity::Error,
@@ -170,10 +174,7 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// Names defined more than once in the generated `types` module.
-fn duplicate_types(tokens: &TokenStream) -> Vec<String> {
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        return Vec::new();
-    };
+fn duplicate_types(file: &syn::File) -> Vec<String> {
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for item in &file.items {
         let syn::Item::Mod(m) = item else { continue };
@@ -198,10 +199,14 @@ fn duplicate_types(tokens: &TokenStream) -> Vec<String> {
 
 /// Formats tokens as Rust source with prettyplease (no rustfmt: same bytes on every machine).
 pub fn format(tokens: TokenStream) -> Result<String, Findings> {
-    let file = parse_file(tokens)?;
-    let text = prettyplease::unparse(&file);
+    Ok(unparse(&parse_file(tokens)?))
+}
+
+/// Formats a syntax tree as Rust source, as [`fn@format`] does.
+pub fn unparse(file: &syn::File) -> String {
+    let text = prettyplease::unparse(file);
     let spaced = progenitor_impl::space_out_items(text.clone()).unwrap_or(text);
-    Ok(spaced.replace("\r\n", "\n"))
+    spaced.replace("\r\n", "\n")
 }
 
 /// Generated tokens as a syntax tree; a `generated-syntax` error if they do not parse.

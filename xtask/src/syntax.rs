@@ -1,5 +1,8 @@
 //! Reading progenitor's output as syntax: the type arguments of a path such as
-//! `Result<ResponseValue<T>, Error<E>>` or a `TryInto<T>` bound.
+//! `Result<ResponseValue<T>, Error<E>>` or a `TryInto<T>` bound, and the operation a `send`
+//! body belongs to.
+
+use syn::visit::{self, Visit};
 
 /// The `index`th type argument of `path` if its last segment is `name`.
 pub(crate) fn path_generic_arg(path: &syn::Path, name: &str, index: usize) -> Option<syn::Type> {
@@ -23,4 +26,63 @@ pub(crate) fn path_generic_arg(path: &syn::Path, name: &str, index: usize) -> Op
 pub(crate) fn generic_arg(ty: &syn::Type, name: &str, index: usize) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     path_generic_arg(&p.path, name, index)
+}
+
+/// The operation id of a generated `send` body: the string `operation_id` of its
+/// `OperationInfo { operation_id: "..." }`.
+pub(crate) fn operation_id(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+            if s.path
+                .segments
+                .last()
+                .is_some_and(|l| l.ident == "OperationInfo")
+            {
+                self.0 = s
+                    .fields
+                    .iter()
+                    .find_map(|field| match (&field.member, &field.expr) {
+                        (
+                            syn::Member::Named(name),
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(id),
+                                ..
+                            }),
+                        ) if name == "operation_id" => Some(id.value()),
+                        _ => None,
+                    });
+            }
+            visit::visit_expr_struct(self, s);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block(block);
+    find.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_type_arguments_and_operation_ids() {
+        let ty: syn::Type = syn::parse_quote!(Result<ResponseValue<types::Thing>, Error<()>>);
+        let inner = generic_arg(&ty, "Result", 0).unwrap();
+        let thing = generic_arg(&inner, "ResponseValue", 0).unwrap();
+        assert_eq!(
+            quote::ToTokens::to_token_stream(&thing).to_string(),
+            "types :: Thing"
+        );
+        assert!(generic_arg(&ty, "Option", 0).is_none());
+
+        let block: syn::Block = syn::parse_quote!({
+            let info = OperationInfo {
+                operation_id: "get_thing",
+            };
+            client.exec(request, &info).await
+        });
+        assert_eq!(operation_id(&block).as_deref(), Some("get_thing"));
+        assert_eq!(operation_id(&syn::parse_quote!({ send() })), None);
+    }
 }

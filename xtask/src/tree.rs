@@ -1,11 +1,13 @@
 //! Writing generated crates to disk without half-written results, and comparing them with
 //! what is there (`cargo xtask check`).
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::emit::Files;
+/// A crate's files, by path relative to the crate directory.
+pub type Files = BTreeMap<PathBuf, String>;
 
 /// One way a directory differs from what would be generated.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -53,10 +53,15 @@ pub fn ref_path_items(doc: &Value) -> Vec<String> {
     }
 }
 
-/// Follows `$ref`s from `ptr` to the pointer of the object they end at (at most 32 hops).
+/// How many `$ref`s (or one-element `allOf` wrappers) a chain is followed through before it is
+/// given up: a cycle of references ends there instead of looping.
+pub const MAX_HOPS: usize = 32;
+
+/// Follows `$ref`s from `ptr` to the pointer of the object they end at (at most
+/// [`MAX_HOPS`]).
 pub fn resolve(doc: &Value, ptr: &str) -> Option<String> {
     let mut current = ptr.to_owned();
-    for _ in 0..32 {
+    for _ in 0..MAX_HOPS {
         let value = doc.pointer(&current)?;
         match value.get("$ref").and_then(Value::as_str) {
             Some(reference) => current = pointer::local_ref(reference)?.to_owned(),
@@ -159,7 +164,7 @@ fn content(doc: &Value, ptr: &str, roots: &mut Vec<String>) {
 /// siblings) to the schema that says what the value is.
 pub fn resolve_schema(doc: &Value, schema: &Value) -> Value {
     let mut current = schema.clone();
-    for _ in 0..32 {
+    for _ in 0..MAX_HOPS {
         let next = match (
             current.get("$ref").and_then(Value::as_str),
             current.get("allOf"),

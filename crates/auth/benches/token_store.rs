@@ -5,7 +5,7 @@
 //!   seal, save), as one that adopts a stored token, and as one that waits for another
 //!   process's mint; with an instant and a 20 ms token endpoint.
 //!
-//! `cargo bench -p workspace-tests --features redis --bench token_store`
+//! `cargo bench -p sdk-auth --features redis --bench token_store`
 
 use std::hint::black_box;
 use std::sync::Arc;

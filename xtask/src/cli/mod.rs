@@ -18,9 +18,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::emit::Files;
 use crate::finding::{Findings, Severity};
-use crate::{Built, names, operations, services};
+use crate::job::Built;
+use crate::tree::Files;
+use crate::{names, operations, services};
 
 /// Where the generated command-line modules live, relative to the workspace root.
 pub const DIR: &str = "crates/cli/src/generated";
@@ -165,13 +166,14 @@ fn client_banner(built: &Built) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ApiConfig, Job};
+    use crate::config::ApiConfig;
+    use crate::job::Job;
 
     /// Specs from outside the workspace (the generator's codegen fixtures): the emitter reads
     /// every generated client, emits code that parses, and leaves out only what it says.
     #[test]
     fn fixtures_from_other_apis_emit_parsable_commands() {
-        let root = crate::workspace_root();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let fixtures = root.join("tests/fixtures/codegen");
         let mut names: Vec<_> = std::fs::read_dir(&fixtures)
             .expect("fixtures")
@@ -189,7 +191,7 @@ mod tests {
                 spec: spec.clone(),
                 fixes: None,
                 config: ApiConfig::standalone("fixture-client"),
-                display_root: root.clone(),
+                display_root: root.to_owned(),
                 command: "test".into(),
             };
             let built = job

@@ -19,8 +19,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use self::manifest::{Entry, SourceKind};
+use crate::config::ApiConfig;
 use crate::finding::Severity;
-use crate::{ApiConfig, Job, document, progress, tree, walk};
+use crate::job::Job;
+use crate::{document, progress, tree, walk};
 
 /// Share of all operations that must be generated.
 const MIN_GENERATED: f64 = 0.90;
@@ -244,7 +246,7 @@ fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: boo
 }
 
 /// Generated operations whose success is typed: neither raw bytes nor untyped JSON.
-fn typed_successes(files: &crate::Files) -> usize {
+fn typed_successes(files: &tree::Files) -> usize {
     let typed = |rest: &&str| {
         let success = rest.split(",Error<").next().unwrap_or_default();
         !success.contains("ByteStream") && !success.contains("serde_json::Value")
@@ -266,7 +268,7 @@ fn typed_successes(files: &crate::Files) -> usize {
 
 /// Writes the crate (as its own workspace, with this workspace's lock file as a start) and
 /// runs `cargo check` on it.
-fn cargo_check(root: &Path, work: &Path, out: &Path, files: &crate::Files) -> (Duration, bool) {
+fn cargo_check(root: &Path, work: &Path, out: &Path, files: &tree::Files) -> (Duration, bool) {
     let mut files = files.clone();
     if let Some(manifest) = files.get_mut(Path::new("Cargo.toml")) {
         manifest.push_str("\n[workspace]\n");

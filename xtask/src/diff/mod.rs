@@ -28,7 +28,7 @@ pub mod usage;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::emit::Files;
+use crate::tree::Files;
 
 /// How much a change affects one audience. Ordered: the worst of several is their `max`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -337,7 +337,10 @@ mod tests {
         });
         let spec = progenitor::parse(&doc).unwrap();
         let settings = progenitor::settings(false, &[]);
-        let client = progenitor::generate_with(&spec, &settings).unwrap().tokens;
+        let client = progenitor::generate_with(&spec, &settings)
+            .unwrap()
+            .file
+            .to_token_stream();
         let text = file(&spec, &settings, &doc, &client, "crate").unwrap();
         for expected in [
             "impl operations::GetThingThen",

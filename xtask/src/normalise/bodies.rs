@@ -1,7 +1,7 @@
 //! Request bodies: one media type per operation, the best one offered, in a form progenitor
 //! generates. What progenitor cannot send itself (multipart, JSON under another media type,
 //! binary under another media type) is marked with [`BODY_EXTENSION`] on the operation, and
-//! the emitter rewrites that operation's request building (see `crate::bodies`).
+//! the emitter rewrites that operation's request building (see the rewrite pass `bodies`).
 
 use serde_json::{Map, Value, json};
 

@@ -1,5 +1,11 @@
 //! The normaliser: rewrites an OpenAPI 3.0 or 3.1 document into the OpenAPI 3.0.3 subset that
 //! progenitor 0.15 handles, reporting every change and every problem (rule + JSON pointer).
+//!
+//! Whatever the document, the rules terminate: a walk of the tree recurses at most as deep as
+//! the document nests ([`crate::document::MAX_DEPTH`]), a chain of references is followed at
+//! most [`crate::walk::MAX_HOPS`] times (or to a depth limit of its own), and the search for
+//! reference cycles (module `refs`) keeps its own stack. Cycles are reported so that typify, which
+//! follows references without such limits, never sees one.
 
 mod bodies;
 mod defaults;
@@ -21,6 +27,12 @@ use crate::walk;
 
 /// Normalises `doc` in place. The result is usable only if the findings hold no error.
 pub fn normalise(doc: &mut Value) -> Findings {
+    normalise_reserving(doc, &[])
+}
+
+/// [`normalise`], with `methods` reserved on the client besides progenitor's own
+/// ([`crate::names::CLIENT_METHODS`]): an operation of such a name is renamed.
+pub fn normalise_reserving(doc: &mut Value, methods: &[&str]) -> Findings {
     let mut out = Findings::default();
     if !doc.is_object() {
         out.add(
@@ -45,7 +57,8 @@ pub fn normalise(doc: &mut Value) -> Findings {
     defs::hoist_colliding_inline_types(doc, &mut out);
     defs::split_nullable_unions(doc, &mut out);
     defaults::check(doc, &mut out);
-    operations::normalise(doc, &mut out);
+    let reserved = [crate::names::CLIENT_METHODS, methods].concat();
+    operations::normalise(doc, &reserved, &mut out);
     refs::check(doc, &mut out);
     toplevel::sort_paths(doc);
     out

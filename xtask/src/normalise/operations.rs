@@ -8,8 +8,8 @@ use crate::finding::{Findings, Severity};
 use crate::names;
 use crate::walk::{self, OperationRef};
 
-/// Applies every operation rule.
-pub fn normalise(doc: &mut Value, out: &mut Findings) {
+/// Applies every operation rule; `reserved` are the client's own method names.
+pub fn normalise(doc: &mut Value, reserved: &[&str], out: &mut Findings) {
     for item in walk::ref_path_items(doc) {
         out.add(
             Severity::Error,
@@ -27,11 +27,13 @@ pub fn normalise(doc: &mut Value, out: &mut Findings) {
         super::bodies::normalise(doc, op, out);
         super::responses::normalise(doc, op, out);
     }
-    operation_ids(doc, &ops, out);
+    operation_ids(doc, &ops, reserved, out);
 }
 
-/// Gives every operation an id and checks that ids stay unique once made Rust identifiers.
-fn operation_ids(doc: &mut Value, ops: &[OperationRef], out: &mut Findings) {
+/// Gives every operation an id, and renames operations whose ids do not stay unique once made
+/// Rust identifiers or whose names the generated client already uses (`reserved` methods,
+/// and the types of [`names::BUILDER_MODULE_TYPES`]).
+fn operation_ids(doc: &mut Value, ops: &[OperationRef], reserved: &[&str], out: &mut Findings) {
     let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for op in ops {
         let id_ptr = format!("{}/operationId", op.pointer);
@@ -57,13 +59,37 @@ fn operation_ids(doc: &mut Value, ops: &[OperationRef], out: &mut Findings) {
             .push(op.pointer.clone());
     }
     let mut taken: std::collections::BTreeSet<String> = by_name.keys().cloned().collect();
-    for (name, places) in by_name.into_iter().filter(|(_, p)| p.len() > 1) {
+    let mut free = |base: &str, first: Option<String>| {
+        let renamed = first
+            .into_iter()
+            .chain((2..).map(|n| format!("{base}_{n}")))
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or_default();
+        taken.insert(renamed.clone());
+        renamed
+    };
+    for (name, places) in &by_name {
+        let Some(why) = names::reserved_operation(name, reserved) else {
+            continue;
+        };
+        let renamed = free(
+            &format!("{name}_operation"),
+            Some(format!("{name}_operation")),
+        );
+        let place = &places[0];
+        if let Some(Value::Object(o)) = doc.pointer_mut(place) {
+            o.insert("operationId".into(), json!(renamed));
+        }
+        out.add(
+            Severity::Warning,
+            "reserved-operation-name",
+            &format!("{place}/operationId"),
+            format!("operation name `{name}` cannot be used: {why}; this operation is generated as `{renamed}` (set another operationId with a fix to choose the name)"),
+        );
+    }
+    for (name, places) in by_name.iter().filter(|(_, p)| p.len() > 1) {
         for place in places.iter().skip(1) {
-            let renamed = (2..)
-                .map(|n| format!("{name}_{n}"))
-                .find(|candidate| !taken.contains(candidate))
-                .unwrap_or_default();
-            taken.insert(renamed.clone());
+            let renamed = free(name, None);
             if let Some(Value::Object(o)) = doc.pointer_mut(place) {
                 o.insert("operationId".into(), json!(renamed));
             }
@@ -80,14 +106,22 @@ fn operation_ids(doc: &mut Value, ops: &[OperationRef], out: &mut Findings) {
     }
 }
 
-/// A response, request body or parameter given by a `$ref` into another components section
-/// (a response pointing at `#/components/requestBodies/X`) is valid JSON-pointer-wise, but
-/// progenitor looks it up by name in its own section and panics; it is inlined.
+/// A response, request body or parameter (of the operation or its path item) given by a
+/// `$ref` into another components section (a response pointing at
+/// `#/components/requestBodies/X`, a parameter at another operation's) is valid
+/// JSON-pointer-wise, but progenitor looks it up by name in its own section and panics; it is
+/// inlined. A reference to something that cannot be such an object (a string, a schema
+/// without `name` and `in` for a parameter) is an error there.
 fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
     let mut slots: Vec<(String, &str)> =
         vec![(format!("{}/requestBody", op.pointer), "requestBodies")];
-    for (list, section) in [("responses", "responses"), ("parameters", "parameters")] {
-        let at = format!("{}/{list}", op.pointer);
+    let item = crate::pointer::join("/paths", &op.path);
+    for (owner, list, section) in [
+        (op.pointer.as_str(), "responses", "responses"),
+        (op.pointer.as_str(), "parameters", "parameters"),
+        (item.as_str(), "parameters", "parameters"),
+    ] {
+        let at = format!("{owner}/{list}");
         let keys: Vec<String> = match doc.pointer(&at) {
             Some(Value::Object(m)) => m.keys().map(|k| crate::pointer::join(&at, k)).collect(),
             Some(Value::Array(a)) => (0..a.len()).map(|i| format!("{at}/{i}")).collect(),
@@ -113,6 +147,28 @@ fn inline_misplaced_refs(doc: &mut Value, op: &OperationRef, out: &mut Findings)
         let Some(target) = walk::resolve(doc, &slot).and_then(|p| doc.pointer(&p).cloned()) else {
             continue;
         };
+        let fits = match (&target, section) {
+            (Value::Object(p), "parameters") => {
+                p.get("name").is_some_and(Value::is_string)
+                    && p.get("in").is_some_and(Value::is_string)
+            }
+            (Value::Object(_), _) => true,
+            _ => false,
+        };
+        if !fits {
+            let what = match section {
+                "parameters" => "parameter",
+                "responses" => "response",
+                _ => "request body",
+            };
+            out.add(
+                Severity::Error,
+                "invalid-ref-target",
+                &format!("{slot}/$ref"),
+                format!("`{reference}` does not point at a {what}"),
+            );
+            continue;
+        }
         if let Some(v) = doc.pointer_mut(&slot) {
             *v = target;
         }

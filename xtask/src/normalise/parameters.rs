@@ -33,8 +33,15 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
             }
         }
     }
+    let mut reserved: Vec<&str> = crate::names::BUILDER_PARAMETERS.to_vec();
+    if doc
+        .pointer(&format!("{}/requestBody", op.pointer))
+        .is_some()
+    {
+        reserved.push("body");
+    }
     for owner in [item.as_str(), op.pointer.as_str()] {
-        name_clashes(doc, &format!("{owner}/parameters"), out);
+        name_clashes(doc, &format!("{owner}/parameters"), &reserved, out);
     }
     let in_template = template_names(&op.path);
     for name in in_template.difference(&declared_path) {
@@ -159,7 +166,8 @@ fn parameter(
         .unwrap_or(style == "form");
     let is_object = schema.get("type") == Some(&json!("object"))
         || schema.get("properties").is_some()
-        || schema.get("additionalProperties").is_some();
+        || schema.get("additionalProperties").is_some()
+        || schema.get("required").is_some();
     let is_array = schema.get("type") == Some(&json!("array"));
     if location == "query" && is_object {
         return match (style.as_str(), explode, schema.get("properties")) {
@@ -170,7 +178,8 @@ fn parameter(
                 flatten(ptr, &name, p, &schema, props, out, "deepObject")
             }
             // A map: its entries go on the wire as keys, which is what form + explode means.
-            ("form", true, None) => {
+            // (Required members without properties are not a map; progenitor panics on them.)
+            ("form", true, None) if schema.get("required").is_none() => {
                 p.shift_remove("style");
                 p.shift_remove("explode");
                 Action::Keep
@@ -277,9 +286,10 @@ fn parameter(
 }
 
 /// Parameters whose names become the same Rust identifier (`DateCreated`, `DateCreated<`,
-/// `DateCreated>`) would not compile: the later optional ones are left out, a later required
-/// one is an error (which leaves the operation out).
-fn name_clashes(doc: &mut Value, list_ptr: &str, out: &mut Findings) {
+/// `DateCreated>`), or a name the operation's generated builder already uses (`reserved`,
+/// see [`crate::names::BUILDER_PARAMETERS`]), would not compile: such optional parameters are
+/// left out, a required one is an error (which leaves the operation out).
+fn name_clashes(doc: &mut Value, list_ptr: &str, reserved: &[&str], out: &mut Findings) {
     let Some(Value::Array(list)) = doc.pointer(list_ptr).cloned() else {
         return;
     };
@@ -298,15 +308,29 @@ fn name_clashes(doc: &mut Value, list_ptr: &str, out: &mut Findings) {
             .unwrap_or_default();
         let required =
             resolved.as_ref().and_then(|p| p.get("required")) == Some(&Value::Bool(true));
-        if seen.insert(crate::names::sanitize_snake(name)) {
+        let rust_name = crate::names::sanitize_snake(name);
+        let (rule, what, fix) = if reserved.contains(&rust_name.as_str()) {
+            (
+                "reserved-parameter-name",
+                format!(
+                    "parameter `{name}` is generated as `{rust_name}`, a name the operation's builder already uses (a method, the request body or a local of `send`)"
+                ),
+                "the generated client cannot send it",
+            )
+        } else if seen.insert(rust_name) {
             kept.push(entry);
             continue;
-        }
-        let what = format!("parameter `{name}` becomes the same Rust name as an earlier one");
+        } else {
+            (
+                "parameter-name-clash",
+                format!("parameter `{name}` becomes the same Rust name as an earlier one"),
+                "rename it with a fix to send it",
+            )
+        };
         if required {
             out.add(
                 Severity::Error,
-                "parameter-name-clash",
+                rule,
                 &at,
                 format!("{what}; the operation cannot be called without it"),
             );
@@ -314,11 +338,9 @@ fn name_clashes(doc: &mut Value, list_ptr: &str, out: &mut Findings) {
         } else {
             out.add(
                 Severity::Warning,
-                "parameter-name-clash",
+                rule,
                 &at,
-                format!(
-                    "{what}; this optional parameter is left out (rename it with a fix to send it)"
-                ),
+                format!("{what}; this optional parameter is left out ({fix})"),
             );
             changed = true;
         }

@@ -1,5 +1,9 @@
-//! Reference checks: every `$ref` is local and resolves, and schema references point at
-//! `#/components/schemas/*` (the only place typify looks for named types).
+//! Reference checks: every `$ref` is local and resolves, schema references point at
+//! `#/components/schemas/*` (the only place typify looks for named types), and no schema is
+//! defined only in terms of itself (`A` → `B` → `A` through `$ref` or `allOf`), which sends
+//! typify into endless recursion (a stack overflow, no message).
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -7,9 +11,11 @@ use crate::finding::{Findings, Severity};
 use crate::pointer;
 use crate::walk;
 
-/// Reports dangling, external and misplaced references anywhere outside example data.
+/// Reports dangling, external and misplaced references anywhere outside example data, and
+/// reference cycles.
 pub fn check(doc: &Value, out: &mut Findings) {
     let schema_roots = walk::schema_roots(doc);
+    cycles(doc, &schema_roots, out);
     let path_item_refs = walk::ref_path_items(doc);
     for (key, value) in doc.as_object().into_iter().flatten() {
         let ptr = pointer::join("", key);
@@ -109,4 +115,95 @@ fn check_one(
             format!("schema reference `{reference}` must name a schema under `#/components/schemas/`; move the target there with a fix"),
         );
     }
+}
+
+/// Where a depth-first search stands with a schema.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// On the current path.
+    Open,
+    /// Finished: no cycle runs through it that was not reported.
+    Done,
+}
+
+/// Reports every cycle of schemas that consist of nothing but a reference or an `allOf`
+/// (`A: {$ref: B}`, `B: {allOf: [{$ref: A}]}`): no schema in between says what the value is.
+/// The finding sits on the reference that closes the cycle, so degrading makes that schema
+/// untyped and the cycle is gone. The search keeps its own stack: a long chain costs memory,
+/// never the thread's stack.
+fn cycles(doc: &Value, roots: &[String], out: &mut Findings) {
+    let mut state: BTreeMap<String, Visit> = BTreeMap::new();
+    let mut sorted = roots.to_vec();
+    sorted.sort();
+    for root in sorted {
+        if state.contains_key(&root) {
+            continue;
+        }
+        state.insert(root.clone(), Visit::Open);
+        let mut path = vec![(root.clone(), composition_edges(doc, &root), 0)];
+        while let Some((node, edges, next)) = path.last_mut() {
+            let Some((at, target)) = edges.get(*next).cloned() else {
+                state.insert(node.clone(), Visit::Done);
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match state.get(&target) {
+                Some(Visit::Done) => {}
+                Some(Visit::Open) => {
+                    let start = path.iter().position(|(n, _, _)| *n == target).unwrap_or(0);
+                    let names: Vec<String> = path[start..]
+                        .iter()
+                        .map(|(n, _, _)| schema_name(n))
+                        .chain([schema_name(&target)])
+                        .collect();
+                    out.add(
+                        Severity::Error,
+                        "ref-cycle",
+                        &at,
+                        format!("`$ref` cycle with no schema in between ({}): nothing says what the value is, and the generator would recurse forever; make one of them a real schema", names.join(" → ")),
+                    );
+                }
+                None => {
+                    state.insert(target.clone(), Visit::Open);
+                    let edges = composition_edges(doc, &target);
+                    path.push((target, edges, 0));
+                }
+            }
+        }
+    }
+}
+
+/// The schemas a schema is made of without anything in between: its `$ref` target and its
+/// `allOf` branches, each with the pointer of the reference that leads there.
+fn composition_edges(doc: &Value, ptr: &str) -> Vec<(String, String)> {
+    let Some(Value::Object(map)) = doc.pointer(ptr) else {
+        return Vec::new();
+    };
+    let mut edges = Vec::new();
+    if let Some(target) = map
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(pointer::local_ref)
+        .filter(|t| doc.pointer(t).is_some())
+    {
+        edges.push((pointer::join(ptr, "$ref"), target.to_owned()));
+    }
+    if let Some(Value::Array(branches)) = map.get("allOf") {
+        for i in 0..branches.len() {
+            let branch = format!("{ptr}/allOf/{i}");
+            edges.push((branch.clone(), branch));
+        }
+    }
+    edges
+}
+
+/// `A` for `/components/schemas/A`, else the pointer.
+fn schema_name(ptr: &str) -> String {
+    ptr.strip_prefix("/components/schemas/")
+        .filter(|rest| !rest.contains('/'))
+        .map_or_else(
+            || format!("#{ptr}"),
+            |name| name.replace("~1", "/").replace("~0", "~"),
+        )
 }

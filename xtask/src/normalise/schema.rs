@@ -153,9 +153,34 @@ fn ref_siblings(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
     );
 }
 
+/// The types JSON Schema knows.
+const JSON_TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "array", "object", "null",
+];
+
 /// Rewrites single keywords: `type` arrays, `const`, numeric exclusive bounds, `examples`,
 /// 3.1-only annotations; reports unsupported ones.
 fn keywords(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
+    let known = |t: &Value| t.as_str().is_some_and(|t| JSON_TYPES.contains(&t));
+    let valid = match map.get("type") {
+        None => true,
+        Some(Value::Array(types)) => types.iter().all(known),
+        Some(t) => known(t),
+    };
+    if !valid {
+        // typify panics on an unknown type (`type: http`, a security scheme referenced as a
+        // schema); openapiv3 refuses a type that is not a string.
+        let found = map.shift_remove("type").unwrap_or_default();
+        out.add(
+            Severity::Error,
+            "invalid-type",
+            &pointer::join(ptr, "type"),
+            format!(
+                "`type: {found}` is not a JSON Schema type ({})",
+                JSON_TYPES.join(", ")
+            ),
+        );
+    }
     if let Some(Value::Array(types)) = map.get("type").cloned() {
         type_array(ptr, map, &types, out);
     }

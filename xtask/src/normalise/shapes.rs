@@ -23,6 +23,7 @@ const LENIENT_DROPS: &[&str] = &[
 /// Applies every shape rule to one schema object (not to its children).
 pub fn rewrite(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
     keywords_3_1(ptr, map, out);
+    implied_type(ptr, map, out);
     format_on_non_string(ptr, map, out);
     enums(ptr, map, out);
     integer_bounds(ptr, map, out);
@@ -106,6 +107,104 @@ fn format_on_non_string(ptr: &str, map: &mut Map<String, Value>, out: &mut Findi
             &pointer::join(ptr, "format"),
             format!("`format: {format}` on a non-scalar schema has no Rust type; dropped"),
         );
+    }
+}
+
+/// Keywords that validate one JSON type only, and that type: without a `type` beside them,
+/// typify has no type for the schema and panics (a `todo!`). (Other such keywords, string and
+/// array ones, typify reads.)
+const IMPLYING: &[(&str, &str)] = &[
+    ("minimum", "number"),
+    ("maximum", "number"),
+    ("exclusiveMinimum", "number"),
+    ("exclusiveMaximum", "number"),
+    ("multipleOf", "number"),
+];
+
+/// Keywords that say what a schema's value is; with one of them, no type is implied.
+const SHAPED: &[&str] = &[
+    "type",
+    "$ref",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "enum",
+    "properties",
+    "additionalProperties",
+    "items",
+];
+
+/// Keywords of other types, which typify reads without a `type`.
+const OTHER_TYPED: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+/// A schema with no `type` whose keywords apply to one JSON type only (`{format: uri}`,
+/// `{minimum: 0, maximum: 1}`) is read as that type. When they apply to
+/// several, those typify cannot read are dropped and the value is untyped.
+fn implied_type(ptr: &str, map: &mut Map<String, Value>, out: &mut Findings) {
+    if SHAPED.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    let mut types = std::collections::BTreeSet::new();
+    if let Some(Value::String(format)) = map.get("format") {
+        keys.push("format");
+        types.insert(match format.as_str() {
+            "int32" | "int64" | "uint32" | "uint64" | "int8" | "int16" | "uint8" | "uint16" => {
+                "integer"
+            }
+            "float" | "double" => "number",
+            _ => "string",
+        });
+    }
+    for (key, ty) in IMPLYING {
+        if map.contains_key(*key) {
+            keys.push(key);
+            types.insert(ty);
+        }
+    }
+    if types.is_empty() {
+        return;
+    }
+    if types.contains("integer") {
+        // An integer format with numeric bounds: an integer.
+        types.remove("number");
+    }
+    let others = OTHER_TYPED.iter().any(|k| map.contains_key(*k));
+    let listed = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match types.iter().next() {
+        Some(ty) if types.len() == 1 && !others => {
+            let ty = (*ty).to_owned();
+            map.insert("type".into(), json!(ty));
+            out.add(
+                Severity::Note,
+                "implied-type",
+                ptr,
+                format!("{listed} without `type` read as `type: {ty}`, the type they apply to"),
+            );
+        }
+        _ => {
+            for key in &keys {
+                map.shift_remove(*key);
+            }
+            out.add(
+                Severity::Warning,
+                "implied-type",
+                ptr,
+                format!("{listed} dropped: no `type` is given and the schema's keywords apply to different types (the value is untyped JSON)"),
+            );
+        }
     }
 }
 

@@ -7,7 +7,8 @@ use std::process::Command;
 use super::git::Git;
 use super::report::{self, Report};
 use crate::diff::render;
-use crate::{Built, build_all};
+use crate::job::Built;
+use crate::workspace::build_all;
 
 /// Options of `cargo xtask diff`.
 #[derive(Clone, Debug, Default, clap::Args)]
@@ -68,7 +69,7 @@ pub fn diff(root: &Path, options: &DiffOptions) -> Result<(), String> {
         for file in &written {
             println!("--bump: wrote {file}");
         }
-        for (name, b) in crate::regen(root).map_err(|e| e.to_string())? {
+        for (name, b) in crate::workspace::regen(root).map_err(|e| e.to_string())? {
             println!("generated/{name}: {b}");
         }
         update_lockfile(root)?;

@@ -22,7 +22,8 @@ use serde_json::Value;
 
 use crate::config::ApiConfig;
 use crate::diff::{Level, Side};
-use crate::{Built, Job, document, fixes};
+use crate::job::{Built, Job};
+use crate::{document, fixes};
 
 /// What a case must be judged.
 #[derive(Clone, Debug, Deserialize)]

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::git::Git;
 use super::report::{self, DEPENDENTS};
-use crate::Built;
 use crate::diff::render;
+use crate::job::Built;
 
 /// What the guard found.
 #[derive(Debug, Default)]

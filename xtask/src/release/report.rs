@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::git::Git;
 use super::version::Suggestion;
 use crate::diff::{self, ApiDiff, Level, Side};
-use crate::{Built, Job, tree};
+use crate::job::{Built, Job};
+use crate::tree;
 
 /// The crates built on the generated ones, whose versions follow theirs: the SDK re-exports
 /// every generated type, and the command line's subcommands are generated from the specs.
@@ -212,13 +213,13 @@ pub fn dependents(
 
 /// The side of a comparison: the document without the operations `codegen.toml` omits (as
 /// the client was generated), and the crate's files.
-fn side(document: &Value, omit: &[String], files: crate::Files) -> Side {
+fn side(document: &Value, omit: &[String], files: crate::tree::Files) -> Side {
     let document = crate::operations::omit(document, omit).unwrap_or_else(|_| document.clone());
     Side { document, files }
 }
 
-fn read_dir(dir: &Path) -> Result<crate::Files, String> {
-    let mut files = crate::Files::new();
+fn read_dir(dir: &Path) -> Result<crate::tree::Files, String> {
+    let mut files = crate::tree::Files::new();
     for rel in tree::list(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         if let Ok(text) = std::fs::read_to_string(dir.join(&rel)) {
             files.insert(rel, text);

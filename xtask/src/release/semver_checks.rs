@@ -115,7 +115,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
 
 /// Writes a generated crate as a package of its own: workspace inheritance resolved, the
 /// auth layer by absolute path, this workspace's lock file (so nothing new is resolved).
-fn write_package(root: &Path, dir: &Path, files: &crate::Files) -> Result<(), String> {
+fn write_package(root: &Path, dir: &Path, files: &crate::tree::Files) -> Result<(), String> {
     let mut files = files.clone();
     if let Some(manifest) = files.get_mut(Path::new("Cargo.toml")) {
         let auth = root.join("crates/auth");

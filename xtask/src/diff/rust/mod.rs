@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 pub use compare::{RustChange, compare};
 
 use super::ReadError;
-use crate::emit::Files;
+use crate::tree::Files;
 
 /// What an item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -13,8 +13,8 @@ use super::syntax::{
 
 use super::{Api, Item, Kind, Role};
 use crate::diff::ReadError;
-use crate::emit::Files;
 use crate::syntax;
+use crate::tree::Files;
 
 /// A link as written, resolved once every item is known.
 struct RawLink {

@@ -6,7 +6,7 @@ use crate::diff::Level;
 use crate::diff::link::Locations;
 
 fn api(lib: &str) -> Api {
-    let mut files = crate::Files::new();
+    let mut files = crate::tree::Files::new();
     files.insert("src/lib.rs".into(), lib.to_owned());
     Api::read(&files).expect("parses")
 }
