@@ -44,6 +44,13 @@ pub struct ApiConfig {
     /// auth layer retries them like GET/PUT/DELETE. Needs `auth`.
     #[serde(default)]
     pub idempotent: Vec<String>,
+    /// The request header in which the API takes an idempotency key (e.g.
+    /// `Idempotency-Key`), when it documents one: a call given a key with
+    /// `CallOptions::idempotency_key` sends it there, the same on every retry, and is retried
+    /// like an idempotent one. Without it, a call with a key is refused before sending.
+    /// Needs `auth`.
+    #[serde(default)]
+    pub idempotency_key_header: Option<String>,
     /// Operations left out of the clients (spec operationId or Rust name), e.g. a token
     /// endpoint the auth layer calls itself: a generated call could not carry the credentials.
     #[serde(default)]
@@ -100,6 +107,7 @@ impl ApiConfig {
             auth: false,
             empty_success_body: None,
             idempotent: Vec::new(),
+            idempotency_key_header: None,
             omit: Vec::new(),
             decimal: Vec::new(),
             services: Vec::new(),
@@ -132,6 +140,19 @@ impl ApiConfig {
                 "`empty_success_body` works through the auth hooks: it needs `auth = true`"
                     .to_owned(),
             );
+        }
+        if let Some(header) = &self.idempotency_key_header {
+            if !self.auth {
+                return Err(
+                    "`idempotency_key_header` is read by the auth layer: it needs `auth = true`"
+                        .to_owned(),
+                );
+            }
+            if reqwest_header_name_invalid(header) {
+                return Err(format!(
+                    "`idempotency_key_header = {header:?}` is not a valid HTTP header name"
+                ));
+            }
         }
         if !self.idempotent.is_empty() && !self.auth {
             return Err(
@@ -216,6 +237,14 @@ fn check_metadata(config: &ApiConfig) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether `name` is not a token HTTP allows as a header name (RFC 9110 §5.6.2).
+fn reqwest_header_name_invalid(name: &str) -> bool {
+    name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 #[cfg(test)]

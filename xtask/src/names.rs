@@ -46,11 +46,23 @@ pub const BUILDER_MODULE_TYPES: &[&str] = &[
     "String",
 ];
 
+/// The builders' private field holding a call's options (added by the `call-options`
+/// rewrite; not a parameter, so readers of the builders skip it).
+pub const CALL_OPTIONS_FIELD: &str = "call_options";
+
 /// Rust names a parameter cannot take: the methods of every operation builder (`new`,
-/// `send`, and `body_map` beside a typed body) and the `header_map` local of its `send`,
-/// which the parameter's value would be shadowed by. (`body` too, where the operation has a
-/// request body.)
-pub const BUILDER_PARAMETERS: &[&str] = &["new", "send", "body_map", "header_map"];
+/// `send`, `body_map` beside a typed body, and `with_options`, which the `call-options`
+/// rewrite adds), the `header_map` local of its `send`, which the parameter's value would be
+/// shadowed by, and `call_options`, the builder field of those options. (`body` too, where
+/// the operation has a request body.)
+pub const BUILDER_PARAMETERS: &[&str] = &[
+    "new",
+    "send",
+    "body_map",
+    "header_map",
+    "with_options",
+    CALL_OPTIONS_FIELD,
+];
 
 /// Why the operation named `id` cannot keep its name, if it cannot: it becomes a `Client`
 /// method in `methods` (see [`CLIENT_METHODS`]) or a builder struct in

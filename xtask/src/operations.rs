@@ -63,7 +63,13 @@ fn names_operation(doc: &Value, pointer: &str, name: &str) -> bool {
 const IDEMPOTENT_METHODS: &[&str] = &["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
 
 /// `static OPERATIONS` and `fn operation(id)` for the operations of `doc` (one service).
-pub fn table(doc: &Value, idempotent: &[String], unauthenticated: &[String]) -> TokenStream {
+pub fn table(
+    doc: &Value,
+    idempotent: &[String],
+    unauthenticated: &[String],
+    idempotency_key_header: Option<&str>,
+) -> TokenStream {
+    let key_header = idempotency_key_header.map(|header| quote!(.idempotency_header(#header)));
     let mut entries = Vec::new();
     let mut arms = Vec::new();
     for (index, op) in walk::operations(doc).into_iter().enumerate() {
@@ -83,7 +89,7 @@ pub fn table(doc: &Value, idempotent: &[String], unauthenticated: &[String]) -> 
             .then(|| quote!(.authenticated(false)));
         let error_body = has_error_body(doc, operation).then(|| quote!(.error_body(true)));
         entries.push(quote! {
-            sdk_auth::Operation::new(#id, #method, #template) #marked #unauthenticated #error_body
+            sdk_auth::Operation::new(#id, #method, #template) #marked #unauthenticated #error_body #key_header
         });
         arms.push(quote! { #id => OPERATIONS[#index], });
     }
@@ -91,8 +97,8 @@ pub fn table(doc: &Value, idempotent: &[String], unauthenticated: &[String]) -> 
     quote! {
         /// What the auth layer knows of each operation: its URL template (for tracing),
         /// whether it may be repeated (idempotent method, or an idempotency key documented
-        /// and listed in `codegen.toml`), whether it carries a bearer, and whether its
-        /// error responses have a typed body.
+        /// and listed in `codegen.toml`), whether it carries a bearer, whether its error
+        /// responses have a typed body, and the header of a call's idempotency key.
         pub static OPERATIONS: [sdk_auth::Operation; #count] = [#(#entries),*];
 
         /// The entry of [`OPERATIONS`] for an operation id of [`OperationInfo`].

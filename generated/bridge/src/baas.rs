@@ -7361,6 +7361,7 @@ pub mod builder {
         search: Result<Option<::std::string::String>, String>,
         status: Result<Option<types::ListCustomersStatus>, String>,
         type_: Result<Option<types::ListCustomersType>, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ListCustomers<'a> {
@@ -7372,6 +7373,7 @@ pub mod builder {
                 search: Ok(None),
                 status: Ok(None),
                 type_: Ok(None),
+                call_options: None,
             }
         }
 
@@ -7447,7 +7449,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, limit, page, search, status, type_ } = self;
+            let Self { client, limit, page, search, status, type_, call_options } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
@@ -7474,7 +7476,13 @@ pub mod builder {
                 operation_id: "list_customers",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7531,6 +7539,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::upsert_customer`]
@@ -7540,6 +7556,7 @@ pub mod builder {
     pub struct UpsertCustomer<'a> {
         client: &'a super::Client,
         body: Result<types::builder::UpsertCustomerRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> UpsertCustomer<'a> {
@@ -7547,6 +7564,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -7585,7 +7603,7 @@ pub mod builder {
             ResponseValue<types::UpsertCustomerResponse>,
             Error<types::ApiError>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::UpsertCustomerRequest::try_from(v).map_err(|e| e.to_string())
@@ -7608,7 +7626,13 @@ pub mod builder {
                 operation_id: "upsert_customer",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7665,6 +7689,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_customer_by_phone`]
@@ -7674,6 +7706,7 @@ pub mod builder {
     pub struct GetCustomerByPhone<'a> {
         client: &'a super::Client,
         mobile: Result<::std::string::String, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetCustomerByPhone<'a> {
@@ -7681,6 +7714,7 @@ pub mod builder {
             Self {
                 client: client,
                 mobile: Err("mobile was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -7704,7 +7738,7 @@ pub mod builder {
             ResponseValue<::std::option::Option<types::Customer>>,
             Error<types::ApiError>,
         > {
-            let Self { client, mobile } = self;
+            let Self { client, mobile, call_options } = self;
             let mobile = mobile.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/kyc/customers/phone/{}", client.baseurl, encode_path(& mobile
@@ -7725,7 +7759,13 @@ pub mod builder {
                 operation_id: "get_customer_by_phone",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7782,6 +7822,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_customer`]
@@ -7791,6 +7839,7 @@ pub mod builder {
     pub struct GetCustomer<'a> {
         client: &'a super::Client,
         customer_id: Result<::uuid::Uuid, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetCustomer<'a> {
@@ -7798,6 +7847,7 @@ pub mod builder {
             Self {
                 client: client,
                 customer_id: Err("customer_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -7817,7 +7867,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Customer>, Error<types::ApiError>> {
-            let Self { client, customer_id } = self;
+            let Self { client, customer_id, call_options } = self;
             let customer_id = customer_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/kyc/customers/{}", client.baseurl, encode_path(& customer_id
@@ -7838,7 +7888,13 @@ pub mod builder {
                 operation_id: "get_customer",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7895,6 +7951,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::activate_customer`]
@@ -7905,6 +7969,7 @@ pub mod builder {
         client: &'a super::Client,
         customer_id: Result<::uuid::Uuid, String>,
         body: Result<types::builder::ActivateCustomerRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ActivateCustomer<'a> {
@@ -7913,6 +7978,7 @@ pub mod builder {
                 client: client,
                 customer_id: Err("customer_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -7963,7 +8029,7 @@ pub mod builder {
             ResponseValue<types::ActivateCustomerResponse>,
             Error<types::ApiError>,
         > {
-            let Self { client, customer_id, body } = self;
+            let Self { client, customer_id, body, call_options } = self;
             let customer_id = customer_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -7991,7 +8057,13 @@ pub mod builder {
                 operation_id: "activate_customer",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8048,6 +8120,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::submit_kyc`]
@@ -8058,6 +8138,7 @@ pub mod builder {
         client: &'a super::Client,
         customer_id: Result<::uuid::Uuid, String>,
         body: Result<types::builder::SubmitKycRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> SubmitKyc<'a> {
@@ -8066,6 +8147,7 @@ pub mod builder {
                 client: client,
                 customer_id: Err("customer_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -8111,7 +8193,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, customer_id, body } = self;
+            let Self { client, customer_id, body, call_options } = self;
             let customer_id = customer_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -8138,7 +8220,13 @@ pub mod builder {
                 operation_id: "submit_kyc",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8195,6 +8283,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::create_loan`]
@@ -8204,6 +8300,7 @@ pub mod builder {
     pub struct CreateLoan<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateLoanRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> CreateLoan<'a> {
@@ -8211,6 +8308,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -8244,7 +8342,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateLoanResponse>, Error<types::ApiError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateLoanRequest::try_from(v).map_err(|e| e.to_string())
@@ -8267,7 +8365,13 @@ pub mod builder {
                 operation_id: "create_loan",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8324,6 +8428,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::calculate_schedule`]
@@ -8333,6 +8445,7 @@ pub mod builder {
     pub struct CalculateSchedule<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateLoanRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> CalculateSchedule<'a> {
@@ -8340,6 +8453,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -8373,7 +8487,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RepaymentSchedule>, Error<types::ApiError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateLoanRequest::try_from(v).map_err(|e| e.to_string())
@@ -8396,7 +8510,13 @@ pub mod builder {
                 operation_id: "calculate_schedule",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8453,6 +8573,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_loan`]
@@ -8462,6 +8590,7 @@ pub mod builder {
     pub struct GetLoan<'a> {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetLoan<'a> {
@@ -8469,6 +8598,7 @@ pub mod builder {
             Self {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -8489,7 +8619,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FineractLoan>, Error<types::ApiError>> {
-            let Self { client, loan_id } = self;
+            let Self { client, loan_id, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/lms/loans/{}", client.baseurl, encode_path(& loan_id.to_string()),
@@ -8509,7 +8639,13 @@ pub mod builder {
                 operation_id: "get_loan",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8566,6 +8702,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::approve_loan`]
@@ -8576,6 +8720,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::ApproveLoanRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ApproveLoan<'a> {
@@ -8584,6 +8729,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -8630,7 +8776,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LoanActionResponse>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -8657,7 +8803,13 @@ pub mod builder {
                 operation_id: "approve_loan",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8714,6 +8866,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::disburse_loan`]
@@ -8724,6 +8884,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::DisburseLoanRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> DisburseLoan<'a> {
@@ -8732,6 +8893,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -8778,7 +8940,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LoanActionResponse>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -8805,7 +8967,13 @@ pub mod builder {
                 operation_id: "disburse_loan",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8862,6 +9030,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::disburse_loan_to_savings`]
@@ -8872,6 +9048,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::DisburseToSavingsRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> DisburseLoanToSavings<'a> {
@@ -8880,6 +9057,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -8928,7 +9106,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -8956,7 +9134,13 @@ pub mod builder {
                 operation_id: "disburse_loan_to_savings",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9013,6 +9197,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_loan_pay_link`]
@@ -9022,6 +9214,7 @@ pub mod builder {
     pub struct GetLoanPayLink<'a> {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetLoanPayLink<'a> {
@@ -9029,6 +9222,7 @@ pub mod builder {
             Self {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -9049,7 +9243,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PayLinkResponse>, Error<types::ApiError>> {
-            let Self { client, loan_id } = self;
+            let Self { client, loan_id, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/lms/loans/{}/pay-link", client.baseurl, encode_path(& loan_id
@@ -9070,7 +9264,13 @@ pub mod builder {
                 operation_id: "get_loan_pay_link",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9127,6 +9327,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::record_repayment`]
@@ -9137,6 +9345,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::RepaymentRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> RecordRepayment<'a> {
@@ -9145,6 +9354,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -9191,7 +9401,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RepaymentResponse>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -9218,7 +9428,13 @@ pub mod builder {
                 operation_id: "record_repayment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9275,6 +9491,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_loan_schedule`]
@@ -9284,6 +9508,7 @@ pub mod builder {
     pub struct GetLoanSchedule<'a> {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetLoanSchedule<'a> {
@@ -9291,6 +9516,7 @@ pub mod builder {
             Self {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -9311,7 +9537,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RepaymentSchedule>, Error<types::ApiError>> {
-            let Self { client, loan_id } = self;
+            let Self { client, loan_id, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/lms/loans/{}/schedule", client.baseurl, encode_path(& loan_id
@@ -9332,7 +9558,13 @@ pub mod builder {
                 operation_id: "get_loan_schedule",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9389,6 +9621,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::submit_loan_payment`]
@@ -9399,6 +9639,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::SubmitPaymentRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> SubmitLoanPayment<'a> {
@@ -9407,6 +9648,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -9455,7 +9697,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -9482,7 +9724,13 @@ pub mod builder {
                 operation_id: "submit_loan_payment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9539,6 +9787,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::list_payment_types`]
@@ -9547,11 +9803,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListPaymentTypes<'a> {
         client: &'a super::Client,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ListPaymentTypes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call_options: None,
+            }
         }
 
         ///Sends a `GET` request to `/v1/lms/payment-types`
@@ -9561,7 +9821,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::PaymentType>>,
             Error<types::ApiError>,
         > {
-            let Self { client } = self;
+            let Self { client, call_options } = self;
             let url = format!("{}/v1/lms/payment-types", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9578,7 +9838,13 @@ pub mod builder {
                 operation_id: "list_payment_types",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9635,6 +9901,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::list_loan_products`]
@@ -9643,11 +9917,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListLoanProducts<'a> {
         client: &'a super::Client,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ListLoanProducts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call_options: None,
+            }
         }
 
         ///Sends a `GET` request to `/v1/lms/products`
@@ -9657,7 +9935,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::LoanProduct>>,
             Error<types::ApiError>,
         > {
-            let Self { client } = self;
+            let Self { client, call_options } = self;
             let url = format!("{}/v1/lms/products", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9674,7 +9952,13 @@ pub mod builder {
                 operation_id: "list_loan_products",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9731,6 +10015,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_loan_product`]
@@ -9740,6 +10032,7 @@ pub mod builder {
     pub struct GetLoanProduct<'a> {
         client: &'a super::Client,
         code: Result<::std::string::String, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetLoanProduct<'a> {
@@ -9747,6 +10040,7 @@ pub mod builder {
             Self {
                 client: client,
                 code: Err("code was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -9767,7 +10061,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LoanProduct>, Error<types::ApiError>> {
-            let Self { client, code } = self;
+            let Self { client, code, call_options } = self;
             let code = code.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/lms/products/{}", client.baseurl, encode_path(& code.to_string()),
@@ -9787,7 +10081,13 @@ pub mod builder {
                 operation_id: "get_loan_product",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9844,6 +10144,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::list_wallet_products`]
@@ -9852,11 +10160,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListWalletProducts<'a> {
         client: &'a super::Client,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ListWalletProducts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call_options: None,
+            }
         }
 
         ///Sends a `GET` request to `/v1/wms/products`
@@ -9866,7 +10178,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::WalletProduct>>,
             Error<types::ApiError>,
         > {
-            let Self { client } = self;
+            let Self { client, call_options } = self;
             let url = format!("{}/v1/wms/products", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9883,7 +10195,13 @@ pub mod builder {
                 operation_id: "list_wallet_products",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9940,6 +10258,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::commit_hold`]
@@ -9950,6 +10276,7 @@ pub mod builder {
         client: &'a super::Client,
         transaction_id: Result<::std::string::String, String>,
         body: Result<types::builder::CommitHoldRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> CommitHold<'a> {
@@ -9958,6 +10285,7 @@ pub mod builder {
                 client: client,
                 transaction_id: Err("transaction_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -10004,7 +10332,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, transaction_id, body } = self;
+            let Self { client, transaction_id, body, call_options } = self;
             let transaction_id = transaction_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -10031,7 +10359,13 @@ pub mod builder {
                 operation_id: "commit_hold",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10088,6 +10422,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::release_hold`]
@@ -10098,6 +10440,7 @@ pub mod builder {
         client: &'a super::Client,
         transaction_id: Result<::std::string::String, String>,
         body: Result<types::builder::ReleaseHoldRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ReleaseHold<'a> {
@@ -10106,6 +10449,7 @@ pub mod builder {
                 client: client,
                 transaction_id: Err("transaction_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -10152,7 +10496,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, transaction_id, body } = self;
+            let Self { client, transaction_id, body, call_options } = self;
             let transaction_id = transaction_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -10179,7 +10523,13 @@ pub mod builder {
                 operation_id: "release_hold",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10236,6 +10586,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::list_wallets`]
@@ -10245,6 +10603,7 @@ pub mod builder {
     pub struct ListWallets<'a> {
         client: &'a super::Client,
         customer_id: Result<::uuid::Uuid, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ListWallets<'a> {
@@ -10252,6 +10611,7 @@ pub mod builder {
             Self {
                 client: client,
                 customer_id: Err("customer_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -10274,7 +10634,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Wallet>>,
             Error<types::ApiError>,
         > {
-            let Self { client, customer_id } = self;
+            let Self { client, customer_id, call_options } = self;
             let customer_id = customer_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/wms/wallets", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::new();
@@ -10293,7 +10653,13 @@ pub mod builder {
                 operation_id: "list_wallets",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10350,6 +10716,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::open_wallet`]
@@ -10359,6 +10733,7 @@ pub mod builder {
     pub struct OpenWallet<'a> {
         client: &'a super::Client,
         body: Result<types::builder::OpenWalletRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> OpenWallet<'a> {
@@ -10366,6 +10741,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -10399,7 +10775,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Wallet>, Error<types::ApiError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::OpenWalletRequest::try_from(v).map_err(|e| e.to_string())
@@ -10422,7 +10798,13 @@ pub mod builder {
                 operation_id: "open_wallet",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10479,6 +10861,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_wallet`]
@@ -10488,6 +10878,7 @@ pub mod builder {
     pub struct GetWallet<'a> {
         client: &'a super::Client,
         wallet_id: Result<::uuid::Uuid, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetWallet<'a> {
@@ -10495,6 +10886,7 @@ pub mod builder {
             Self {
                 client: client,
                 wallet_id: Err("wallet_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -10514,7 +10906,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Wallet>, Error<types::ApiError>> {
-            let Self { client, wallet_id } = self;
+            let Self { client, wallet_id, call_options } = self;
             let wallet_id = wallet_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/wms/wallets/{}", client.baseurl, encode_path(& wallet_id
@@ -10535,7 +10927,13 @@ pub mod builder {
                 operation_id: "get_wallet",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10592,6 +10990,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::activate_wallet`]
@@ -10601,6 +11007,7 @@ pub mod builder {
     pub struct ActivateWallet<'a> {
         client: &'a super::Client,
         wallet_id: Result<::uuid::Uuid, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ActivateWallet<'a> {
@@ -10608,6 +11015,7 @@ pub mod builder {
             Self {
                 client: client,
                 wallet_id: Err("wallet_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -10627,7 +11035,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, wallet_id } = self;
+            let Self { client, wallet_id, call_options } = self;
             let wallet_id = wallet_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/wms/wallets/{}/activate", client.baseurl, encode_path(& wallet_id
@@ -10648,7 +11056,13 @@ pub mod builder {
                 operation_id: "activate_wallet",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10705,6 +11119,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::approve_wallet`]
@@ -10714,6 +11136,7 @@ pub mod builder {
     pub struct ApproveWallet<'a> {
         client: &'a super::Client,
         wallet_id: Result<::uuid::Uuid, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ApproveWallet<'a> {
@@ -10721,6 +11144,7 @@ pub mod builder {
             Self {
                 client: client,
                 wallet_id: Err("wallet_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -10740,7 +11164,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, wallet_id } = self;
+            let Self { client, wallet_id, call_options } = self;
             let wallet_id = wallet_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/wms/wallets/{}/approve", client.baseurl, encode_path(& wallet_id
@@ -10761,7 +11185,13 @@ pub mod builder {
                 operation_id: "approve_wallet",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10818,6 +11248,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::reserve_funds`]
@@ -10828,6 +11266,7 @@ pub mod builder {
         client: &'a super::Client,
         wallet_id: Result<::uuid::Uuid, String>,
         body: Result<types::builder::ReserveRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ReserveFunds<'a> {
@@ -10836,6 +11275,7 @@ pub mod builder {
                 client: client,
                 wallet_id: Err("wallet_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -10881,7 +11321,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReserveResponse>, Error<types::ApiError>> {
-            let Self { client, wallet_id, body } = self;
+            let Self { client, wallet_id, body, call_options } = self;
             let wallet_id = wallet_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -10908,7 +11348,13 @@ pub mod builder {
                 operation_id: "reserve_funds",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10965,6 +11411,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::submit_wallet_deposit`]
@@ -10975,6 +11429,7 @@ pub mod builder {
         client: &'a super::Client,
         wallet_id: Result<::uuid::Uuid, String>,
         body: Result<types::builder::SubmitDepositRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> SubmitWalletDeposit<'a> {
@@ -10983,6 +11438,7 @@ pub mod builder {
                 client: client,
                 wallet_id: Err("wallet_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -11030,7 +11486,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, wallet_id, body } = self;
+            let Self { client, wallet_id, body, call_options } = self;
             let wallet_id = wallet_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -11057,7 +11513,13 @@ pub mod builder {
                 operation_id: "submit_wallet_deposit",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11114,6 +11576,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::list_wallet_transactions`]
@@ -11123,6 +11593,7 @@ pub mod builder {
     pub struct ListWalletTransactions<'a> {
         client: &'a super::Client,
         wallet_id: Result<::uuid::Uuid, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ListWalletTransactions<'a> {
@@ -11130,6 +11601,7 @@ pub mod builder {
             Self {
                 client: client,
                 wallet_id: Err("wallet_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -11152,7 +11624,7 @@ pub mod builder {
             ResponseValue<types::WalletTransactionList>,
             Error<types::ApiError>,
         > {
-            let Self { client, wallet_id } = self;
+            let Self { client, wallet_id, call_options } = self;
             let wallet_id = wallet_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/wms/wallets/{}/transactions", client.baseurl, encode_path(&
@@ -11173,7 +11645,13 @@ pub mod builder {
                 operation_id: "list_wallet_transactions",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11229,6 +11707,14 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
         }
     }
 }
@@ -11264,8 +11750,8 @@ pub const DEFAULT_BASE_URL: &str = "https://services.finance.reli.co.tz/api";
 pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
 /// What the auth layer knows of each operation: its URL template (for tracing),
 /// whether it may be repeated (idempotent method, or an idempotency key documented
-/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
-/// error responses have a typed body.
+/// and listed in `codegen.toml`), whether it carries a bearer, whether its error
+/// responses have a typed body, and the header of a call's idempotency key.
 pub static OPERATIONS: [sdk_auth::Operation; 30usize] = [
     sdk_auth::Operation::new("list_customers", "GET", "/v1/kyc/customers")
         .error_body(true),
@@ -11424,23 +11910,34 @@ fn operation(id: &'static str) -> sdk_auth::Operation {
     }
 }
 
-/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
-/// on 401, retries of transient failures, one deadline and one tracing span per
-/// call. A failure that is not an HTTP response (no token, deadline passed) comes
-/// back as `Error::CommunicationError` whose source chain holds the typed
-/// [`sdk_auth::CallFailure`].
+/// Every request goes through [`sdk_auth::Auth::send_with`]: a bearer token, one
+/// replay on 401, retries of transient failures, one deadline and one tracing span per
+/// call, and the builder's `with_options`. A failure that is not an HTTP response (no
+/// token, a 401 not cured, deadline passed) comes back as `Error::CommunicationError`
+/// whose source chain holds the typed [`sdk_auth::CallFailure`].
 impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self
-            .inner()
-            .send(self.client(), request, &operation(info.operation_id))
-            .await?;
-        Ok(empty_success_body_as_null(response))
+        exec_with_options(self, request, info, None).await
     }
+}
+
+/// Sends one request of an operation through the auth layer, with the call's own
+/// options if it has any.
+async fn exec_with_options(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    options: Option<&sdk_auth::CallOptions>,
+) -> reqwest::Result<reqwest::Response> {
+    let response = client
+        .inner
+        .send_with(&client.client, request, &operation(info.operation_id), options)
+        .await?;
+    Ok(empty_success_body_as_null(response))
 }
 
 /// This API answers some successes with an empty body where JSON is documented;

@@ -2044,6 +2044,7 @@ pub mod builder {
     pub struct TriggerMobileCollection<'a> {
         client: &'a super::Client,
         body: Result<types::builder::MobileCollectionRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> TriggerMobileCollection<'a> {
@@ -2051,6 +2052,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -2089,7 +2091,7 @@ pub mod builder {
             ResponseValue<types::MobileCollectionResponse>,
             Error<types::ApiError>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::MobileCollectionRequest::try_from(v)
@@ -2113,7 +2115,13 @@ pub mod builder {
                 operation_id: "trigger_mobile_collection",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -2170,6 +2178,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_collection_status`]
@@ -2180,6 +2196,7 @@ pub mod builder {
         client: &'a super::Client,
         fsp_id: Result<::std::string::String, String>,
         transaction_id: Result<::std::string::String, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetCollectionStatus<'a> {
@@ -2188,6 +2205,7 @@ pub mod builder {
                 client: client,
                 fsp_id: Err("fsp_id was not initialized".to_string()),
                 transaction_id: Err("transaction_id was not initialized".to_string()),
+                call_options: None,
             }
         }
 
@@ -2221,7 +2239,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CollectionStatus>, Error<types::ApiError>> {
-            let Self { client, fsp_id, transaction_id } = self;
+            let Self { client, fsp_id, transaction_id, call_options } = self;
             let fsp_id = fsp_id.map_err(Error::InvalidRequest)?;
             let transaction_id = transaction_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/collection/status", client.baseurl,);
@@ -2244,7 +2262,13 @@ pub mod builder {
                 operation_id: "get_collection_status",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -2301,6 +2325,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::list_collection_transactions`]
@@ -2311,6 +2343,7 @@ pub mod builder {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ListCollectionTransactions<'a> {
@@ -2319,6 +2352,7 @@ pub mod builder {
                 client: client,
                 limit: Ok(None),
                 page: Ok(None),
+                call_options: None,
             }
         }
 
@@ -2351,7 +2385,7 @@ pub mod builder {
             ResponseValue<types::CollectionTransactionPage>,
             Error<types::ApiError>,
         > {
-            let Self { client, limit, page } = self;
+            let Self { client, limit, page, call_options } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/collection/transactions", client.baseurl,);
@@ -2372,7 +2406,13 @@ pub mod builder {
                 operation_id: "list_collection_transactions",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -2428,6 +2468,14 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
         }
     }
 }
@@ -2463,8 +2511,8 @@ pub const DEFAULT_BASE_URL: &str = "https://bridge-fsp.usereli.tech/api";
 pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
 /// What the auth layer knows of each operation: its URL template (for tracing),
 /// whether it may be repeated (idempotent method, or an idempotency key documented
-/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
-/// error responses have a typed body.
+/// and listed in `codegen.toml`), whether it carries a bearer, whether its error
+/// responses have a typed body, and the header of a call's idempotency key.
 pub static OPERATIONS: [sdk_auth::Operation; 3usize] = [
     sdk_auth::Operation::new("trigger_mobile_collection", "POST", "/collection/mobile")
         .idempotent(true)
@@ -2488,23 +2536,34 @@ fn operation(id: &'static str) -> sdk_auth::Operation {
     }
 }
 
-/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
-/// on 401, retries of transient failures, one deadline and one tracing span per
-/// call. A failure that is not an HTTP response (no token, deadline passed) comes
-/// back as `Error::CommunicationError` whose source chain holds the typed
-/// [`sdk_auth::CallFailure`].
+/// Every request goes through [`sdk_auth::Auth::send_with`]: a bearer token, one
+/// replay on 401, retries of transient failures, one deadline and one tracing span per
+/// call, and the builder's `with_options`. A failure that is not an HTTP response (no
+/// token, a 401 not cured, deadline passed) comes back as `Error::CommunicationError`
+/// whose source chain holds the typed [`sdk_auth::CallFailure`].
 impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self
-            .inner()
-            .send(self.client(), request, &operation(info.operation_id))
-            .await?;
-        Ok(empty_success_body_as_null(response))
+        exec_with_options(self, request, info, None).await
     }
+}
+
+/// Sends one request of an operation through the auth layer, with the call's own
+/// options if it has any.
+async fn exec_with_options(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    options: Option<&sdk_auth::CallOptions>,
+) -> reqwest::Result<reqwest::Response> {
+    let response = client
+        .inner
+        .send_with(&client.client, request, &operation(info.operation_id), options)
+        .await?;
+    Ok(empty_success_body_as_null(response))
 }
 
 /// This API answers some successes with an empty body where JSON is documented;

@@ -650,6 +650,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::UndoLoanActionRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> UndoLoanApproval<'a> {
@@ -658,6 +659,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -706,7 +708,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -733,7 +735,13 @@ pub mod builder {
                 operation_id: "undo_loan_approval",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -790,6 +798,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::undo_loan_disbursement`]
@@ -800,6 +816,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::UndoLoanActionRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> UndoLoanDisbursement<'a> {
@@ -808,6 +825,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -856,7 +874,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -883,7 +901,13 @@ pub mod builder {
                 operation_id: "undo_loan_disbursement",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -940,6 +964,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::withdraw_loan`]
@@ -950,6 +982,7 @@ pub mod builder {
         client: &'a super::Client,
         loan_id: Result<::std::string::String, String>,
         body: Result<types::builder::WithdrawLoanRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> WithdrawLoan<'a> {
@@ -958,6 +991,7 @@ pub mod builder {
                 client: client,
                 loan_id: Err("loan_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -1004,7 +1038,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ApiError>> {
-            let Self { client, loan_id, body } = self;
+            let Self { client, loan_id, body, call_options } = self;
             let loan_id = loan_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -1031,7 +1065,13 @@ pub mod builder {
                 operation_id: "withdraw_loan",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -1088,6 +1128,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 }
 
@@ -1122,8 +1170,8 @@ pub const DEFAULT_BASE_URL: &str = "https://services.finance.reli.co.tz/api";
 pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
 /// What the auth layer knows of each operation: its URL template (for tracing),
 /// whether it may be repeated (idempotent method, or an idempotency key documented
-/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
-/// error responses have a typed body.
+/// and listed in `codegen.toml`), whether it carries a bearer, whether its error
+/// responses have a typed body, and the header of a call's idempotency key.
 pub static OPERATIONS: [sdk_auth::Operation; 3usize] = [
     sdk_auth::Operation::new(
             "undo_loan_approval",
@@ -1150,23 +1198,34 @@ fn operation(id: &'static str) -> sdk_auth::Operation {
     }
 }
 
-/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
-/// on 401, retries of transient failures, one deadline and one tracing span per
-/// call. A failure that is not an HTTP response (no token, deadline passed) comes
-/// back as `Error::CommunicationError` whose source chain holds the typed
-/// [`sdk_auth::CallFailure`].
+/// Every request goes through [`sdk_auth::Auth::send_with`]: a bearer token, one
+/// replay on 401, retries of transient failures, one deadline and one tracing span per
+/// call, and the builder's `with_options`. A failure that is not an HTTP response (no
+/// token, a 401 not cured, deadline passed) comes back as `Error::CommunicationError`
+/// whose source chain holds the typed [`sdk_auth::CallFailure`].
 impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self
-            .inner()
-            .send(self.client(), request, &operation(info.operation_id))
-            .await?;
-        Ok(empty_success_body_as_null(response))
+        exec_with_options(self, request, info, None).await
     }
+}
+
+/// Sends one request of an operation through the auth layer, with the call's own
+/// options if it has any.
+async fn exec_with_options(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    options: Option<&sdk_auth::CallOptions>,
+) -> reqwest::Result<reqwest::Response> {
+    let response = client
+        .inner
+        .send_with(&client.client, request, &operation(info.operation_id), options)
+        .await?;
+    Ok(empty_success_body_as_null(response))
 }
 
 /// This API answers some successes with an empty body where JSON is documented;

@@ -1161,6 +1161,7 @@ pub mod builder {
     pub struct RevokeToken<'a> {
         client: &'a super::Client,
         body: Result<types::builder::RevokeRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> RevokeToken<'a> {
@@ -1168,6 +1169,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -1197,7 +1199,7 @@ pub mod builder {
 
         ///Sends a `POST` request to `/v1/auth/revoke`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::RevokeRequest::try_from(v).map_err(|e| e.to_string())
@@ -1216,13 +1218,27 @@ pub mod builder {
                 operation_id: "revoke_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200..=299 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
         }
     }
 
@@ -1232,18 +1248,22 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetCustomer<'a> {
         client: &'a super::Client,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetCustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call_options: None,
+            }
         }
 
         ///Sends a `GET` request to `/v1/customer/me`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomerProfile>, Error<()>> {
-            let Self { client } = self;
+            let Self { client, call_options } = self;
             let url = format!("{}/v1/customer/me", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -1260,13 +1280,27 @@ pub mod builder {
                 operation_id: "get_customer",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
         }
     }
 
@@ -1277,6 +1311,7 @@ pub mod builder {
     pub struct CreateQuote<'a> {
         client: &'a super::Client,
         body: Result<types::builder::QuoteRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> CreateQuote<'a> {
@@ -1284,6 +1319,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -1315,7 +1351,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::QuoteResponse>, Error<types::ErrorResponse>> {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::QuoteRequest::try_from(v).map_err(|e| e.to_string())
@@ -1338,7 +1374,13 @@ pub mod builder {
                 operation_id: "create_quote",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -1359,6 +1401,14 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
         }
     }
 }
@@ -1394,8 +1444,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.obifareai.com";
 pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
 /// What the auth layer knows of each operation: its URL template (for tracing),
 /// whether it may be repeated (idempotent method, or an idempotency key documented
-/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
-/// error responses have a typed body.
+/// and listed in `codegen.toml`), whether it carries a bearer, whether its error
+/// responses have a typed body, and the header of a call's idempotency key.
 pub static OPERATIONS: [sdk_auth::Operation; 3usize] = [
     sdk_auth::Operation::new("revoke_token", "POST", "/v1/auth/revoke").idempotent(true),
     sdk_auth::Operation::new("get_customer", "GET", "/v1/customer/me"),
@@ -1413,23 +1463,34 @@ fn operation(id: &'static str) -> sdk_auth::Operation {
     }
 }
 
-/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
-/// on 401, retries of transient failures, one deadline and one tracing span per
-/// call. A failure that is not an HTTP response (no token, deadline passed) comes
-/// back as `Error::CommunicationError` whose source chain holds the typed
-/// [`sdk_auth::CallFailure`].
+/// Every request goes through [`sdk_auth::Auth::send_with`]: a bearer token, one
+/// replay on 401, retries of transient failures, one deadline and one tracing span per
+/// call, and the builder's `with_options`. A failure that is not an HTTP response (no
+/// token, a 401 not cured, deadline passed) comes back as `Error::CommunicationError`
+/// whose source chain holds the typed [`sdk_auth::CallFailure`].
 impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self
-            .inner()
-            .send(self.client(), request, &operation(info.operation_id))
-            .await?;
-        Ok(response)
+        exec_with_options(self, request, info, None).await
     }
+}
+
+/// Sends one request of an operation through the auth layer, with the call's own
+/// options if it has any.
+async fn exec_with_options(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    options: Option<&sdk_auth::CallOptions>,
+) -> reqwest::Result<reqwest::Response> {
+    let response = client
+        .inner
+        .send_with(&client.client, request, &operation(info.operation_id), options)
+        .await?;
+    Ok(response)
 }
 
 /// Typed mocks of this API for your tests (cargo feature `mock`).

@@ -22039,6 +22039,7 @@ pub mod builder {
     pub struct MatchFaces<'a> {
         client: &'a super::Client,
         body: Result<types::builder::FaceMatchRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> MatchFaces<'a> {
@@ -22046,6 +22047,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22082,7 +22084,7 @@ pub mod builder {
             ResponseValue<types::FaceMatchEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::FaceMatchRequest::try_from(v).map_err(|e| e.to_string())
@@ -22105,7 +22107,13 @@ pub mod builder {
                 operation_id: "match_faces",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22127,6 +22135,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::check_liveness`]
@@ -22136,6 +22152,7 @@ pub mod builder {
     pub struct CheckLiveness<'a> {
         client: &'a super::Client,
         body: Result<types::builder::LivenessCheckRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> CheckLiveness<'a> {
@@ -22143,6 +22160,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22181,7 +22199,7 @@ pub mod builder {
             ResponseValue<types::LivenessCheckEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::LivenessCheckRequest::try_from(v).map_err(|e| e.to_string())
@@ -22206,7 +22224,13 @@ pub mod builder {
                 operation_id: "check_liveness",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22228,6 +22252,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::search_ofac`]
@@ -22237,6 +22269,7 @@ pub mod builder {
     pub struct SearchOfac<'a> {
         client: &'a super::Client,
         body: Result<types::builder::OfacSearchRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> SearchOfac<'a> {
@@ -22244,6 +22277,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22280,7 +22314,7 @@ pub mod builder {
             ResponseValue<types::OfacSearchEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::OfacSearchRequest::try_from(v).map_err(|e| e.to_string())
@@ -22303,7 +22337,13 @@ pub mod builder {
                 operation_id: "search_ofac",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22325,6 +22365,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::validate_email`]
@@ -22334,6 +22382,7 @@ pub mod builder {
     pub struct ValidateEmail<'a> {
         client: &'a super::Client,
         body: Result<types::builder::EmailValidationRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ValidateEmail<'a> {
@@ -22341,6 +22390,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22379,7 +22429,7 @@ pub mod builder {
             ResponseValue<types::EmailValidationEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::EmailValidationRequest::try_from(v).map_err(|e| e.to_string())
@@ -22402,7 +22452,13 @@ pub mod builder {
                 operation_id: "validate_email",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22424,6 +22480,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::validate_cep`]
@@ -22433,6 +22497,7 @@ pub mod builder {
     pub struct ValidateCep<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CepValidationRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ValidateCep<'a> {
@@ -22440,6 +22505,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22478,7 +22544,7 @@ pub mod builder {
             ResponseValue<types::CepValidationEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CepValidationRequest::try_from(v).map_err(|e| e.to_string())
@@ -22501,7 +22567,13 @@ pub mod builder {
                 operation_id: "validate_cep",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22523,6 +22595,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::search_peps`]
@@ -22532,6 +22612,7 @@ pub mod builder {
     pub struct SearchPeps<'a> {
         client: &'a super::Client,
         body: Result<types::builder::PepSearchRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> SearchPeps<'a> {
@@ -22539,6 +22620,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22575,7 +22657,7 @@ pub mod builder {
             ResponseValue<types::PepSearchEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::PepSearchRequest::try_from(v).map_err(|e| e.to_string())
@@ -22598,7 +22680,13 @@ pub mod builder {
                 operation_id: "search_peps",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22620,6 +22708,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::search_sat69`]
@@ -22629,6 +22725,7 @@ pub mod builder {
     pub struct SearchSat69<'a> {
         client: &'a super::Client,
         body: Result<types::builder::Sat69SearchRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> SearchSat69<'a> {
@@ -22636,6 +22733,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22672,7 +22770,7 @@ pub mod builder {
             ResponseValue<types::Sat69SearchEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::Sat69SearchRequest::try_from(v).map_err(|e| e.to_string())
@@ -22695,7 +22793,13 @@ pub mod builder {
                 operation_id: "search_sat69",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22717,6 +22821,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::search_sat69b`]
@@ -22726,6 +22838,7 @@ pub mod builder {
     pub struct SearchSat69b<'a> {
         client: &'a super::Client,
         body: Result<types::builder::Sat69bSearchRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> SearchSat69b<'a> {
@@ -22733,6 +22846,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22769,7 +22883,7 @@ pub mod builder {
             ResponseValue<types::Sat69bSearchEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::Sat69bSearchRequest::try_from(v).map_err(|e| e.to_string())
@@ -22792,7 +22906,13 @@ pub mod builder {
                 operation_id: "search_sat69b",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22814,6 +22934,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::extract_proof_of_address`]
@@ -22823,6 +22951,7 @@ pub mod builder {
     pub struct ExtractProofOfAddress<'a> {
         client: &'a super::Client,
         body: Result<types::builder::ProofOfAddressRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ExtractProofOfAddress<'a> {
@@ -22830,6 +22959,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22868,7 +22998,7 @@ pub mod builder {
             ResponseValue<types::ProofOfAddressEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::ProofOfAddressRequest::try_from(v).map_err(|e| e.to_string())
@@ -22893,7 +23023,13 @@ pub mod builder {
                 operation_id: "extract_proof_of_address",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -22915,6 +23051,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::validate_cfdi`]
@@ -22924,6 +23068,7 @@ pub mod builder {
     pub struct ValidateCfdi<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CfdiValidationRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ValidateCfdi<'a> {
@@ -22931,6 +23076,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -22969,7 +23115,7 @@ pub mod builder {
             ResponseValue<types::CfdiValidationEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CfdiValidationRequest::try_from(v).map_err(|e| e.to_string())
@@ -22992,7 +23138,13 @@ pub mod builder {
                 operation_id: "validate_cfdi",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23014,6 +23166,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::extract_csf`]
@@ -23023,6 +23183,7 @@ pub mod builder {
     pub struct ExtractCsf<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CsfExtractionRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ExtractCsf<'a> {
@@ -23030,6 +23191,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23068,7 +23230,7 @@ pub mod builder {
             ResponseValue<types::CsfExtractionEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CsfExtractionRequest::try_from(v).map_err(|e| e.to_string())
@@ -23091,7 +23253,13 @@ pub mod builder {
                 operation_id: "extract_csf",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23113,6 +23281,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::validate_rfc`]
@@ -23122,6 +23298,7 @@ pub mod builder {
     pub struct ValidateRfc<'a> {
         client: &'a super::Client,
         body: Result<types::builder::RfcValidationRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ValidateRfc<'a> {
@@ -23129,6 +23306,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23167,7 +23345,7 @@ pub mod builder {
             ResponseValue<types::RfcValidationEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::RfcValidationRequest::try_from(v).map_err(|e| e.to_string())
@@ -23190,7 +23368,13 @@ pub mod builder {
                 operation_id: "validate_rfc",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23212,6 +23396,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::extract_qr_data`]
@@ -23221,6 +23413,7 @@ pub mod builder {
     pub struct ExtractQrData<'a> {
         client: &'a super::Client,
         body: Result<types::builder::QrExtractionRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ExtractQrData<'a> {
@@ -23228,6 +23421,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23264,7 +23458,7 @@ pub mod builder {
             ResponseValue<types::QrExtractionEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::QrExtractionRequest::try_from(v).map_err(|e| e.to_string())
@@ -23287,7 +23481,13 @@ pub mod builder {
                 operation_id: "extract_qr_data",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23309,6 +23509,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::extract_voter_id_data`]
@@ -23318,6 +23526,7 @@ pub mod builder {
     pub struct ExtractVoterIdData<'a> {
         client: &'a super::Client,
         body: Result<types::builder::VoterIdExtractionRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ExtractVoterIdData<'a> {
@@ -23325,6 +23534,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23363,7 +23573,7 @@ pub mod builder {
             ResponseValue<types::VoterIdExtractionEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::VoterIdExtractionRequest::try_from(v)
@@ -23387,7 +23597,13 @@ pub mod builder {
                 operation_id: "extract_voter_id_data",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23409,6 +23625,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::validate_voter_list`]
@@ -23418,6 +23642,7 @@ pub mod builder {
     pub struct ValidateVoterList<'a> {
         client: &'a super::Client,
         body: Result<types::builder::VoterListValidationRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ValidateVoterList<'a> {
@@ -23425,6 +23650,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23464,7 +23690,7 @@ pub mod builder {
             ResponseValue<types::VoterListValidationEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::VoterListValidationRequest::try_from(v)
@@ -23488,7 +23714,13 @@ pub mod builder {
                 operation_id: "validate_voter_list",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23510,6 +23742,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::extract_curp_document`]
@@ -23519,6 +23759,7 @@ pub mod builder {
     pub struct ExtractCurpDocument<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CurpDocumentRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ExtractCurpDocument<'a> {
@@ -23526,6 +23767,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23562,7 +23804,7 @@ pub mod builder {
             ResponseValue<types::CurpDocumentEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CurpDocumentRequest::try_from(v).map_err(|e| e.to_string())
@@ -23585,7 +23827,13 @@ pub mod builder {
                 operation_id: "extract_curp_document",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23607,6 +23855,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::lookup_curp`]
@@ -23616,6 +23872,7 @@ pub mod builder {
     pub struct LookupCurp<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CurpLookupRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> LookupCurp<'a> {
@@ -23623,6 +23880,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23659,7 +23917,7 @@ pub mod builder {
             ResponseValue<types::CurpLookupEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CurpLookupRequest::try_from(v).map_err(|e| e.to_string())
@@ -23682,7 +23940,13 @@ pub mod builder {
                 operation_id: "lookup_curp",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23704,6 +23968,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::validate_curp`]
@@ -23713,6 +23985,7 @@ pub mod builder {
     pub struct ValidateCurp<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CurpValidationRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> ValidateCurp<'a> {
@@ -23720,6 +23993,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23758,7 +24032,7 @@ pub mod builder {
             ResponseValue<types::CurpValidationEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::CurpValidationRequest::try_from(v).map_err(|e| e.to_string())
@@ -23781,7 +24055,13 @@ pub mod builder {
                 operation_id: "validate_curp",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23803,6 +24083,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_imss_employment_status`]
@@ -23812,6 +24100,7 @@ pub mod builder {
     pub struct GetImssEmploymentStatus<'a> {
         client: &'a super::Client,
         body: Result<types::builder::ImssEmploymentStatusRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetImssEmploymentStatus<'a> {
@@ -23819,6 +24108,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23858,7 +24148,7 @@ pub mod builder {
             ResponseValue<types::ImssEmploymentStatusEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::ImssEmploymentStatusRequest::try_from(v)
@@ -23884,7 +24174,13 @@ pub mod builder {
                 operation_id: "get_imss_employment_status",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -23906,6 +24202,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::lookup_imss_nss`]
@@ -23915,6 +24219,7 @@ pub mod builder {
     pub struct LookupImssNss<'a> {
         client: &'a super::Client,
         body: Result<types::builder::ImssNssLookupRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> LookupImssNss<'a> {
@@ -23922,6 +24227,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -23960,7 +24266,7 @@ pub mod builder {
             ResponseValue<types::ImssNssLookupEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::ImssNssLookupRequest::try_from(v).map_err(|e| e.to_string())
@@ -23985,7 +24291,13 @@ pub mod builder {
                 operation_id: "lookup_imss_nss",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -24007,6 +24319,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
+        }
     }
 
     /**Builder for [`Client::get_issste_record`]
@@ -24016,6 +24336,7 @@ pub mod builder {
     pub struct GetIsssteRecord<'a> {
         client: &'a super::Client,
         body: Result<types::builder::IssteRecordRequest, String>,
+        call_options: Option<sdk_auth::CallOptions>,
     }
 
     impl<'a> GetIsssteRecord<'a> {
@@ -24023,6 +24344,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: None,
             }
         }
 
@@ -24059,7 +24381,7 @@ pub mod builder {
             ResponseValue<types::IssteRecordEnvelope>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call_options } = self;
             let body = body
                 .and_then(|v| {
                     types::IssteRecordRequest::try_from(v).map_err(|e| e.to_string())
@@ -24084,7 +24406,13 @@ pub mod builder {
                 operation_id: "get_issste_record",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = super::exec_with_options(
+                    client,
+                    request,
+                    &info,
+                    call_options.as_ref(),
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -24105,6 +24433,14 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+
+        /// Options for this call alone: a deadline, a retry policy, extra headers, an
+        /// idempotency key (see [`sdk_auth::CallOptions`]). Unset ones come from the
+        /// client's `AuthOptions`.
+        pub fn with_options(mut self, options: sdk_auth::CallOptions) -> Self {
+            self.call_options = Some(options);
+            self
         }
     }
 }
@@ -24140,8 +24476,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.origoid.com";
 pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[];
 /// What the auth layer knows of each operation: its URL template (for tracing),
 /// whether it may be repeated (idempotent method, or an idempotency key documented
-/// and listed in `codegen.toml`), whether it carries a bearer, and whether its
-/// error responses have a typed body.
+/// and listed in `codegen.toml`), whether it carries a bearer, whether its error
+/// responses have a typed body, and the header of a call's idempotency key.
 pub static OPERATIONS: [sdk_auth::Operation; 21usize] = [
     sdk_auth::Operation::new("match_faces", "POST", "/global/biometrics/v1/face-matches")
         .idempotent(true)
@@ -24283,23 +24619,34 @@ fn operation(id: &'static str) -> sdk_auth::Operation {
     }
 }
 
-/// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
-/// on 401, retries of transient failures, one deadline and one tracing span per
-/// call. A failure that is not an HTTP response (no token, deadline passed) comes
-/// back as `Error::CommunicationError` whose source chain holds the typed
-/// [`sdk_auth::CallFailure`].
+/// Every request goes through [`sdk_auth::Auth::send_with`]: a bearer token, one
+/// replay on 401, retries of transient failures, one deadline and one tracing span per
+/// call, and the builder's `with_options`. A failure that is not an HTTP response (no
+/// token, a 401 not cured, deadline passed) comes back as `Error::CommunicationError`
+/// whose source chain holds the typed [`sdk_auth::CallFailure`].
 impl ClientHooks<sdk_auth::Auth> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self
-            .inner()
-            .send(self.client(), request, &operation(info.operation_id))
-            .await?;
-        Ok(response)
+        exec_with_options(self, request, info, None).await
     }
+}
+
+/// Sends one request of an operation through the auth layer, with the call's own
+/// options if it has any.
+async fn exec_with_options(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    options: Option<&sdk_auth::CallOptions>,
+) -> reqwest::Result<reqwest::Response> {
+    let response = client
+        .inner
+        .send_with(&client.client, request, &operation(info.operation_id), options)
+        .await?;
+    Ok(response)
 }
 
 /// Typed mocks of this API for your tests (cargo feature `mock`).

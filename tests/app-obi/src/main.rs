@@ -29,6 +29,21 @@ pub async fn price(
     Ok(answer.into_inner())
 }
 
+// ANCHOR: call-options
+/// One call with options of its own: a short deadline, no retries and a header for the
+/// caller's tracing; the client's `AuthOptions` stay as they are for every other call.
+async fn customer_now(client: &Client) -> Result<sdk::serde_json::Value, sdk::Error> {
+    use sdk::{CallOptions, RetryPolicy};
+
+    let options = CallOptions::new()
+        .deadline(Some(Duration::from_secs(2)))
+        .retry(RetryPolicy::disabled())
+        .header("x-request-source", "checkout");
+    let me = client.get_customer().with_options(options).send().await?;
+    Ok(sdk::serde_json::to_value(me.into_inner()).unwrap_or_default())
+}
+// ANCHOR_END: call-options
+
 // ANCHOR: config
 /// A client configured in code (instead of `from_env()`), with fewer retries than the default.
 fn client(key: String, secret: String) -> Result<sdk::obi::Client, sdk::Error> {
@@ -84,6 +99,10 @@ async fn main() -> Result<(), sdk::Error> {
     let fares = client(key, secret)?;
     if let Err(e) = fares.auth().token().await {
         eprintln!("no token: {}", explain(&e.into()));
+    }
+    match customer_now(&fares).await {
+        Ok(me) => println!("{me}"),
+        Err(e) => eprintln!("{}", explain(&e)),
     }
     match price(&fares, (40.758, -73.9855), (40.6413, -73.7781)).await {
         Ok(quote) => println!("{:?}", quote.recommendations),

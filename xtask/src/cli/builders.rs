@@ -95,7 +95,8 @@ fn fields(s: &syn::ItemStruct) -> Vec<(String, syn::Type)> {
         .iter()
         .filter_map(|f| {
             let name = f.ident.as_ref()?.to_string();
-            (name != "client").then(|| {
+            // The client, and the call's options (`call-options` rewrite), are no parameters.
+            (name != "client" && name != crate::names::CALL_OPTIONS_FIELD).then(|| {
                 (
                     name,
                     generic_arg(&f.ty, "Result", 0).unwrap_or(f.ty.clone()),

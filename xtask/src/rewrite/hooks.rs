@@ -1,18 +1,18 @@
 //! The auth hooks (`auth = true` in codegen.toml): progenitor is told that hooks are expected
-//! (`HooksMode::Expected`); every request then goes through `sdk_auth::Auth::send`, which needs
+//! (`HooksMode::Expected`); every request then goes through `sdk_auth::Auth::send_with`, which needs
 //! to know each operation (its URL template, whether it may be repeated, whether it carries a
 //! bearer). With `empty_success_body = "null"`, an empty successful body is read as `null`.
 
 use quote::quote;
 
-use super::{Input, Pass, missing};
+use super::{Input, Pass, call_options, missing};
 use crate::config::EmptySuccessBody;
 use crate::finding::Findings;
 use crate::{operations, services};
 
 pub const PASS: Pass = Pass {
     name: "hooks",
-    what: "`impl ClientHooks<sdk_auth::Auth> for Client` (every request through `Auth::send`), the `OPERATIONS` table and `UNAUTHENTICATED_OPERATIONS`; with `empty_success_body`, empty successes read as `null`",
+    what: "`impl ClientHooks<sdk_auth::Auth> for Client` (every request through `Auth::send_with`), the `OPERATIONS` table and `UNAUTHENTICATED_OPERATIONS`; with `empty_success_body`, empty successes read as `null`",
     why: "tokens, the 401 replay, retries, deadlines and tracing live in one place, the auth layer, which needs each operation's facts",
     run,
 };
@@ -54,24 +54,31 @@ fn run(file: &mut syn::File, input: &Input<'_>) -> Result<usize, Findings> {
         ),
     };
     let unauthenticated = services::unauthenticated(input.doc);
-    let table = operations::table(input.doc, &input.config.idempotent, &unauthenticated);
+    let table = operations::table(
+        input.doc,
+        &input.config.idempotent,
+        &unauthenticated,
+        input.config.idempotency_key_header.as_deref(),
+    );
+    let exec_with_options = call_options::exec_with_options(&read_response);
     let hooks: syn::File = syn::parse_quote! {
         /// Operations sent without a bearer token (their security names no bearer scheme).
         pub const UNAUTHENTICATED_OPERATIONS: &[&str] = &[#(#unauthenticated),*];
 
         #table
 
-        /// Every request goes through [`sdk_auth::Auth::send`]: a bearer token, one replay
-        /// on 401, retries of transient failures, one deadline and one tracing span per
-        /// call. A failure that is not an HTTP response (no token, deadline passed) comes
-        /// back as `Error::CommunicationError` whose source chain holds the typed
-        /// [`sdk_auth::CallFailure`].
+        /// Every request goes through [`sdk_auth::Auth::send_with`]: a bearer token, one
+        /// replay on 401, retries of transient failures, one deadline and one tracing span per
+        /// call, and the builder's `with_options`. A failure that is not an HTTP response (no
+        /// token, a 401 not cured, deadline passed) comes back as `Error::CommunicationError`
+        /// whose source chain holds the typed [`sdk_auth::CallFailure`].
         impl ClientHooks<sdk_auth::Auth> for Client {
             async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-                let response = self.inner().send(self.client(), request, &operation(info.operation_id)).await?;
-                Ok(#read_response)
+                exec_with_options(self, request, info, None).await
             }
         }
+
+        #exec_with_options
 
         #empty_body_fn
     };

@@ -8,6 +8,7 @@
 mod api_version;
 mod base_url;
 mod bodies;
+mod call_options;
 pub mod decimal;
 mod doc_examples;
 mod hooks;
@@ -60,6 +61,7 @@ pub const PASSES: &[Pass] = &[
     decimal::PASS,
     base_url::PASS,
     hooks::PASS,
+    call_options::PASS,
 ];
 
 /// The edited code of one module and what was done to it.

@@ -78,3 +78,40 @@ async fn every_request_carries_the_bearer_and_the_user_agent() {
     let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
     apis.call("obi").await.unwrap();
 }
+
+/// Options for one call reach the auth layer through any generated builder; a key for an
+/// API that documents no idempotency-key header is refused before anything is sent.
+#[tokio::test]
+async fn call_options_travel_with_the_builder() {
+    let server = MockServer::start().await;
+    mount_tokens(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customer/me"))
+        .and(header("x-request-source", "checkout"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"accountId": "a-1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let apis = Apis::new(&server.uri(), manual(&ManualClock::new()));
+    let tagged = sdk::CallOptions::new().header("x-request-source", "checkout");
+    apis.obi
+        .get_customer()
+        .with_options(tagged)
+        .send()
+        .await
+        .unwrap();
+
+    let keyed = sdk::CallOptions::new().idempotency_key("order-42");
+    let error = apis
+        .obi
+        .create_quote()
+        .body(trip())
+        .with_options(keyed)
+        .send()
+        .await
+        .map_err(sdk::Error::from)
+        .unwrap_err();
+    assert_eq!(error.kind(), sdk::ErrorKind::InvalidRequest, "{error}");
+    assert!(error.to_string().contains("idempotency"), "{error}");
+    assert_eq!(received(&server, "/v1/quote").await, 0, "nothing sent");
+}
