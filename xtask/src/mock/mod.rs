@@ -91,6 +91,9 @@ fn module(
         return Err("the generated code does not parse".to_owned());
     };
     BorrowJsonBodies.visit_file_mut(&mut mock_file);
+    if !seal(&mut mock_file) {
+        return Err("progenitor's mocks have no `pub trait MockServerExt` to seal".to_owned());
+    }
     let mocks = mock_file.to_token_stream();
     let thens = then_types(&mock_file);
     let successes = success_types(&client_file);
@@ -134,6 +137,26 @@ fn module(
         }
     };
     Ok((tokens, thens.into_values().collect()))
+}
+
+/// Seals `MockServerExt` (implemented for `httpmock::MockServer` only): a sealed trait can gain
+/// a method per new operation without breaking anyone, since nobody else can implement it.
+fn seal(file: &mut syn::File) -> bool {
+    let Some(ext) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Trait(t) if t.ident == "MockServerExt" => Some(t),
+        _ => None,
+    }) else {
+        return false;
+    };
+    ext.supertraits.push(syn::parse_quote!(sealed::Sealed));
+    file.items.push(syn::parse_quote! {
+        /// Keeps [`MockServerExt`] implemented for `httpmock::MockServer` alone.
+        mod sealed {
+            pub trait Sealed {}
+            impl Sealed for ::httpmock::MockServer {}
+        }
+    });
+    true
 }
 
 /// progenitor passes a response value straight to `json_body_obj(&T)`, but types an optional

@@ -387,7 +387,7 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+pub trait MockServerExt: sealed::Sealed {
     fn undo_loan_approval<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UndoLoanApprovalWhen, operations::UndoLoanApprovalThen);
@@ -441,6 +441,12 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+}
+
+/// Keeps [`MockServerExt`] implemented for `httpmock::MockServer` alone.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }
 
 impl operations::UndoLoanApprovalThen {
