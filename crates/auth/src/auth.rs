@@ -4,6 +4,7 @@
 //! revocation.
 
 use std::fmt;
+use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,13 +65,13 @@ impl Auth {
     ///
     /// # Errors
     /// As above.
-    pub async fn send(
+    pub fn send(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
         operation: &Operation,
-    ) -> reqwest::Result<Response> {
-        self.caller.send(client, request, operation, None).await
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send {
+        self.caller.send(client, request, operation, None)
     }
 
     /// [`send`](Self::send) with `options` for this call alone (deadline, retry policy,
@@ -79,14 +80,14 @@ impl Auth {
     /// # Errors
     /// As [`send`](Self::send); options that cannot be used (an invalid header, a key for an
     /// API without an idempotency-key header) refuse the call before sending.
-    pub async fn send_with(
+    pub fn send_with(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
         operation: &Operation,
         options: Option<&CallOptions>,
-    ) -> reqwest::Result<Response> {
-        self.caller.send(client, request, operation, options).await
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send {
+        self.caller.send(client, request, operation, options)
     }
 
     /// [`send`](Self::send) for a request made by hand: retried only if its method is

@@ -99,3 +99,17 @@ fn a_warm_send_allocates_only_the_loop_and_the_spare_copy() {
         "a warm send allocates {per_call} times per call (expected at most 8: the boxed loop, the User-Agent, and reqwest's copy of the request)"
     );
 }
+
+/// What every generated call holds across its `.await` on the auth layer: the loop's state is
+/// boxed, so the future stays small however much the request weighs (it was 4.4 KB).
+#[test]
+fn the_send_future_is_under_a_kilobyte() {
+    let auth = Auth::from_minter(Instant, AuthOptions::default());
+    let client = reqwest::Client::new();
+    let request = client.get("https://api.example/v1/things").build().unwrap();
+    let operation = Operation::new("get_thing", "GET", "/v1/things");
+    let future = auth.send(&client, request, &operation);
+    let size = std::mem::size_of_val(&future);
+    println!("the future of Auth::send: {size} bytes");
+    assert!(size <= 1024, "{size} bytes");
+}

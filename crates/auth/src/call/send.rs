@@ -90,22 +90,28 @@ impl Caller {
     /// even an error status, is returned as is for the generated client to decode, except a
     /// 401 this layer could not cure; every other failure is a `reqwest::Error` whose source
     /// chain holds a [`CallFailure`] (see `crate::call::failure`).
-    pub(crate) async fn send(
+    ///
+    /// Not an `async fn`: the loop's state (the request, its spare copy, the attempt in
+    /// flight) is boxed before the returned future exists, so what the generated client holds
+    /// across its `.await` is a pointer and the span, not the request.
+    pub(crate) fn send(
         &self,
         client: &impl Transport,
         request: reqwest::Request,
         operation: &Operation,
         call: Option<&CallOptions>,
-    ) -> reqwest::Result<Response> {
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send {
         let api = self.services.first().cache.info.api;
         let span = telemetry::span(api, &request, operation);
-        // Boxed once: the loop's state (a request, its spare copy, the attempt in flight)
-        // stays off the caller's future, which the generated client moves around.
-        let run = Box::pin(self.run(client, request, operation, call, &span));
-        match run.instrument(span.clone()).await {
-            Ok(response) => Ok(response),
-            Err(Exit::Transport(error)) => Err(error),
-            Err(Exit::Failure(failure)) => Err(failure.into_reqwest().await),
+        let run = Box::pin(self.run(client, request, operation, call, span.clone()));
+        async move {
+            match run.instrument(span).await {
+                Ok(response) => Ok(response),
+                Err(Exit::Transport(error)) => Err(error),
+                // Rare, so boxed too: building the carrier error takes a response's worth of
+                // state.
+                Err(Exit::Failure(failure)) => Err(Box::pin(failure.into_reqwest()).await),
+            }
         }
     }
 
@@ -116,7 +122,7 @@ impl Caller {
         request: reqwest::Request,
         operation: &Operation,
         call: Option<&CallOptions>,
-        span: &tracing::Span,
+        span: tracing::Span,
     ) -> Result<Response, Exit> {
         let tally = Tally::default();
         let deadline = call.map_or(self.options.call_deadline, |c| c.deadline_or(&self.options));
@@ -146,7 +152,7 @@ impl Caller {
             Err(Exit::Transport(error)) => Some(classify::transport_kind(error).to_owned()),
             Err(Exit::Failure(failure)) => Some(failure.kind().to_owned()),
         };
-        telemetry::finish(span, &tally, error.as_deref());
+        telemetry::finish(&span, &tally, error.as_deref());
         exit
     }
 

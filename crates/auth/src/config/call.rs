@@ -14,13 +14,17 @@ use super::retry::RetryPolicy;
 ///
 /// Generated clients take them on any operation's builder with `.with_options(…)`:
 ///
-/// ```ignore
+/// ```
+/// use std::time::Duration;
+/// use sdk_auth::{CallOptions, RetryPolicy};
+///
 /// let options = CallOptions::new()
 ///     .deadline(Some(Duration::from_secs(5)))
 ///     .retry(RetryPolicy::disabled())
 ///     .header("x-trace-tag", "checkout")
 ///     .idempotency_key("order-42");
-/// client.create_payment().body(payment).with_options(options).send().await?;
+/// // client.create_payment().body(payment).with_options(options).send().await?;
+/// # drop(options);
 /// ```
 ///
 /// - The **idempotency key** is sent in the header the API documents for it (named per API
