@@ -24,6 +24,7 @@ use crate::clock;
 use crate::config::AuthOptions;
 use crate::config::call::CallOptions;
 use crate::error::AuthError;
+use crate::token::access::AccessToken;
 use crate::token::services::{Service, Services};
 use crate::wire;
 
@@ -171,7 +172,7 @@ impl Caller {
             false => None,
         };
         let started = deadline.map(|deadline| (options.clock.now(), deadline));
-        let (mut retries, mut replayed) = (0, false);
+        let (mut retries, mut replays) = (0, 0);
         loop {
             // `None` for a streaming body: then there is no replay and no retry.
             let spare = request.try_clone();
@@ -229,7 +230,8 @@ impl Caller {
                 idempotent,
                 resendable: spare.is_some(),
                 bearer: bearer.is_some(),
-                replayed,
+                adopted: bearer.as_ref().is_some_and(|token| token.adopted()),
+                replays,
                 replay_allowed: service.is_none_or(|service| service.cache.replay_allowed()),
                 retries,
                 budget_allows: self.budget.allows_retry(),
@@ -249,7 +251,7 @@ impl Caller {
                             "401 received; replaying once with a fresh token"
                         );
                     }
-                    replayed = true;
+                    replays += 1;
                     request = next;
                 }
                 (Decision::Retry { after }, Some(next)) => {
@@ -266,7 +268,8 @@ impl Caller {
                     request = next;
                 }
                 (Decision::Unauthorized(error), _) => {
-                    return Err(self.unauthorized(service, attempt, error).await);
+                    let refused = service.zip(bearer.as_ref());
+                    return Err(self.unauthorized(refused, attempt, error).await);
                 }
                 (Decision::GiveUp(stop), _) => {
                     tracing::debug!(reason = stop.as_str(), "not retrying");
@@ -320,13 +323,13 @@ impl Caller {
     /// A 401 that ends the call, labelled by `error`; a refused replay also pauses re-mints.
     async fn unauthorized(
         &self,
-        service: Option<&Service>,
+        refused: Option<(&Service, &AccessToken)>,
         attempt: reqwest::Result<Response>,
         error: AuthError,
     ) -> Exit {
-        if let Some(service) = service {
+        if let Some((service, token)) = refused {
             if error == AuthError::RejectedAfterReplay {
-                service.cache.note_rejected();
+                service.cache.note_rejected(token);
             } else {
                 tracing::warn!(api = service.cache.info.api, service = service.cache.info.service,
                     error = %error, "401 received");

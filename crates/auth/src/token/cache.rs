@@ -62,6 +62,8 @@ struct State {
     generation: u64,
     mints_started: u64,
     rejection: Option<Failure>,
+    /// The (local) generation of the token whose refusal `rejection` counted last.
+    rejection_counted: u64,
 }
 
 /// The last failure of a kind, remembered until `retry_at` (negative cache and backoff):
@@ -329,11 +331,16 @@ impl TokenCache {
             .is_none_or(|rejection| rejection.retry_at <= now)
     }
 
-    /// The API answered 401 to a request replayed with a fresh token: stop re-minting per
-    /// request until the backoff passes or a call succeeds.
-    pub(crate) fn note_rejected(&self) {
+    /// The API answered 401 to a request replayed with the fresh `token`: stop re-minting per
+    /// request until the backoff passes or a call succeeds. Concurrent calls refused with the
+    /// same token count once, so a burst does not lengthen the pause.
+    pub(crate) fn note_rejected(&self, token: &AccessToken) {
         let now = self.options.clock.now();
         let mut state = self.lock();
+        if state.rejection.is_some() && state.rejection_counted == token.generation() {
+            return;
+        }
+        state.rejection_counted = token.generation();
         let consecutive = state.rejection.as_ref().map_or(0, |r| r.consecutive) + 1;
         let pause = self.backoff(consecutive);
         state.rejection = Some(Failure {

@@ -3,8 +3,9 @@
 //!
 //! Whenever a process needs a token (cold start, refresh ahead, expiry, 401) its in-process
 //! single flight runs [`Fleet::obtain`] once:
-//! 1. **look**: a stored token that opens, is not the one this process is replacing or saw
-//!    rejected, and is not expired by this process's margins is adopted as is;
+//! 1. **look**: a stored token that opens, is not the one this process is replacing, was not
+//!    refused nor issued before a token this process saw refused (see `marks`), and is not
+//!    expired by this process's margins is adopted as is;
 //! 2. **lease**: otherwise take the slot's lease, look once more (someone may have just
 //!    stored one), take the next generation, mint (renewing the lease), save the token fenced
 //!    by generation (an older one never overwrites a newer one), release;
@@ -21,6 +22,7 @@ use tokio::time::Instant;
 
 use super::access::{AccessToken, Adopted, MintedToken, Shared};
 use super::lifetime::{LifetimeSource, Phase, Schedule};
+use super::marks::{Marks, Verdict};
 use super::minter::{Minter, MinterInfo};
 use crate::config::{AuthOptions, Jitter};
 use crate::error::AuthError;
@@ -29,7 +31,6 @@ use crate::store::backend::{Record, StoreResult};
 use crate::store::lease::Lease;
 use crate::store::seal::{Opened, Payload};
 use secrecy::ExposeSecret as _;
-use sha2::{Digest as _, Sha256};
 
 const FIRST_POLL: Duration = Duration::from_millis(5);
 const MAX_POLL: Duration = Duration::from_millis(100);
@@ -43,22 +44,6 @@ pub(crate) struct Fleet {
     api: &'static str,
     service: &'static str,
     marks: Mutex<Marks>,
-}
-
-/// Tokens this process must not adopt, by digest: they are compared by value, not by
-/// generation, because generations restart when the store loses its data.
-#[derive(Default)]
-struct Marks {
-    /// The one it holds (when it asks again, it wants another).
-    held: Option<Digest>,
-    /// The last one an API rejected with 401 (or that was revoked).
-    rejected: Option<Digest>,
-}
-
-type Digest = [u8; 32];
-
-fn digest(token: &str) -> Digest {
-    Sha256::digest(token.as_bytes()).into()
 }
 
 impl Fleet {
@@ -110,7 +95,7 @@ impl Fleet {
             }
         };
         if let Ok(minted) = &result {
-            self.marks().held = Some(digest(minted.secret()));
+            self.marks().hold(minted.secret());
         }
         result
     }
@@ -149,8 +134,8 @@ impl Fleet {
     }
 
     /// The stored token if this process may use it: it opens, it is neither the one this
-    /// process holds nor one it saw rejected (that one is retired, if still stored), and it
-    /// is not expired by this process's margins.
+    /// process holds nor one it saw refused or older (that one is retired, if still stored),
+    /// and it is not expired by this process's margins.
     async fn adopt(&self, options: &AuthOptions) -> StoreResult<Option<MintedToken>> {
         let Some(record) = self.store.backend.load(&self.slot).await? else {
             return Ok(None);
@@ -165,24 +150,21 @@ impl Fleet {
             );
             return Ok(None);
         };
-        let seen = Some(digest(opened.token.expose_secret()));
-        let (held, rejected) = {
-            let marks = self.marks();
-            (marks.held == seen, marks.rejected == seen)
-        };
-        if rejected {
-            let retire =
-                self.store
-                    .backend
-                    .retire(&self.slot, Some(record.generation), TOMBSTONE_TTL);
-            retire.await?;
-            return Ok(None);
+        let verdict = self
+            .marks()
+            .judge(opened.token.expose_secret(), opened.issued_at_ms());
+        match verdict {
+            Verdict::Adopt => Ok(usable(opened, record.generation, options)),
+            Verdict::Held => Ok(None),
+            Verdict::Refused => {
+                let retire =
+                    self.store
+                        .backend
+                        .retire(&self.slot, Some(record.generation), TOMBSTONE_TTL);
+                retire.await?;
+                Ok(None)
+            }
         }
-        Ok(if held {
-            None
-        } else {
-            usable(opened, record.generation, options)
-        })
     }
 
     /// Mints while holding the lease and shares the result.
@@ -223,8 +205,10 @@ impl Fleet {
             return minted;
         }
         let source = format!("{source:?}");
+        minted.issued_at = Some(wall);
         let payload = Payload {
             token: minted.secret(),
+            issued_at_ms: unix_ms(wall),
             expires_at_ms: unix_ms(wall).saturating_add(millis(lifetime)),
             lifetime_ms: millis(lifetime),
             source: &source,
@@ -257,9 +241,10 @@ impl Fleet {
     }
 
     /// An API rejected `token`: the next [`obtain`](Self::obtain) retires it in the store if
-    /// it is still there, instead of adopting it.
+    /// it is still there, and any stored token issued before it, instead of adopting it.
     pub(crate) fn rejected(&self, token: &AccessToken) {
-        self.marks().rejected = Some(digest(token.expose_secret()));
+        let issued = unix_ms(token.issued_at());
+        self.marks().refuse(token.expose_secret(), issued);
     }
 
     /// `token` was revoked: retire it in the store now, so no process adopts it.
@@ -272,7 +257,8 @@ impl Fleet {
 
     /// Every token of the account was revoked: tombstone the slot so no process adopts a
     /// token minted before.
-    pub(crate) async fn revoked_all(&self) {
+    pub(crate) async fn revoked_all(&self, options: &AuthOptions) {
+        self.marks().refuse_through(unix_ms(options.clock.wall()));
         self.retire(None).await;
     }
 
@@ -312,8 +298,10 @@ fn usable(opened: Opened, generation: u64, options: &AuthOptions) -> Option<Mint
     if Schedule::new(issued, length, options, 0.0).phase(now) == Phase::Expired {
         return None;
     }
+    let issued_at = UNIX_EPOCH + Duration::from_millis(opened.issued_at_ms());
     let mut minted = MintedToken::new(opened.token, lifetime).with_scopes(opened.scopes);
     minted.jti = opened.jti;
+    minted.issued_at = Some(issued_at);
     minted.shared = Some(Shared {
         generation,
         adopted: Some(adopted),

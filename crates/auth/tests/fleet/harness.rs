@@ -1,5 +1,5 @@
-//! The harness of `tests/token_store.rs`: a loopback Obi token server that counts mints, a
-//! driver for a fleet of `fleet-worker` processes, and Redis inspection helpers.
+//! The harness of the fleet tests: a loopback Obi token server that counts mints, a driver for
+//! a fleet of replica processes, and Redis inspection helpers.
 
 use std::collections::BTreeSet;
 use std::process::Stdio;
@@ -22,8 +22,34 @@ pub const TOKEN_CANARY: &str = "CANARY-token";
 pub const SECRET: &str = "CANARY-obi-secret";
 pub const API_KEY: &str = "pgw_CANARY_key";
 pub const STORE_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-pub const PROCESSES: usize = 8;
-pub const TASKS: usize = 200;
+/// How many replica processes, and concurrent tasks in each, a fleet test runs:
+/// `SDK_FLEET_SIZE=<processes>x<tasks>` (default `4x25`, small enough for CI; the issue's
+/// production-sized run is `SDK_FLEET_SIZE=8x200`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub processes: usize,
+    pub tasks: usize,
+}
+
+pub const SIZE_VAR: &str = "SDK_FLEET_SIZE";
+
+impl Size {
+    pub const fn new(processes: usize, tasks: usize) -> Self {
+        Self { processes, tasks }
+    }
+
+    /// `SDK_FLEET_SIZE`, or 4 processes × 25 tasks.
+    pub fn from_env() -> Self {
+        let Ok(text) = std::env::var(SIZE_VAR) else {
+            return Self::new(4, 25);
+        };
+        let parsed = text
+            .split_once('x')
+            .and_then(|(p, t)| Some(Self::new(p.trim().parse().ok()?, t.trim().parse().ok()?)))
+            .filter(|size| size.processes >= 2 && size.tasks >= 1);
+        parsed.unwrap_or_else(|| panic!("{SIZE_VAR} must look like 8x200, not {text:?}"))
+    }
+}
 /// Tokens of this lifetime are hard-expired (margin: a tenth) after [`EXPIRY_WAIT`].
 pub const SHORT_TTL: u64 = 3;
 pub const EXPIRY_WAIT: Duration = Duration::from_millis(3_500);
@@ -180,16 +206,22 @@ impl Reply {
     }
 }
 
-/// `PROCESSES` worker processes and their output lines, tagged by worker index.
+/// Replica processes and their output lines, tagged by replica index.
 pub struct Fleet {
+    pub size: Size,
     children: Vec<Option<(Child, ChildStdin)>>,
     lines: mpsc::UnboundedReceiver<(usize, String)>,
 }
 
 impl Fleet {
+    /// A fleet of [`Size::from_env`].
     pub fn start(server: &TokenServer, redis: &RedisServer) -> Self {
+        Self::sized(server, redis, Size::from_env())
+    }
+
+    pub fn sized(server: &TokenServer, redis: &RedisServer, size: Size) -> Self {
         let (sender, lines) = mpsc::unbounded_channel();
-        let children = (0..PROCESSES)
+        let children = (0..size.processes)
             .map(|index| {
                 let mut child =
                     Command::new(std::env::current_exe().expect("the test binary's path"))
@@ -201,7 +233,7 @@ impl Fleet {
                         .env("SDK_TOKEN_STORE_KEY", STORE_KEY)
                         // Generous: on a loaded 2-core CI a spurious timeout would add a mint.
                         .env("SDK_TOKEN_STORE_TIMEOUT_MS", "2000")
-                        .env("FLEET_TASKS", TASKS.to_string())
+                        .env("FLEET_TASKS", size.tasks.to_string())
                         .stdin(Stdio::piped())
                         .stdout(Stdio::piped())
                         .kill_on_drop(true)
@@ -219,7 +251,11 @@ impl Fleet {
                 Some((child, stdin))
             })
             .collect();
-        Self { children, lines }
+        Self {
+            size,
+            children,
+            lines,
+        }
     }
 
     pub async fn send(&mut self, index: usize, command: &str) {
@@ -239,7 +275,7 @@ impl Fleet {
 
     /// Sends `command` to every live worker at once and collects their replies.
     pub async fn all(&mut self, command: &str) -> Vec<Reply> {
-        let live: Vec<usize> = (0..PROCESSES)
+        let live: Vec<usize> = (0..self.size.processes)
             .filter(|i| self.children[*i].is_some())
             .collect();
         for &index in &live {
@@ -264,13 +300,25 @@ impl Fleet {
         let (mut child, _) = self.children[index].take().expect("worker alive");
         child.kill().await.unwrap();
     }
+
+    /// Sends `command` to every live replica; each served all its tasks with the same shared
+    /// generation, which is returned.
+    pub async fn served(&mut self, command: &str) -> String {
+        let replies = self.all(command).await;
+        self.all_served(&replies)
+    }
+
+    /// Every replica served all its tasks, all with the same shared generation; returns it.
+    pub fn all_served(&self, replies: &[Reply]) -> String {
+        all_served(replies, self.size.tasks)
+    }
 }
 
-/// Every worker served all its tasks, all with the same shared generation; returns it.
-pub fn all_served(replies: &[Reply]) -> String {
+/// Every reply served `tasks` tasks, all with the same shared generation; returns it.
+pub fn all_served(replies: &[Reply], tasks: usize) -> String {
     let generations: BTreeSet<&str> = replies.iter().map(|r| r.generations.as_str()).collect();
     for reply in replies {
-        assert_eq!((reply.ok, reply.failed), (TASKS, 0), "{replies:?}");
+        assert_eq!((reply.ok, reply.failed), (tasks, 0), "{replies:?}");
     }
     assert_eq!(generations.len(), 1, "one token for the fleet: {replies:?}");
     generations.into_iter().next().unwrap().to_owned()

@@ -1,6 +1,7 @@
 //! The Redis token store for real: a real `redis-server` on a random loopback port, a loopback
-//! Obi token server, and fleets of real OS processes, 200 concurrent tasks each. Counts only,
-//! no timing assertions; the sleeps only let short-lived tokens expire.
+//! Obi token server, and fleets of real OS processes with many concurrent tasks each
+//! (`SDK_FLEET_SIZE`, see `harness::Size`). Counts only, no timing assertions; the sleeps only
+//! let short-lived tokens expire.
 //!
 //! The replicas are this very binary: started with [`worker::ROLE`] set, it runs one replica
 //! (`worker.rs`) instead of the tests, so no second binary has to be found or kept in step.
@@ -47,6 +48,14 @@ fn main() -> ExitCode {
             slow_redis_falls_back_with_a_warning,
         ),
         trial("redis_password_stays_secret", redis_password_stays_secret),
+        trial(
+            "divergence_after_an_outage_heals_3_replicas_5_calls",
+            divergence_after_an_outage_heals_3_replicas_5_calls,
+        ),
+        trial(
+            "divergence_after_an_outage_heals_8_replicas",
+            divergence_after_an_outage_heals_8_replicas,
+        ),
     ];
     libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
 }
@@ -71,28 +80,32 @@ async fn a_fleet_of_processes_mints_once_per_need() {
     let server = TokenServer::start(SHORT_TTL).await;
     let mut fleet = Fleet::start(&server, &redis);
 
-    assert_eq!(all_served(&fleet.all("tokens").await), "1");
+    assert_eq!(fleet.served("tokens").await, "1");
     assert_eq!(server.mints(), 1, "cold start");
 
     tokio::time::sleep(EXPIRY_WAIT).await;
     server.set_ttl(3600);
-    assert_eq!(all_served(&fleet.all("tokens").await), "2");
+    assert_eq!(fleet.served("tokens").await, "2");
     assert_eq!(server.mints(), 2, "one per expiry");
 
     server.accept_from(3);
     let storm = format!("calls {}", server.ping_url());
-    assert_eq!(all_served(&fleet.all(&storm).await), "3");
+    assert_eq!(fleet.served(&storm).await, "3");
     assert_eq!(server.mints(), 3, "one per 401 storm");
 
     fleet.send(0, "revoke-all").await;
     assert_eq!(fleet.replies(1).await[0].failed, 0);
     let others: Vec<Reply> = {
-        for index in 1..PROCESSES {
+        for index in 1..fleet.size.processes {
             fleet.send(index, &storm).await;
         }
-        fleet.replies(PROCESSES - 1).await
+        fleet.replies(fleet.size.processes - 1).await
     };
-    assert_eq!(all_served(&others), "4", "revoke-all seen by every replica");
+    assert_eq!(
+        fleet.all_served(&others),
+        "4",
+        "revoke-all seen by every replica"
+    );
     assert_eq!(server.mints(), 4);
     fleet.send(0, "tokens").await;
     assert_eq!(fleet.replies(1).await[0].generations, "4");
@@ -107,7 +120,7 @@ async fn a_killed_lease_holder_is_taken_over() {
     let server = TokenServer::start(3600).await;
     server.state.hold_next.store(true, Ordering::SeqCst);
     let mut fleet = Fleet::start(&server, &redis);
-    for index in 0..PROCESSES {
+    for index in 0..fleet.size.processes {
         fleet.send(index, "tokens").await;
     }
     let (holder, line) = fleet.next_line().await;
@@ -116,9 +129,9 @@ async fn a_killed_lease_holder_is_taken_over() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     fleet.kill(holder).await;
-    let replies = fleet.replies(PROCESSES - 1).await;
+    let replies = fleet.replies(fleet.size.processes - 1).await;
     assert_eq!(
-        all_served(&replies),
+        fleet.all_served(&replies),
         "2",
         "generation 1 died with its holder"
     );
@@ -135,7 +148,7 @@ async fn redis_outage_falls_back_then_shares_again() {
     let mut redis = RedisServer::start();
     let server = TokenServer::start(SHORT_TTL).await;
     let mut fleet = Fleet::start(&server, &redis);
-    assert_eq!(all_served(&fleet.all("tokens").await), "1");
+    assert_eq!(fleet.served("tokens").await, "1");
 
     redis.stop();
     tokio::time::sleep(EXPIRY_WAIT).await;
@@ -143,13 +156,14 @@ async fn redis_outage_falls_back_then_shares_again() {
     for reply in &replies {
         assert_eq!(
             (reply.ok, reply.failed, reply.generations.as_str()),
-            (TASKS, 0, "-")
+            (fleet.size.tasks, 0, "-")
         );
     }
     let outage_mints = server.mints() - 1;
+    let processes = fleet.size.processes;
     assert!(
-        (1..=PROCESSES).contains(&outage_mints),
-        "{outage_mints} mints for {PROCESSES} processes"
+        (1..=processes).contains(&outage_mints),
+        "{outage_mints} mints for {processes} processes"
     );
 
     redis.restart();
@@ -157,7 +171,7 @@ async fn redis_outage_falls_back_then_shares_again() {
         assert_eq!(reply.failed, 0, "the store answers again");
     }
     tokio::time::sleep(EXPIRY_WAIT).await;
-    let shared = all_served(&fleet.all("tokens").await);
+    let shared = fleet.served("tokens").await;
     assert_ne!(shared, "-");
     assert_eq!(
         server.mints(),
@@ -321,4 +335,45 @@ async fn redis_password_stays_secret() {
         capture.text()
     );
     assert!(!shown.contains("CANARY"), "{shown}");
+}
+
+/// The reproduction: 3 replicas, 5 concurrent calls each.
+async fn divergence_after_an_outage_heals_3_replicas_5_calls() {
+    divergence_after_an_outage_heals(Size::new(3, 5)).await;
+}
+
+/// The same with 8 replicas (tasks per replica from `SDK_FLEET_SIZE`).
+async fn divergence_after_an_outage_heals_8_replicas() {
+    divergence_after_an_outage_heals(Size::new(8, Size::from_env().tasks)).await;
+}
+
+/// A stalled Redis: each replica re-mints on its own (a 401 storm during the outage), so the
+/// fleet diverges, and the store keeps the old shared token. Then the API revokes every token
+/// minted so far: no replica adopts the stale stored one; one mint for the whole fleet and
+/// not one failed call.
+async fn divergence_after_an_outage_heals(size: Size) {
+    let redis = RedisServer::start();
+    let server = TokenServer::start(3600).await;
+    let mut fleet = Fleet::sized(&server, &redis, size);
+    assert_eq!(fleet.served("tokens").await, "1");
+    let storm = format!("calls {}", server.ping_url());
+
+    redis.pause();
+    server.accept_from(2);
+    for reply in fleet.all(&storm).await {
+        assert_eq!((reply.ok, reply.failed), (size.tasks, 0), "{reply:?}");
+        assert_eq!(reply.generations, "-", "minted locally: {reply:?}");
+    }
+    let diverged = server.mints();
+    assert_eq!(diverged, 1 + size.processes, "one local mint per replica");
+    redis.resume();
+    for reply in fleet.all("check").await {
+        assert_eq!(reply.failed, 0, "the store answers again");
+    }
+
+    server.accept_from(diverged + 1);
+    let generation = fleet.served(&storm).await;
+    assert_ne!(generation, "-", "shared again");
+    assert_eq!(server.mints(), diverged + 1, "one mint for the fleet");
+    assert_eq!(fleet.served(&storm).await, generation, "and it stays");
 }

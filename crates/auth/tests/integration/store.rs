@@ -422,3 +422,79 @@ async fn storm_of_401s_across_replicas_remints_once() {
     );
     assert_eq!(fleet.mints(), 2, "the slow replica adopted the fresh token");
 }
+
+/// A replica minted its own token during a store outage; the store kept an older shared one.
+/// When the API refuses the replica's token, the older stored token is not adopted (it
+/// predates a refused one): a fresh one is minted and the replay succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_token_older_than_a_refused_one_is_not_adopted() {
+    let (server, accept) = api_server(1).await;
+    let url = format!("{}/v1/things", server.uri());
+    let fleet = Fleet::new(true);
+    let shared = fleet.replica();
+    assert_eq!(shared.token().await.unwrap().shared_generation(), Some(1));
+    fleet.probe.set_down(true);
+    let diverged = fleet.replica();
+    assert_eq!(diverged.token().await.unwrap().shared_generation(), None);
+    fleet.probe.set_down(false);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+
+    accept.store(3, Ordering::SeqCst);
+    let client = reqwest::Client::new();
+    let request = authorized(&diverged, &client, &url, vec![1]).await;
+    let response = diverged.execute(&client, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(fleet.mints(), 3, "tok-1 was not adopted: tok-3 minted");
+    let token = diverged.token().await.unwrap();
+    assert_eq!(token.expose_secret(), "tok-3");
+    assert!(token.shared_generation().is_some(), "and shared");
+}
+
+/// The stored token is newer than the refused one but refused as well (the API revoked both):
+/// the replay with it fails, so the call gets one more replay with a token minted after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_replay_with_an_adopted_token_gets_one_more() {
+    let (server, accept) = api_server(1).await;
+    let url = format!("{}/v1/things", server.uri());
+    let client = reqwest::Client::new();
+    let fleet = Fleet::new(true);
+    let first = fleet.replica();
+    assert_eq!(first.token().await.unwrap().shared_generation(), Some(1));
+    fleet.probe.set_down(true);
+    let diverged = fleet.replica();
+    assert_eq!(diverged.token().await.unwrap().expose_secret(), "tok-2");
+    fleet.probe.set_down(false);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    // `first` is refused and shares tok-3, issued after the diverged replica's tok-2.
+    accept.store(3, Ordering::SeqCst);
+    let request = authorized(&first, &client, &url, vec![1]).await;
+    assert_eq!(
+        first.execute(&client, request).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(fleet.mints(), 3);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+
+    // Then the API refuses everything so far: the diverged replica's replay with the adopted
+    // tok-3 is refused, and one more replay with tok-4 goes through.
+    accept.store(4, Ordering::SeqCst);
+    let request = authorized(&diverged, &client, &url, vec![2]).await;
+    let response = diverged.execute(&client, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(fleet.mints(), 4);
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|request| request.body == [2])
+        .map(|request| {
+            request.headers["authorization"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(sent, ["Bearer tok-2", "Bearer tok-3", "Bearer tok-4"]);
+    assert_eq!(diverged.health(), sdk_auth::Health::Ready, "not paused");
+}
