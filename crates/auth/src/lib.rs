@@ -58,8 +58,8 @@
 //!
 //! The core spawns no tasks and holds no lock across an `.await`; the only runtime
 //! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
-//! Tokio runtime anyway; the Redis client runs its connection on it). Inject a
-//! [`ManualClock`] for deterministic tests.
+//! Tokio runtime anyway). The Redis store keeps its connection with one task of its own on
+//! that runtime. Inject a [`ManualClock`] for deterministic tests.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -4,7 +4,9 @@
 //! - [`logs`]: one process-wide log capture per test binary;
 //! - [`raw`]: a raw HTTP/1.1 server on loopback for faults wiremock cannot make (resets,
 //!   truncated bodies, no answer), scripted per request;
-//! - [`redis_server`]: a real `redis-server` on a random loopback port;
+//! - [`redis_server`]: a real `redis-server` on a random loopback port (plain or TLS), and a
+//!   Redis Cluster of them;
+//! - [`tls`]: test certificates (a CA, a server and a client certificate);
 //! - [`spec_examples`]: a spec's documented examples checked against its generated crate;
 //! - [`layers`]: the check that a crate's modules import each other only one way.
 
@@ -15,6 +17,7 @@ pub mod logs;
 pub mod raw;
 pub mod redis_server;
 pub mod spec_examples;
+pub mod tls;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {

@@ -37,7 +37,9 @@ impl SharedStore {
         }
     }
 
-    /// Tokens in Redis at `url` (`redis://[user:password@]host[:port][/db]`), sealed with `key`.
+    /// Tokens in Redis at `url` (`redis://[user:password@]host[:port][/db]`, or `rediss://`
+    /// for TLS), sealed with `key`. For a cluster, Sentinels, a CA or other bounds, build the
+    /// backend with `RedisStore::new(RedisConfig::…)` and use [`new`](Self::new).
     ///
     /// # Errors
     /// [`AuthError::Config`](crate::AuthError::Config) if `url` is unusable.

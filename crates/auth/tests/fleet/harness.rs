@@ -2,11 +2,13 @@
 //! a fleet of replica processes, and Redis inspection helpers.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use libtest_mimic::Trial;
 use redis::AsyncCommands as _;
 use sdk_auth::store::RedisStore;
 use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore, StoreKey};
@@ -16,6 +18,26 @@ use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// `trials![a, b]`: each test function as a [`Trial`] of its own name.
+macro_rules! trials {
+    ($($test:ident),* $(,)?) => {
+        vec![$($crate::harness::trial(stringify!($test), $test)),*]
+    };
+}
+
+/// A test on its own two-thread Tokio runtime, as `#[tokio::test(flavor = "multi_thread")]`.
+pub fn trial<F: Future<Output = ()> + 'static>(name: &str, test: fn() -> F) -> Trial {
+    Trial::test(name, move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())?
+            .block_on(test());
+        Ok(())
+    })
+}
 
 /// In every token: must never be found in Redis.
 pub const TOKEN_CANARY: &str = "CANARY-token";
@@ -220,6 +242,12 @@ impl Fleet {
     }
 
     pub fn sized(server: &TokenServer, redis: &RedisServer, size: Size) -> Self {
+        Self::spawn(server, size, &store_env(&redis.url()))
+    }
+
+    /// `size.processes` replicas of `server`'s API, with `store` (`SDK_TOKEN_STORE_*`
+    /// variables) in their environment.
+    pub fn spawn(server: &TokenServer, size: Size, store: &[(String, String)]) -> Self {
         let (sender, lines) = mpsc::unbounded_channel();
         let children = (0..size.processes)
             .map(|index| {
@@ -229,10 +257,7 @@ impl Fleet {
                         .env("OBI_URL", server.server.uri())
                         .env("OBI_API_KEY", API_KEY)
                         .env("OBI_API_SECRET", SECRET)
-                        .env("SDK_TOKEN_STORE_URL", redis.url())
-                        .env("SDK_TOKEN_STORE_KEY", STORE_KEY)
-                        // Generous: on a loaded 2-core CI a spurious timeout would add a mint.
-                        .env("SDK_TOKEN_STORE_TIMEOUT_MS", "2000")
+                        .envs(store.iter().map(|(k, v)| (k, v)))
                         .env("FLEET_TASKS", size.tasks.to_string())
                         .stdin(Stdio::piped())
                         .stdout(Stdio::piped())
@@ -322,6 +347,18 @@ pub fn all_served(replies: &[Reply], tasks: usize) -> String {
     }
     assert_eq!(generations.len(), 1, "one token for the fleet: {replies:?}");
     generations.into_iter().next().unwrap().to_owned()
+}
+
+/// The store variables of replicas sharing tokens through the Redis at `url`, with a
+/// generous operation bound (on a loaded 2-core CI a spurious timeout would add a mint).
+pub fn store_env(url: &str) -> Vec<(String, String)> {
+    [
+        ("SDK_TOKEN_STORE_URL", url),
+        ("SDK_TOKEN_STORE_KEY", STORE_KEY),
+        ("SDK_TOKEN_STORE_TIMEOUT_MS", "2000"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .to_vec()
 }
 
 /// A store on `url` sealed with `key`; `timeout` bounds each operation (the exact-count tests
