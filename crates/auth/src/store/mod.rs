@@ -21,6 +21,7 @@ pub(crate) mod memory;
 pub(crate) mod redis;
 pub(crate) mod seal;
 pub(crate) mod shared;
+pub(crate) mod warnings;
 
 pub use backend::{Record, StoreError, StoreResult, TokenStore};
 pub use env::{

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::backend::{StoreError, TokenStore};
 use super::seal::{Sealer, StoreKey};
+use super::warnings::Warnings;
 
 /// Default lease on a slot while one process mints; renewed every third of it while the mint
 /// runs, so a process that dies blocks the others for at most this long.
@@ -24,6 +25,8 @@ pub struct SharedStore {
     pub(crate) sealer: Arc<Sealer>,
     pub(crate) lease: Duration,
     pub(crate) wait_limit: Option<Duration>,
+    /// This store's warnings, rate-limited across every service that uses it.
+    pub(crate) warnings: Arc<Warnings>,
 }
 
 impl SharedStore {
@@ -34,6 +37,7 @@ impl SharedStore {
             sealer: Arc::new(Sealer::new(&key)),
             lease: DEFAULT_LEASE,
             wait_limit: None,
+            warnings: Arc::default(),
         }
     }
 

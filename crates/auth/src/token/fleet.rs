@@ -12,8 +12,9 @@
 //! 3. **wait**: if another process holds the lease, poll with backoff (5 ms doubling to
 //!    100 ms, jittered) and go back to 1; a dead holder's lease lapses and a waiter takes over.
 //!
-//! Any store error, and a wait past the limit, means: mint locally, warn, and try the store
-//! again next time. A call never fails because of the store.
+//! Any store error, and a wait past the limit, means: mint locally, warn (once per cause per
+//! interval, see `store::warnings`), and try the store again next time. A call never fails
+//! because of the store.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -90,7 +91,11 @@ impl Fleet {
         let result = match self.coordinate(minter, options).await {
             Ok(result) => result,
             Err(error) => {
-                tracing::warn!(error = %error, "token store unavailable; minting locally");
+                let warnings = &self.store.warnings;
+                if let Some(held_back) = warnings.admit("unavailable", &error) {
+                    tracing::warn!(api = self.api, service = self.service, error = %error,
+                        held_back, "token store unavailable; minting locally");
+                }
                 minter.mint().await
             }
         };
@@ -125,7 +130,10 @@ impl Fleet {
                 return Ok(self.mint_holding(lease, minter, options).await);
             }
             if Instant::now() >= deadline {
-                tracing::warn!(waited = ?limit, "no token from the fleet in time; minting locally");
+                if let Some(held_back) = self.store.warnings.admit("no token in time", "") {
+                    tracing::warn!(api = self.api, service = self.service, waited = ?limit,
+                        held_back, "no token from the fleet in time; minting locally");
+                }
                 return Ok(minter.mint().await);
             }
             tokio::time::sleep(pause.mul_f64(1.0 - Jitter::Random.sample())).await;
@@ -144,10 +152,15 @@ impl Fleet {
             return Ok(None);
         }
         let Some(opened) = self.store.sealer.open(&self.slot, &record) else {
-            tracing::warn!(
-                generation = record.generation,
-                "ignoring a stored token that does not open (tampered, foreign or sealed with another key)"
-            );
+            if let Some(held_back) = self.store.warnings.admit("does not open", &self.slot) {
+                tracing::warn!(
+                    api = self.api,
+                    service = self.service,
+                    generation = record.generation,
+                    held_back,
+                    "ignoring a stored token that does not open (tampered, foreign or sealed with another key)"
+                );
+            }
             return Ok(None);
         };
         let verdict = self
@@ -183,7 +196,10 @@ impl Fleet {
         let result = match (minted, generation) {
             (Ok(minted), Ok(generation)) => Ok(self.share(minted, generation, options).await),
             (Ok(minted), Err(error)) => {
-                tracing::warn!(error = %error, "token minted but not shared: no generation from the store");
+                if let Some(held_back) = self.store.warnings.admit("no generation", &error) {
+                    tracing::warn!(api = self.api, service = self.service, error = %error,
+                        held_back, "token minted but not shared: no generation from the store");
+                }
                 Ok(minted)
             }
             (Err(error), _) => Err(error),
@@ -234,7 +250,10 @@ impl Fleet {
                 "the store holds a newer token (or a revocation); this one serves only this process"
             ),
             Err(error) => {
-                tracing::warn!(error = %error, "token minted but not shared: could not store it");
+                if let Some(held_back) = self.store.warnings.admit("not stored", &error) {
+                    tracing::warn!(api = self.api, service = self.service, error = %error,
+                        held_back, "token minted but not shared: could not store it");
+                }
             }
         }
         minted
@@ -267,13 +286,11 @@ impl Fleet {
             .store
             .backend
             .retire(&self.slot, generation, TOMBSTONE_TTL);
-        if let Err(error) = retired.await {
-            tracing::warn!(
-                api = self.api,
-                service = self.service,
-                error = %error,
-                "could not mark the revoked token in the token store; other processes drop it on their first 401"
-            );
+        if let Err(error) = retired.await
+            && let Some(held_back) = self.store.warnings.admit("not retired", &error)
+        {
+            tracing::warn!(api = self.api, service = self.service, error = %error, held_back,
+                "could not mark the revoked token in the token store; other processes drop it on their first 401");
         }
     }
 

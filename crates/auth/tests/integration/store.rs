@@ -18,12 +18,14 @@ use sdk_testkit::logs::Capture;
 use crate::common::{GatedMinter, HOUR, TokioClock, settle, spawn_callers};
 use crate::replay::{api_server, authorized};
 
-/// A `MemoryStore` that counts operations and can be switched off.
+/// A `MemoryStore` that counts operations, can be switched off, and can show an entry that
+/// does not open where the slot is empty.
 #[derive(Debug, Clone)]
 struct Probe {
     inner: MemoryStore,
     ops: Arc<AtomicUsize>,
     down: Arc<AtomicBool>,
+    garbage: Arc<AtomicBool>,
 }
 
 impl Probe {
@@ -32,6 +34,7 @@ impl Probe {
             inner: MemoryStore::with_clock(clock.clone()),
             ops: Arc::default(),
             down: Arc::default(),
+            garbage: Arc::default(),
         }
     }
 
@@ -57,7 +60,18 @@ impl Probe {
 
 impl TokenStore for Probe {
     fn load<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Option<Record>>> {
-        self.gate(self.inner.load(slot))
+        let load = self.gate(self.inner.load(slot));
+        let garbage = self.garbage.load(Ordering::SeqCst);
+        Box::pin(async move {
+            let record = load.await?;
+            Ok(match record {
+                None if garbage => Some(Record {
+                    generation: 0,
+                    sealed: b"garbage".to_vec(),
+                }),
+                record => record,
+            })
+        })
     }
     fn save<'a>(
         &'a self,
@@ -318,6 +332,29 @@ async fn store_outage_falls_back_to_local_mints_and_recovers() {
         tokio::time::advance(HOUR).await;
         assert_eq!(all_tokens(&replicas).await, BTreeSet::from([Some(1)]));
         assert_eq!(fleet.mints(), 5, "shared again: one mint");
+    })
+    .await;
+}
+
+/// An entry that does not open, met by every poll of 20 replicas waiting for a slow mint:
+/// one warning, not one per poll.
+#[tokio::test(start_paused = true)]
+async fn an_entry_that_does_not_open_warns_once() {
+    bounded(async {
+        let capture = Capture::start();
+        let fleet = Fleet::new(true);
+        fleet.probe.garbage.store(true, Ordering::SeqCst);
+        fleet.minter.inner.set_delay(Some(Duration::from_secs(2)));
+        let replicas = fleet.replicas(20);
+        assert_eq!(all_tokens(&replicas).await, BTreeSet::from([Some(1)]));
+        assert_eq!(fleet.mints(), 1);
+        let text = capture.text();
+        assert_eq!(text.matches("does not open").count(), 1, "{text}");
+        assert!(
+            fleet.probe.ops() > 200,
+            "the waiters polled: {}",
+            fleet.probe.ops()
+        );
     })
     .await;
 }
