@@ -54,7 +54,7 @@
 //! classification, the retry/replay decision, the failure carrier, telemetry) → `token`
 //! (cache, lifetime, token types, health, minters, the fleet protocol) → `config` (plain
 //! data: options, per-call options, credentials) → `store` (the shared store's backends) →
-//! leaves (`error`, `clock`, `env`, `url`, `transport`, `wire`).
+//! leaves (`error`, `clock`, `env`, `url`, `transport`, `wire`, `pauses`).
 //!
 //! The core spawns no tasks and holds no lock across an `.await`; the only runtime
 //! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
@@ -72,6 +72,7 @@ mod clock;
 mod config;
 mod env;
 mod error;
+mod pauses;
 #[cfg(feature = "store")]
 #[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub mod store;

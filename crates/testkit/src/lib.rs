@@ -4,6 +4,8 @@
 //! - [`logs`]: one process-wide log capture per test binary;
 //! - [`raw`]: a raw HTTP/1.1 server on loopback for faults wiremock cannot make (resets,
 //!   truncated bodies, no answer), scripted per request;
+//! - [`rate_limit`]: an endpoint answering 429 with `Retry-After` during a window, counting
+//!   who still sent requests in it;
 //! - [`redis_server`]: a real `redis-server` on a random loopback port (plain or TLS), and a
 //!   Redis Cluster of them;
 //! - [`tls`]: test certificates (a CA, a server and a client certificate);
@@ -14,6 +16,7 @@ use std::path::PathBuf;
 
 pub mod layers;
 pub mod logs;
+pub mod rate_limit;
 pub mod raw;
 pub mod redis_server;
 pub mod spec_examples;

@@ -14,6 +14,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Response, StatusCode};
 use tracing::Instrument as _;
 
+use super::backoff;
 use super::budget::RetryBudget;
 use super::classify::{self, Outcome, SuccessBodyCheck};
 use super::decide::{Decision, Facts, decide};
@@ -173,7 +174,15 @@ impl Caller {
         };
         let started = deadline.map(|deadline| (options.clock.now(), deadline));
         let (mut retries, mut replays) = (0, 0);
+        let remaining = || {
+            started.map(|(at, deadline)| {
+                (at + deadline).saturating_duration_since(options.clock.now())
+            })
+        };
         loop {
+            if let Some(service) = service {
+                backoff::wait_out(service, operation.id, policy, remaining, options).await;
+            }
             // `None` for a streaming body: then there is no replay and no retry.
             let spare = request.try_clone();
             let bearer = match service {
@@ -202,6 +211,9 @@ impl Caller {
                 }
             };
             let mut attempt = attempt;
+            if let Some(service) = service {
+                backoff::heed(service, operation.id, &outcome, options).await;
+            }
             if let (Some(service), Ok(response)) = (service, &attempt) {
                 if outcome != Outcome::Unauthorized {
                     service.cache.note_accepted();
@@ -235,9 +247,7 @@ impl Caller {
                 replay_allowed: service.is_none_or(|service| service.cache.replay_allowed()),
                 retries,
                 budget_allows: self.budget.allows_retry(),
-                remaining: started.map(|(at, deadline)| {
-                    (at + deadline).saturating_duration_since(options.clock.now())
-                }),
+                remaining: remaining(),
                 backoff: policy.backoff_before(retries + 1),
             };
             let decision = decide(&outcome, &facts, policy);

@@ -11,12 +11,15 @@
 //!   keyed hash of the credential's identity ([`Fingerprint`]), never a secret.
 //! - The fleet protocol (look, lease, mint, save, wait) is the token layer's
 //!   (`crate::token::fleet`); the lease it takes is `lease` here.
+//! - Processes also tell each other, through the store, when a slot changes (waiters wake at
+//!   once) and when an API asked to hold back ([`Notice`]; Redis pub/sub).
 
 pub(crate) mod backend;
 mod env;
 pub(crate) mod fingerprint;
 pub(crate) mod lease;
 pub(crate) mod memory;
+pub(crate) mod notices;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;
 pub(crate) mod seal;
@@ -31,6 +34,7 @@ pub use env::{
 };
 pub use fingerprint::Fingerprint;
 pub use memory::MemoryStore;
+pub use notices::{Listener, Notice};
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 #[cfg(feature = "redis")]

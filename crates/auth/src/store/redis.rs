@@ -17,17 +17,18 @@ pub(crate) mod scripts;
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use redis::{FromRedisValue, Script};
 
 use super::backend::{Record, StoreError, StoreResult, TokenStore};
+use super::notices::{Listener, Notice};
 use crate::error::AuthError;
 use config::{Connection, RedisConfig};
 use futures_util::future::BoxFuture;
 use link::Link;
-use scripts::{counter_key, decode, encode, lease_key, millis, token_key};
+use scripts::{counter_key, decode, encode, lease_key, millis, pauses_key, token_key};
 
 /// The channel on which stores announce changes to each other.
 const CHANNEL: &str = "sdk-auth:v1:notices";
@@ -42,6 +43,7 @@ const CHANNEL: &str = "sdk-auth:v1:notices";
 pub struct RedisStore {
     config: RedisConfig,
     link: Link,
+    listeners: Arc<RwLock<Vec<Listener>>>,
 }
 
 impl RedisStore {
@@ -56,13 +58,27 @@ impl RedisStore {
 
     /// A store as `config` says.
     pub fn new(config: RedisConfig) -> Self {
+        let listeners: Arc<RwLock<Vec<Listener>>> = Arc::default();
+        let heard = Arc::clone(&listeners);
+        let on_message = Arc::new(move |message: &[u8]| {
+            let Some(notice) = Notice::decode(message) else {
+                return;
+            };
+            for listener in heard.read().unwrap_or_else(PoisonError::into_inner).iter() {
+                listener(notice.clone());
+            }
+        });
         let link = Link::new(
             config.connector(),
             config.connect_timeout,
             CHANNEL.to_owned(),
-            Arc::new(|_| {}),
+            on_message,
         );
-        Self { config, link }
+        Self {
+            config,
+            link,
+            listeners,
+        }
     }
 
     /// Bound on each operation on an established connection (default 250 ms; at least 1 ms).
@@ -164,6 +180,8 @@ impl TokenStore for RedisStore {
                 record.generation.to_string().into_bytes(),
                 encode(&record),
                 millis(ttl),
+                CHANNEL.into(),
+                changed(slot),
             ];
             self.script("save", &scripts::SAVE, &[token_key(slot)], &args)
                 .await
@@ -179,7 +197,12 @@ impl TokenStore for RedisStore {
         Box::pin(async move {
             let generation = generation.map(|g| g.to_string()).unwrap_or_default();
             let keys = [token_key(slot), counter_key(slot)];
-            let args = [generation.into_bytes(), millis(ttl)];
+            let args = [
+                generation.into_bytes(),
+                millis(ttl),
+                CHANNEL.into(),
+                changed(slot),
+            ];
             self.script("retire", &scripts::RETIRE, &keys, &args).await
         })
     }
@@ -235,6 +258,64 @@ impl TokenStore for RedisStore {
             .await
         })
     }
+
+    fn pause<'a>(
+        &'a self,
+        slot: &'a str,
+        scope: &'a str,
+        until_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let now = crate::pauses::unix_ms(std::time::SystemTime::now());
+            let notice = Notice::Paused {
+                slot: slot.to_owned(),
+                scope: scope.to_owned(),
+                until_ms,
+            };
+            let args = [
+                scope.as_bytes().to_vec(),
+                until_ms.to_string().into_bytes(),
+                millis(Duration::from_millis(until_ms.saturating_sub(now))),
+                CHANNEL.into(),
+                notice.encode().into_bytes(),
+            ];
+            self.script::<i64>("pause", &scripts::PAUSE, &[pauses_key(slot)], &args)
+                .await
+                .map(drop)
+        })
+    }
+
+    fn pauses<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Vec<(String, u64)>>> {
+        Box::pin(async move {
+            let hgetall = redis::cmd("HGETALL").arg(pauses_key(slot)).to_owned();
+            let pauses: Vec<(String, String)> = self
+                .bounded("pauses", |mut connection| {
+                    let hgetall = hgetall.clone();
+                    async move { hgetall.query_async(&mut connection).await }
+                })
+                .await?;
+            Ok(pauses
+                .into_iter()
+                .filter_map(|(scope, until)| Some((scope, until.parse().ok()?)))
+                .collect())
+        })
+    }
+
+    fn listen(&self, listener: Listener) {
+        self.listeners
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(listener);
+    }
+}
+
+/// The notice that `slot` changed, as published.
+fn changed(slot: &str) -> Vec<u8> {
+    Notice::Changed {
+        slot: slot.to_owned(),
+    }
+    .encode()
+    .into_bytes()
 }
 
 impl fmt::Debug for RedisStore {

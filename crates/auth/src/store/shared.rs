@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::backend::{StoreError, TokenStore};
+use super::notices::Hub;
 use super::seal::{Sealer, StoreKey};
 use super::warnings::Warnings;
 
@@ -27,12 +28,22 @@ pub struct SharedStore {
     pub(crate) wait_limit: Option<Duration>,
     /// This store's warnings, rate-limited across every service that uses it.
     pub(crate) warnings: Arc<Warnings>,
+    /// What this process hears from the others through the store.
+    pub(crate) hub: Arc<Hub>,
 }
 
 impl SharedStore {
     /// Tokens in `backend`, sealed with `key` (every process of the fleet needs the same key).
     pub fn new(backend: impl TokenStore, key: StoreKey) -> Self {
+        let hub = Arc::new(Hub::default());
+        let heard = Arc::downgrade(&hub);
+        backend.listen(Arc::new(move |notice| {
+            if let Some(hub) = heard.upgrade() {
+                hub.hear(notice);
+            }
+        }));
         Self {
+            hub,
             backend: Arc::new(backend),
             sealer: Arc::new(Sealer::new(&key)),
             lease: DEFAULT_LEASE,

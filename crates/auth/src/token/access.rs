@@ -25,6 +25,7 @@ pub struct MintedToken {
     pub(crate) shared: Option<Shared>,
     /// When it was issued, by the wall clock (set by the fleet, which shares it; otherwise
     /// the moment the cache installs it).
+    #[cfg(feature = "store")]
     pub(crate) issued_at: Option<SystemTime>,
 }
 
@@ -67,6 +68,7 @@ impl MintedToken {
             jti: None,
             scopes: Vec::new(),
             shared: None,
+            #[cfg(feature = "store")]
             issued_at: None,
         }
     }
@@ -145,6 +147,7 @@ struct Inner {
     adopted: bool,
     /// When it was issued, by the wall clock: the fleet compares tokens of different
     /// processes by it (see `crate::token::fleet`).
+    #[cfg(feature = "store")]
     issued_at: SystemTime,
 }
 
@@ -176,6 +179,7 @@ impl AccessToken {
             None => (issued, lifetime),
         };
         let schedule = Schedule::new(issued, lifetime.0, options, options.jitter.sample());
+        #[cfg(feature = "store")]
         let issued_at = minted.issued_at.unwrap_or_else(|| options.clock.wall());
         Ok(Self(Arc::new(Inner {
             secret: minted.secret,
@@ -188,6 +192,7 @@ impl AccessToken {
             schedule,
             shared_generation: minted.shared.map(|shared| shared.generation),
             adopted: adopted.is_some(),
+            #[cfg(feature = "store")]
             issued_at,
         })))
     }
@@ -249,6 +254,7 @@ impl AccessToken {
     }
 
     /// When it was issued, by the wall clock.
+    #[cfg(feature = "store")]
     pub(crate) fn issued_at(&self) -> SystemTime {
         self.0.issued_at
     }

@@ -34,6 +34,7 @@ use super::minter::{Minter, MinterInfo};
 use crate::clock;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
+use crate::pauses::Pauses;
 
 type MintResult = Result<AccessToken, AuthError>;
 type MintFuture = BoxFuture<'static, MintResult>;
@@ -48,6 +49,9 @@ pub(crate) struct TokenCache {
     /// This service's slot in the shared token store, if one is configured.
     #[cfg(feature = "store")]
     pub(crate) fleet: Option<Fleet>,
+    /// Scopes the API asked to hold back (429 with `Retry-After`): this process's, and with
+    /// a shared store the fleet's.
+    pub(crate) pauses: Arc<Pauses>,
     state: Mutex<State>,
     /// Mirrors `state.rejection.is_some()`, so a successful call checks it without the lock.
     rejected: AtomicBool,
@@ -99,12 +103,17 @@ impl TokenCache {
         let info = minter.info();
         #[cfg(feature = "store")]
         let fleet = Fleet::new(&options, &*minter, &info);
+        #[cfg(feature = "store")]
+        let pauses = fleet.as_ref().map(Fleet::pauses).unwrap_or_default();
+        #[cfg(not(feature = "store"))]
+        let pauses = Arc::default();
         Self {
             info,
             minter,
             options,
             #[cfg(feature = "store")]
             fleet,
+            pauses,
             state: Mutex::default(),
             rejected: AtomicBool::new(false),
         }

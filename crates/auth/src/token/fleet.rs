@@ -9,28 +9,34 @@
 //! 2. **lease**: otherwise take the slot's lease, look once more (someone may have just
 //!    stored one), take the next generation, mint (renewing the lease), save the token fenced
 //!    by generation (an older one never overwrites a newer one), release;
-//! 3. **wait**: if another process holds the lease, poll with backoff (5 ms doubling to
-//!    100 ms, jittered) and go back to 1; a dead holder's lease lapses and a waiter takes over.
+//! 3. **wait**: if another process holds the lease, wait until the holder's save is announced
+//!    (a notice through the store, `store::notices`) or the next poll (5 ms doubling to 100 ms,
+//!    jittered: the fallback when no notice comes), and go back to 1; a dead holder's lease
+//!    lapses and a waiter takes over.
+//!
+//! A 429 from the token endpoint pauses minting for the whole fleet: the pause goes through
+//! the store, and no process mints (or waits for a mint) until it ends.
 //!
 //! Any store error, and a wait past the limit, means: mint locally, warn (once per cause per
 //! interval, see `store::warnings`), and try the store again next time. A call never fails
 //! because of the store.
 
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::access::{AccessToken, Adopted, MintedToken, Shared};
-use super::lifetime::{LifetimeSource, Phase, Schedule};
+use super::access::{AccessToken, MintedToken, Shared};
 use super::marks::{Marks, Verdict};
 use super::minter::{Minter, MinterInfo};
+use super::stored;
 use crate::config::{AuthOptions, Jitter};
 use crate::error::AuthError;
+use crate::pauses::{self, MINT, Pauses};
 use crate::store::SharedStore;
 use crate::store::backend::{Record, StoreResult};
 use crate::store::lease::Lease;
-use crate::store::seal::{Opened, Payload};
+use crate::store::notices::SlotNews;
 use secrecy::ExposeSecret as _;
 
 const FIRST_POLL: Duration = Duration::from_millis(5);
@@ -45,6 +51,10 @@ pub(crate) struct Fleet {
     api: &'static str,
     service: &'static str,
     marks: Mutex<Marks>,
+    /// What this process hears about the slot from the others.
+    news: Arc<SlotNews>,
+    /// Whether the store's record of pauses was read (once, at the first need).
+    pauses_read: std::sync::atomic::AtomicBool,
 }
 
 impl Fleet {
@@ -73,11 +83,38 @@ impl Fleet {
             fingerprint.finish()
         );
         Some(Self {
+            news: store.hub.slot(&slot),
             store,
             slot,
             api: info.api,
             service: info.service,
             marks: Mutex::default(),
+            pauses_read: Default::default(),
+        })
+    }
+
+    /// The slot's pauses: this process's and the fleet's.
+    pub(crate) fn pauses(&self) -> Arc<Pauses> {
+        Arc::clone(&self.news.pauses)
+    }
+
+    /// Tells the fleet that the API asked to hold back `scope` until `until_ms` (the caller
+    /// has paused it here already).
+    pub(crate) async fn share_pause(&self, scope: &str, until_ms: u64) {
+        let shared = self.store.backend.pause(&self.slot, scope, until_ms);
+        if let Err(error) = shared.await
+            && let Some(held_back) = self.store.warnings.admit("pause not shared", &error)
+        {
+            tracing::warn!(api = self.api, service = self.service, error = %error, held_back,
+                "could not tell the fleet to slow down; other processes find out by themselves");
+        }
+    }
+
+    /// How long minting is still paused for the fleet, if it is.
+    fn mint_paused(&self, options: &AuthOptions) -> Option<AuthError> {
+        let wait = self.news.pauses.remaining(MINT, || options.clock.wall())?;
+        Some(AuthError::RateLimited {
+            retry_after: Some(wait),
         })
     }
 
@@ -88,6 +125,9 @@ impl Fleet {
         minter: &dyn Minter,
         options: &AuthOptions,
     ) -> Result<MintedToken, AuthError> {
+        if let Some(paused) = self.mint_paused(options) {
+            return Err(paused);
+        }
         let result = match self.coordinate(minter, options).await {
             Ok(result) => result,
             Err(error) => {
@@ -102,7 +142,30 @@ impl Fleet {
         if let Ok(minted) = &result {
             self.marks().hold(minted.secret());
         }
+        self.heed_mint(&result, options).await;
         result
+    }
+
+    /// A 429 from the token endpoint pauses minting here and for the fleet.
+    async fn heed_mint(&self, result: &Result<MintedToken, AuthError>, options: &AuthOptions) {
+        if let Err(AuthError::RateLimited {
+            retry_after: Some(after),
+        }) = result
+        {
+            let until = pauses::until(options.clock.wall(), *after);
+            if self.news.pauses.pause(MINT, until) {
+                self.share_pause(MINT, until).await;
+            }
+        }
+    }
+
+    /// Takes in the pauses the store holds for the slot (announced, perhaps, before this
+    /// process listened).
+    async fn read_pauses(&self) -> StoreResult<()> {
+        for (scope, until) in self.store.backend.pauses(&self.slot).await? {
+            self.news.pauses.pause(&scope, until);
+        }
+        Ok(())
     }
 
     async fn coordinate(
@@ -121,7 +184,18 @@ impl Fleet {
         // expire in real time too.
         let deadline = Instant::now() + limit;
         let mut pause = FIRST_POLL;
+        if !self
+            .pauses_read
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            self.read_pauses().await?;
+        }
+        let mut changes = self.news.changes.subscribe();
         loop {
+            changes.borrow_and_update();
+            if let Some(paused) = self.mint_paused(options) {
+                return Ok(Err(paused));
+            }
             if let Some(token) = self.adopt(options).await? {
                 return Ok(Ok(token));
             }
@@ -136,7 +210,12 @@ impl Fleet {
                 }
                 return Ok(minter.mint().await);
             }
-            tokio::time::sleep(pause.mul_f64(1.0 - Jitter::Random.sample())).await;
+            // Woken when the holder's token is announced, else at the next poll.
+            let poll = tokio::time::sleep(pause.mul_f64(1.0 - Jitter::Random.sample()));
+            tokio::select! {
+                () = poll => {}
+                _ = changes.changed() => {}
+            }
             pause = (pause * 2).min(MAX_POLL);
         }
     }
@@ -167,7 +246,7 @@ impl Fleet {
             .marks()
             .judge(opened.token.expose_secret(), opened.issued_at_ms());
         match verdict {
-            Verdict::Adopt => Ok(usable(opened, record.generation, options)),
+            Verdict::Adopt => Ok(stored::adopted(opened, record.generation, options)),
             Verdict::Held => Ok(None),
             Verdict::Refused => {
                 let retire =
@@ -191,6 +270,13 @@ impl Fleet {
             lease.release().await;
             return Ok(token);
         }
+        // The previous holder may have been told to slow down just before it let go.
+        if self.read_pauses().await.is_ok()
+            && let Some(paused) = self.mint_paused(options)
+        {
+            lease.release().await;
+            return Err(paused);
+        }
         let generation = self.store.backend.next_generation(&self.slot).await;
         let minted = lease.hold_while(minter.mint()).await;
         let result = match (minted, generation) {
@@ -204,6 +290,8 @@ impl Fleet {
             }
             (Err(error), _) => Err(error),
         };
+        // Before letting go: the next holder must see the pause, if any.
+        self.heed_mint(&result, options).await;
         lease.release().await;
         result
     }
@@ -220,17 +308,9 @@ impl Fleet {
         if lifetime.is_zero() {
             return minted;
         }
-        let source = format!("{source:?}");
         minted.issued_at = Some(wall);
-        let payload = Payload {
-            token: minted.secret(),
-            issued_at_ms: unix_ms(wall),
-            expires_at_ms: unix_ms(wall).saturating_add(millis(lifetime)),
-            lifetime_ms: millis(lifetime),
-            source: &source,
-            jti: minted.jti.as_deref(),
-            scopes: &minted.scopes,
-        };
+        let source = format!("{source:?}");
+        let payload = stored::payload(&minted, &source, wall, lifetime);
         let saved = match self.store.sealer.seal(&self.slot, generation, &payload) {
             Ok(sealed) => {
                 let record = Record { generation, sealed };
@@ -262,7 +342,7 @@ impl Fleet {
     /// An API rejected `token`: the next [`obtain`](Self::obtain) retires it in the store if
     /// it is still there, and any stored token issued before it, instead of adopting it.
     pub(crate) fn rejected(&self, token: &AccessToken) {
-        let issued = unix_ms(token.issued_at());
+        let issued = pauses::unix_ms(token.issued_at());
         self.marks().refuse(token.expose_secret(), issued);
     }
 
@@ -277,7 +357,8 @@ impl Fleet {
     /// Every token of the account was revoked: tombstone the slot so no process adopts a
     /// token minted before.
     pub(crate) async fn revoked_all(&self, options: &AuthOptions) {
-        self.marks().refuse_through(unix_ms(options.clock.wall()));
+        self.marks()
+            .refuse_through(pauses::unix_ms(options.clock.wall()));
         self.retire(None).await;
     }
 
@@ -297,51 +378,4 @@ impl Fleet {
     fn marks(&self) -> std::sync::MutexGuard<'_, Marks> {
         self.marks.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// A stored token as this process's own, unless it is expired by this process's margins.
-fn usable(opened: Opened, generation: u64, options: &AuthOptions) -> Option<MintedToken> {
-    let remaining = opened
-        .expires_at_ms
-        .saturating_sub(unix_ms(options.clock.wall()));
-    let lifetime = Duration::from_millis(opened.lifetime_ms);
-    let adopted = Adopted {
-        lifetime,
-        source: source_named(&opened.source),
-        age: lifetime.saturating_sub(Duration::from_millis(remaining)),
-    };
-    let now = options.clock.now();
-    let (issued, length) = adopted.basis(now);
-    if Schedule::new(issued, length, options, 0.0).phase(now) == Phase::Expired {
-        return None;
-    }
-    let issued_at = UNIX_EPOCH + Duration::from_millis(opened.issued_at_ms());
-    let mut minted = MintedToken::new(opened.token, lifetime).with_scopes(opened.scopes);
-    minted.jti = opened.jti;
-    minted.issued_at = Some(issued_at);
-    minted.shared = Some(Shared {
-        generation,
-        adopted: Some(adopted),
-    });
-    Some(minted)
-}
-
-/// The [`LifetimeSource`] whose `Debug` name is `name` (unknown names: the default).
-fn source_named(name: &str) -> LifetimeSource {
-    [
-        LifetimeSource::RelativeTtl,
-        LifetimeSource::JwtClaims,
-        LifetimeSource::AbsoluteExpiry,
-    ]
-    .into_iter()
-    .find(|source| format!("{source:?}") == name)
-    .unwrap_or(LifetimeSource::Default)
-}
-
-fn unix_ms(wall: SystemTime) -> u64 {
-    millis(wall.duration_since(UNIX_EPOCH).unwrap_or_default())
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

@@ -12,6 +12,7 @@ use libtest_mimic::Trial;
 use redis::AsyncCommands as _;
 use sdk_auth::store::RedisStore;
 use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore, StoreKey};
+use sdk_testkit::rate_limit::{Limited, RateLimit};
 use sdk_testkit::redis_server::RedisServer;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
@@ -85,6 +86,10 @@ pub struct TokenServer {
 
 #[derive(Default)]
 pub struct State {
+    /// Answers 429 to mints while armed.
+    pub mint_limit: Arc<RateLimit>,
+    /// `GET /v1/limited`: 429 while armed, else 200.
+    pub limit: Arc<RateLimit>,
     mints: AtomicUsize,
     ttl: AtomicU64,
     /// Delay the next mint's answer by 5 s (to kill its caller mid-mint).
@@ -102,6 +107,9 @@ impl Respond for Mint {
             .and_then(|v| v.to_str().ok());
         if secret != Some(SECRET) {
             return ResponseTemplate::new(401);
+        }
+        if let Some(limited) = self.0.mint_limit.check(request) {
+            return limited;
         }
         let n = self.0.mints.fetch_add(1, Ordering::SeqCst) + 1;
         let body = serde_json::json!({
@@ -157,6 +165,8 @@ impl TokenServer {
         mount(&server, "POST", "/v1/auth/token", Mint(state.clone())).await;
         mount(&server, "GET", "/v1/ping", Api(state.clone())).await;
         mount(&server, "POST", "/v1/auth/revoke", Revoke(state.clone())).await;
+        let limited = Limited(state.limit.clone());
+        mount(&server, "GET", "/v1/limited", limited).await;
         Self { server, state }
     }
 
@@ -175,6 +185,10 @@ impl TokenServer {
 
     pub fn ping_url(&self) -> String {
         format!("{}/v1/ping", self.server.uri())
+    }
+
+    pub fn limited_url(&self) -> String {
+        format!("{}/v1/limited", self.server.uri())
     }
 
     /// An in-process Obi `Auth` sharing tokens through `redis` under `key`: each call is a
@@ -254,6 +268,7 @@ impl Fleet {
                 let mut child =
                     Command::new(std::env::current_exe().expect("the test binary's path"))
                         .env(super::worker::ROLE, "1")
+                        .env(super::worker::INDEX, index.to_string())
                         .env("OBI_URL", server.server.uri())
                         .env("OBI_API_KEY", API_KEY)
                         .env("OBI_API_SECRET", SECRET)

@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod harness;
+mod backoff;
 mod connection;
 mod divergence;
 mod sharing;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         sharing::trials(),
         divergence::trials(),
         connection::trials(),
+        backoff::trials(),
     ]
     .into_iter()
     .flatten()

@@ -1,5 +1,6 @@
 //! The Redis side of the token store: key names, the `<generation>:<sealed>` value format,
-//! and the Lua scripts that make each operation atomic. Every script is safe to repeat (an
+//! and the Lua scripts that make each operation atomic (and announce what changed, in the
+//! same step). Every script is safe to repeat (an
 //! operation is sent again once when its connection broke under it).
 
 use std::sync::LazyLock;
@@ -12,8 +13,9 @@ use crate::store::backend::Record;
 /// Longest generation we parse: Lua numbers are doubles, exact to 2^53.
 const MAX_DIGITS: usize = 15;
 
-/// Writes unless the slot holds a generation at least as new (garbage counts as none); says
-/// written if the same value is already there (a repeated save).
+/// Writes unless the slot holds a generation at least as new (garbage counts as none), and
+/// announces it (`ARGV[4]`: channel, `ARGV[5]`: notice); says written if the same value is
+/// already there (a repeated save).
 pub(crate) static SAVE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"local current = redis.pcall('GET', KEYS[1])
@@ -23,12 +25,13 @@ pub(crate) static SAVE: LazyLock<Script> = LazyLock::new(|| {
           if digits and #digits <= 15 and tonumber(digits) >= tonumber(ARGV[1]) then return 0 end
         end
         redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        redis.call('PUBLISH', ARGV[4], ARGV[5])
         return 1",
     )
 });
 
 /// Tombstones the slot: at the given generation if it is still the stored one, or (empty
-/// generation) at the counter's value.
+/// generation) at the counter's value; announces it (`ARGV[3]`: channel, `ARGV[4]`: notice).
 pub(crate) static RETIRE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"local generation = ARGV[1]
@@ -42,6 +45,7 @@ pub(crate) static RETIRE: LazyLock<Script> = LazyLock::new(|| {
           end
         end
         redis.call('SET', KEYS[1], generation .. ':', 'PX', ARGV[2])
+        redis.call('PUBLISH', ARGV[3], ARGV[4])
         return 1",
     )
 });
@@ -76,6 +80,21 @@ pub(crate) static ACQUIRE: LazyLock<Script> = LazyLock::new(|| {
     )
 });
 
+/// Records a pause of a scope (`ARGV[1]`) until `ARGV[2]` (Unix ms; never shortened) in the
+/// slot's pause hash, which lives as long as its longest pause (`ARGV[3]`: ms from now), and
+/// announces it (`ARGV[4]`: channel, `ARGV[5]`: notice).
+pub(crate) static PAUSE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') or 0
+        if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then
+          redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        end
+        redis.call('PUBLISH', ARGV[4], ARGV[5])
+        return 1",
+    )
+});
+
 /// Extends the lease if the fence still holds it.
 pub(crate) static RENEW: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
@@ -106,6 +125,10 @@ pub(crate) fn counter_key(slot: &str) -> String {
 
 pub(crate) fn lease_key(slot: &str) -> String {
     format!("{slot}:lease")
+}
+
+pub(crate) fn pauses_key(slot: &str) -> String {
+    format!("{slot}:pauses")
 }
 
 pub(crate) fn millis(ttl: Duration) -> Vec<u8> {
