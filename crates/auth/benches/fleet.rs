@@ -14,6 +14,9 @@
 #[path = "../tests/fleet/harness.rs"]
 #[macro_use]
 mod harness;
+#[allow(dead_code)]
+#[path = "../tests/fleet/deployment.rs"]
+mod deployment;
 #[path = "../tests/fleet/worker.rs"]
 mod worker;
 

@@ -2,12 +2,13 @@
 //! replica, through the store; during the window, at most one request per replica reaches the
 //! limited endpoint (business call or token endpoint).
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use libtest_mimic::Trial;
 use redis::AsyncCommands as _;
 use sdk_testkit::redis_server::RedisServer;
 
+use crate::deployment::*;
 use crate::harness::*;
 
 pub fn trials() -> Vec<Trial> {
@@ -80,8 +81,13 @@ async fn a_429_from_the_token_endpoint_pauses_the_fleet() {
         in_window, 1,
         "one request to the token endpoint for the fleet"
     );
-    let ends = server.state.mint_limit.ends().unwrap();
-    tokio::time::sleep_until((ends + Duration::from_millis(300)).into()).await;
+    // The pause runs from the first replica's 429: wait for its end, as recorded.
+    let mut con = connect(&redis).await;
+    let keys: Vec<String> = con.keys("*:pauses").await.unwrap();
+    let pauses: Vec<(String, u64)> = con.hgetall(&keys[0]).await.unwrap();
+    let until = UNIX_EPOCH + Duration::from_millis(pauses[0].1);
+    let left = until.duration_since(SystemTime::now()).unwrap_or_default();
+    tokio::time::sleep(left + Duration::from_millis(300)).await;
     assert_ne!(fleet.served("tokens").await, "-", "shared");
     assert_eq!(server.mints(), 1);
 }

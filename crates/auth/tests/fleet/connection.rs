@@ -9,6 +9,7 @@ use sdk_auth::StoreKey;
 use sdk_auth::store::{RedisConfig, RedisStore, TokenStore};
 use sdk_testkit::redis_server::RedisServer;
 
+use crate::deployment::*;
 use crate::harness::*;
 
 pub fn trials() -> Vec<Trial> {

@@ -9,14 +9,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use libtest_mimic::Trial;
-use redis::AsyncCommands as _;
-use sdk_auth::store::RedisStore;
-use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore, StoreKey};
+use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore};
 use sdk_testkit::rate_limit::{Limited, RateLimit};
 use sdk_testkit::redis_server::RedisServer;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
+
+use crate::deployment::{Deployment, store_env};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -259,6 +259,11 @@ impl Fleet {
         Self::spawn(server, size, &store_env(&redis.url()))
     }
 
+    /// A fleet of [`Size::from_env`] on `deployment`.
+    pub fn on(server: &TokenServer, deployment: &Deployment) -> Self {
+        Self::spawn(server, Size::from_env(), &deployment.env())
+    }
+
     /// `size.processes` replicas of `server`'s API, with `store` (`SDK_TOKEN_STORE_*`
     /// variables) in their environment.
     pub fn spawn(server: &TokenServer, size: Size, store: &[(String, String)]) -> Self {
@@ -362,56 +367,4 @@ pub fn all_served(replies: &[Reply], tasks: usize) -> String {
     }
     assert_eq!(generations.len(), 1, "one token for the fleet: {replies:?}");
     generations.into_iter().next().unwrap().to_owned()
-}
-
-/// The store variables of replicas sharing tokens through the Redis at `url`, with a
-/// generous operation bound (on a loaded 2-core CI a spurious timeout would add a mint).
-pub fn store_env(url: &str) -> Vec<(String, String)> {
-    [
-        ("SDK_TOKEN_STORE_URL", url),
-        ("SDK_TOKEN_STORE_KEY", STORE_KEY),
-        ("SDK_TOKEN_STORE_TIMEOUT_MS", "2000"),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .to_vec()
-}
-
-/// A store on `url` sealed with `key`; `timeout` bounds each operation (the exact-count tests
-/// use a generous one: on a loaded 2-core CI a spurious timeout would add a mint).
-pub fn redis_store(url: &str, key: StoreKey, timeout: Duration) -> SharedStore {
-    SharedStore::new(RedisStore::open(url).unwrap().timeout(timeout), key)
-}
-
-pub const GENEROUS: Duration = Duration::from_secs(2);
-
-pub async fn connect(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
-    redis::Client::open(redis.url())
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap()
-}
-
-/// Every key and string value in Redis: no token, secret or API key in any of them.
-pub async fn assert_nothing_in_plaintext(redis: &RedisServer) {
-    let mut con = connect(redis).await;
-    let keys: Vec<String> = con.keys("*").await.unwrap();
-    assert!(!keys.is_empty());
-    for key in keys {
-        for canary in [TOKEN_CANARY, SECRET, API_KEY, "tok-"] {
-            assert!(!key.contains(canary), "key {key} shows {canary}");
-        }
-        let kind: String = redis::cmd("TYPE")
-            .arg(&key)
-            .query_async(&mut con)
-            .await
-            .unwrap();
-        if kind == "string" {
-            let value: Vec<u8> = con.get(&key).await.unwrap();
-            for canary in [TOKEN_CANARY, SECRET, API_KEY, "tok-"] {
-                let found = value.windows(canary.len()).any(|w| w == canary.as_bytes());
-                assert!(!found, "value of {key} shows {canary}");
-            }
-        }
-    }
 }

@@ -11,8 +11,10 @@
 mod harness;
 mod backoff;
 mod connection;
+mod deployment;
 mod divergence;
 mod sharing;
+mod tls;
 mod worker;
 
 use std::process::ExitCode;
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         divergence::trials(),
         connection::trials(),
         backoff::trials(),
+        tls::trials(),
     ]
     .into_iter()
     .flatten()

@@ -10,11 +10,14 @@ use sdk_auth::{AuthOptions, SharedStore, StoreKey};
 use sdk_testkit::logs::Capture;
 use sdk_testkit::redis_server::RedisServer;
 
+use crate::deployment::*;
 use crate::harness::*;
 
 pub fn trials() -> Vec<Trial> {
     trials![
         a_fleet_of_processes_mints_once_per_need,
+        a_fleet_over_tls_mints_once_per_need,
+        a_fleet_on_a_cluster_mints_once_per_need,
         a_killed_lease_holder_is_taken_over,
         redis_outage_falls_back_then_shares_again,
         entries_that_do_not_open_are_replaced,
@@ -23,12 +26,25 @@ pub fn trials() -> Vec<Trial> {
     ]
 }
 
-/// 8 processes × 200 tasks: one mint at cold start, one per expiry, one per 401 storm, and
-/// one after a revoke-all from one replica.
 async fn a_fleet_of_processes_mints_once_per_need() {
-    let redis = RedisServer::start();
+    mints_once_per_need(Deployment::single()).await;
+}
+
+/// Over `rediss://`, with a CA and a client certificate from `SDK_TOKEN_STORE_TLS_*_FILE`.
+async fn a_fleet_over_tls_mints_once_per_need() {
+    mints_once_per_need(Deployment::tls()).await;
+}
+
+/// On a Redis Cluster of three masters (`SDK_TOKEN_STORE_MODE=cluster`).
+async fn a_fleet_on_a_cluster_mints_once_per_need() {
+    mints_once_per_need(Deployment::cluster()).await;
+}
+
+/// A fleet of processes: one mint at cold start, one per expiry, one per 401 storm, and one
+/// after a revoke-all from one replica; nothing readable in the store.
+async fn mints_once_per_need(deployment: Deployment) {
     let server = TokenServer::start(SHORT_TTL).await;
-    let mut fleet = Fleet::start(&server, &redis);
+    let mut fleet = Fleet::on(&server, &deployment);
 
     assert_eq!(fleet.served("tokens").await, "1");
     assert_eq!(server.mints(), 1, "cold start");
@@ -61,7 +77,7 @@ async fn a_fleet_of_processes_mints_once_per_need() {
     assert_eq!(fleet.replies(1).await[0].generations, "4");
     assert_eq!(server.mints(), 4);
 
-    assert_nothing_in_plaintext(&redis).await;
+    deployment.assert_nothing_in_plaintext().await;
 }
 
 /// The lease holder is SIGKILLed mid-mint: another process mints, no caller fails.
@@ -206,7 +222,9 @@ async fn entries_that_do_not_open_are_replaced() {
         );
         assert_eq!(server.mints(), mints, "{corruption}: the replacement opens");
     }
-    assert_nothing_in_plaintext(&redis).await;
+    Deployment::Single(redis)
+        .assert_nothing_in_plaintext()
+        .await;
 }
 
 /// A paused (slow) Redis: the call still succeeds on a local mint, with a warning; once it
