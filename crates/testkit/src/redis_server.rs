@@ -1,7 +1,7 @@
 //! A real `redis-server` for tests: random loopback port, no persistence, its own temporary
 //! directory; stopped (and its directory removed) on drop. Plain, with a password, TLS-only
-//! (certificates from [`crate::tls`], client certificates required), or as a node of a
-//! [`RedisCluster`]. CI installs the Debian package `redis-server` (`.ci/run`); without it,
+//! (certificates from [`crate::tls`], client certificates required), as a node of a
+//! [`RedisCluster`], or as a [`RedisSentinel`]. CI installs the Debian package `redis-server` (`.ci/run`); without it,
 //! starting one fails with that hint.
 
 use std::io::{Read, Write};
@@ -28,6 +28,8 @@ struct Options {
     tls: Option<TlsFiles>,
     /// A cluster node, with its cluster bus on this port.
     cluster_bus: Option<u16>,
+    /// A configuration file, given first.
+    config: Option<PathBuf>,
     args: Vec<String>,
 }
 
@@ -148,6 +150,9 @@ impl RedisServer {
     fn launch(&mut self) -> bool {
         let port = self.port.to_string();
         let mut command = Command::new("redis-server");
+        if let Some(config) = &self.options.config {
+            command.arg(config);
+        }
         command
             .args(["--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
@@ -259,6 +264,96 @@ impl RedisCluster {
     pub fn nodes(&self) -> &[RedisServer] {
         &self.nodes
     }
+}
+
+/// A Redis Sentinel on loopback watching one master under a name (quorum 1, down after 1 s);
+/// stopped on drop.
+pub struct RedisSentinel {
+    server: RedisServer,
+}
+
+impl RedisSentinel {
+    /// Starts a Sentinel watching `master` as `name`, told about its `replicas` (rather than
+    /// finding them at its next look, up to 10 s later).
+    pub fn start(master: &RedisServer, replicas: &[&RedisServer], name: &str) -> Self {
+        let port = free_port();
+        let serial = std::process::id();
+        let dir = std::env::temp_dir().join(format!("sdk-sentinel-{serial}-{port}"));
+        std::fs::create_dir_all(&dir).expect("temporary directory for the sentinel");
+        let config = dir.join("sentinel.conf");
+        let text = format!(
+            "port {port}\nbind 127.0.0.1\nsentinel monitor {name} 127.0.0.1 {} 1\n\
+             sentinel down-after-milliseconds {name} 1000\nsentinel failover-timeout {name} 5000\n",
+            master.port
+        );
+        let known: String = replicas
+            .iter()
+            .map(|replica| format!("sentinel known-replica {name} 127.0.0.1 {}\n", replica.port))
+            .collect();
+        std::fs::write(&config, text + &known).expect("the sentinel's configuration");
+        let mut server = RedisServer {
+            port,
+            options: Options {
+                args: vec!["--sentinel".to_owned()],
+                config: Some(config),
+                ..Options::default()
+            },
+            dir,
+            child: None,
+        };
+        assert!(server.launch(), "redis-server --sentinel did not start");
+        Self { server }
+    }
+
+    /// `redis://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.server.port)
+    }
+
+    /// The port of the master it names, once no failover is under way (after one, the
+    /// promoted replica's).
+    pub fn master_port(&self, name: &str) -> Option<u16> {
+        let output = Command::new("redis-cli")
+            .args([
+                "-p",
+                &self.server.port.to_string(),
+                "SENTINEL",
+                "master",
+                name,
+            ])
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let field = |key: &str| {
+            let at = lines.iter().position(|line| *line == key)?;
+            lines.get(at + 1).copied()
+        };
+        if field("flags")? != "master" {
+            return None;
+        }
+        field("port")?.parse().ok()
+    }
+
+    /// Asks it to fail the master over to a replica now (`SENTINEL FAILOVER`); false if it
+    /// cannot yet (it has not discovered a replica).
+    pub fn try_fail_over(&self, name: &str) -> bool {
+        let command = format!(
+            "*3\r\n$8\r\nSENTINEL\r\n$8\r\nFAILOVER\r\n${}\r\n{name}\r\n",
+            name.len()
+        );
+        ask(self.server.port, command.as_bytes()).is_some_and(|reply| reply.starts_with("+OK"))
+    }
+}
+
+/// Sends `command` (RESP) to the server on `port` and returns its first reply, as text.
+fn ask(port: u16, command: &[u8]) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    stream.write_all(command).ok()?;
+    let mut reply = [0u8; 1024];
+    let n = stream.read(&mut reply).ok()?;
+    Some(String::from_utf8_lossy(&reply[..n]).into_owned())
 }
 
 /// A port that was free a moment ago.

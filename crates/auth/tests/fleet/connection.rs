@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use libtest_mimic::Trial;
 use sdk_auth::StoreKey;
-use sdk_auth::store::{RedisConfig, RedisStore, TokenStore};
+use sdk_auth::store::{Notice, Record, RedisConfig, RedisStore, TokenStore};
 use sdk_testkit::redis_server::RedisServer;
 
 use crate::deployment::*;
@@ -18,6 +18,7 @@ pub fn trials() -> Vec<Trial> {
         a_restarted_redis_fails_no_operation,
         connection_set_up_and_operations_have_their_own_bounds,
         a_server_without_resp3_still_shares,
+        notices_reach_the_other_stores_on_every_deployment,
     ]
 }
 
@@ -128,4 +129,59 @@ async fn a_server_without_resp3_still_shares() {
     let second = server.auth(redis_store(&redis.url(), key(), GENEROUS));
     assert_eq!(second.token().await.unwrap().shared_generation(), Some(1));
     assert_eq!(server.mints(), 1);
+}
+
+/// What one store writes, another hears at once (RESP3 pushes on its own connection): a token
+/// stored, a pause. On one server, over TLS and on a cluster (where the notice crosses nodes).
+async fn notices_reach_the_other_stores_on_every_deployment() {
+    for deployment in [
+        Deployment::single(),
+        Deployment::tls(),
+        Deployment::cluster(),
+    ] {
+        let writer = RedisStore::new(deployment.config());
+        let hearer = RedisStore::new(deployment.config());
+        let (heard, mut notices) = tokio::sync::mpsc::unbounded_channel();
+        hearer.listen(std::sync::Arc::new(move |notice| {
+            let _ = heard.send(notice);
+        }));
+        let slot = "sdk-auth:v1:{notice-test}";
+        assert_eq!(
+            hearer.load(slot).await,
+            Ok(None),
+            "connected and subscribed"
+        );
+        let record = Record {
+            generation: 1,
+            sealed: vec![7; 40],
+        };
+        let minute = Duration::from_secs(60);
+        assert_eq!(writer.save(slot, record, minute).await, Ok(true));
+        let mut next = async || {
+            tokio::time::timeout(Duration::from_secs(5), notices.recv())
+                .await
+                .expect("a notice within 5 s")
+                .unwrap()
+        };
+        let changed = Notice::Changed {
+            slot: slot.to_owned(),
+        };
+        assert_eq!(next().await, changed);
+        let until = std::time::SystemTime::now() + minute;
+        let until_ms = until
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        writer.pause(slot, "create_quote", until_ms).await.unwrap();
+        let paused = Notice::Paused {
+            slot: slot.to_owned(),
+            scope: "create_quote".to_owned(),
+            until_ms,
+        };
+        assert_eq!(next().await, paused);
+        assert_eq!(
+            hearer.pauses(slot).await.unwrap(),
+            [("create_quote".to_owned(), until_ms)]
+        );
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use redis::AsyncCommands as _;
 use redis::aio::MultiplexedConnection;
-use sdk_auth::store::RedisStore;
+use sdk_auth::store::{RedisConfig, RedisStore};
 use sdk_auth::{SharedStore, StoreKey};
 use sdk_testkit::redis_server::{RedisCluster, RedisServer};
 use sdk_testkit::tls::TlsFiles;
@@ -74,6 +74,23 @@ impl Deployment {
             }
         }
         env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+
+    /// What reaches this deployment, configured in code.
+    pub fn config(&self) -> RedisConfig {
+        let config = match self {
+            Self::Single(server) => RedisConfig::new(&server.url()),
+            Self::Tls { server, files, .. } => {
+                let read = |path: &PathBuf| std::fs::read(path).unwrap();
+                let key = read(&files.client_key).into();
+                let client = Some((read(&files.client_cert), key));
+                RedisConfig::new(&server.url()).and_then(|c| c.tls(Some(read(&files.ca)), client))
+            }
+            Self::Cluster(cluster) => {
+                RedisConfig::cluster(cluster.urls().iter().map(String::as_str))
+            }
+        };
+        config.unwrap().timeout(GENEROUS)
     }
 
     /// An in-process store on this deployment, as replicas configure it.

@@ -13,6 +13,7 @@ mod backoff;
 mod connection;
 mod deployment;
 mod divergence;
+mod sentinel;
 mod sharing;
 mod tls;
 mod worker;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         connection::trials(),
         backoff::trials(),
         tls::trials(),
+        sentinel::trials(),
     ]
     .into_iter()
     .flatten()

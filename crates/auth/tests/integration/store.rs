@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sdk_auth::store::{Fingerprint, MemoryStore, Record, StoreError, StoreResult, TokenStore};
+use sdk_auth::store::{
+    Fingerprint, Listener, MemoryStore, Record, StoreError, StoreResult, TokenStore,
+};
 use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, BoxFuture, Jitter, MintedToken, Minter, MinterInfo,
     RevokeScope, SharedStore, StoreKey,
@@ -26,6 +28,8 @@ struct Probe {
     ops: Arc<AtomicUsize>,
     down: Arc<AtomicBool>,
     garbage: Arc<AtomicBool>,
+    /// Hears no notices: waiters find tokens by polling only.
+    deaf: Arc<AtomicBool>,
 }
 
 impl Probe {
@@ -35,6 +39,7 @@ impl Probe {
             ops: Arc::default(),
             down: Arc::default(),
             garbage: Arc::default(),
+            deaf: Arc::default(),
         }
     }
 
@@ -111,6 +116,17 @@ impl TokenStore for Probe {
     fn release<'a>(&'a self, slot: &'a str, f: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
         self.gate(self.inner.release(slot, f))
     }
+    fn pause<'a>(&'a self, slot: &'a str, s: &'a str, u: u64) -> BoxFuture<'a, StoreResult<()>> {
+        self.gate(self.inner.pause(slot, s, u))
+    }
+    fn pauses<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Vec<(String, u64)>>> {
+        self.gate(self.inner.pauses(slot))
+    }
+    fn listen(&self, listener: Listener) {
+        if !self.deaf.load(Ordering::SeqCst) {
+            self.inner.listen(listener);
+        }
+    }
 }
 
 /// A gated minter that can also revoke, recording what it revoked.
@@ -154,8 +170,14 @@ struct Fleet {
 
 impl Fleet {
     fn new(open: bool) -> Self {
+        Self::hearing(open, true)
+    }
+
+    /// With `notices` false, the store tells the replicas nothing: they poll.
+    fn hearing(open: bool, notices: bool) -> Self {
         let clock = TokioClock::new();
         let probe = Probe::new(&clock);
+        probe.deaf.store(!notices, Ordering::SeqCst);
         Self {
             shared: SharedStore::new(probe.clone(), StoreKey::random().unwrap()),
             probe,
@@ -334,6 +356,38 @@ async fn store_outage_falls_back_to_local_mints_and_recovers() {
         assert_eq!(fleet.mints(), 5, "shared again: one mint");
     })
     .await;
+}
+
+/// A waiting replica has the token the moment the lease holder stores it (the store's notice
+/// wakes it), not at its next poll; without notices, at a later poll. Virtual time makes
+/// "the moment" exact.
+#[tokio::test(start_paused = true)]
+async fn waiters_wake_when_the_token_is_stored() {
+    for notices in [true, false] {
+        let lag = bounded(async {
+            let fleet = Fleet::hearing(true, notices);
+            // An odd delay, off the poll schedule.
+            fleet
+                .minter
+                .inner
+                .set_delay(Some(Duration::from_millis(1_003)));
+            let holder = fleet.replica();
+            let holding = tokio::spawn(async move {
+                holder.token().await.unwrap();
+                tokio::time::Instant::now()
+            });
+            fleet.minter.inner.wait_calls(1).await;
+            let waiter = fleet.replica();
+            assert_eq!(waiter.token().await.unwrap().shared_generation(), Some(1));
+            let woke = tokio::time::Instant::now();
+            woke - holding.await.unwrap()
+        })
+        .await;
+        match notices {
+            true => assert_eq!(lag, Duration::ZERO, "woken by the notice"),
+            false => assert!(lag > Duration::ZERO, "found at a later poll"),
+        }
+    }
 }
 
 /// An entry that does not open, met by every poll of 20 replicas waiting for a slow mint:
