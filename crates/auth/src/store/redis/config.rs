@@ -374,3 +374,51 @@ impl Connector {
         builder.build()?.async_get_client().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_keys_never_show() {
+        let configs = [
+            RedisConfig::new("redis://user:pw-canary@127.0.0.1:6379/3").unwrap(),
+            RedisConfig::cluster([
+                "redis://:pw-canary@127.0.0.1:7000",
+                "redis://:pw-canary@127.0.0.1:7001",
+            ])
+            .unwrap(),
+            RedisConfig::sentinel(["redis://:pw-canary@127.0.0.1:26379"], "mymaster")
+                .unwrap()
+                .master_auth(Some("user"), SecretString::from("master-canary")),
+        ];
+        for config in configs {
+            let debug = format!("{config:?}");
+            assert!(
+                !debug.contains("canary") && debug.contains("127.0.0.1"),
+                "{debug}"
+            );
+        }
+        for bad in [
+            "redis://:pw-canary@127.0.0.1:notaport",
+            "http://:pw-canary@host",
+        ] {
+            let error = RedisConfig::new(bad).unwrap_err().to_string();
+            assert!(!error.contains("canary"), "{error}");
+        }
+        let plain = RedisConfig::new("redis://127.0.0.1").unwrap();
+        let key = SecretSlice::from(b"key-canary".to_vec());
+        let error = plain.tls(None, Some((b"cert".to_vec(), key))).unwrap_err();
+        assert!(error.to_string().contains("rediss://"), "{error}");
+        let tls = RedisConfig::new("rediss://127.0.0.1").unwrap();
+        let key = SecretSlice::from(b"-----BEGIN PRIVATE KEY-----\nkey-canary\n".to_vec());
+        let error = tls
+            .tls(None, Some((b"not a cert".to_vec(), key)))
+            .unwrap_err();
+        assert!(!error.to_string().contains("canary"), "{error}");
+        let insecure = RedisConfig::new("rediss://127.0.0.1/#insecure").unwrap_err();
+        assert!(insecure.to_string().contains("insecure"), "{insecure}");
+        let mixed = RedisConfig::cluster(["redis://127.0.0.1:1", "rediss://127.0.0.1:2"]);
+        assert!(mixed.unwrap_err().to_string().contains("mix"));
+    }
+}
