@@ -201,7 +201,7 @@ mod tests {
     const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     #[test]
-    fn unset_url_means_no_store_and_errors_name_variables_not_values() {
+    fn unset_url_means_no_store_and_values_stay_secret() {
         assert!(SharedStore::from_env(env(&[])).unwrap().is_none());
         let url = "redis://:pw-canary@127.0.0.1:1/0";
         let error = SharedStore::from_env(env(&[(STORE_URL_VAR, url)])).unwrap_err();

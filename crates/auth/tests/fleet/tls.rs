@@ -12,7 +12,7 @@ use crate::harness::*;
 pub fn trials() -> Vec<Trial> {
     trials![
         tls_checks_the_server_and_presents_the_client_certificate,
-        the_tls_private_key_never_shows,
+        the_tls_private_key_stays_secret,
     ]
 }
 
@@ -59,7 +59,7 @@ async fn tls_checks_the_server_and_presents_the_client_certificate() {
 
 /// The client's private key is in no `Debug`, error or log line: not when it works, not
 /// when the server refuses, not when the key file is not a key.
-async fn the_tls_private_key_never_shows() {
+async fn the_tls_private_key_stays_secret() {
     let capture = Capture::start();
     let tls = Deployment::tls();
     let env = tls.env();

@@ -380,7 +380,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_and_keys_never_show() {
+    fn passwords_and_keys_stay_secret() {
         let configs = [
             RedisConfig::new("redis://user:pw-canary@127.0.0.1:6379/3").unwrap(),
             RedisConfig::cluster([
