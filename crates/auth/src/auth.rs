@@ -203,7 +203,7 @@ impl Auth {
             cache.clear();
             #[cfg(feature = "store")]
             if let Some(fleet) = &cache.fleet {
-                fleet.revoked_all().await;
+                fleet.revoked_all(&cache.options).await;
             }
             tracing::info!(api = cache.info.api, "all tokens of the account revoked");
         }

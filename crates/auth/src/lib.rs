@@ -54,12 +54,12 @@
 //! classification, the retry/replay decision, the failure carrier, telemetry) → `token`
 //! (cache, lifetime, token types, health, minters, the fleet protocol) → `config` (plain
 //! data: options, per-call options, credentials) → `store` (the shared store's backends) →
-//! leaves (`error`, `clock`, `env`, `url`, `transport`, `wire`).
+//! leaves (`error`, `clock`, `env`, `url`, `transport`, `wire`, `pauses`).
 //!
 //! The core spawns no tasks and holds no lock across an `.await`; the only runtime
 //! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
-//! Tokio runtime anyway; the Redis client runs its connection on it). Inject a
-//! [`ManualClock`] for deterministic tests.
+//! Tokio runtime anyway). The Redis store keeps its connection with one task of its own on
+//! that runtime. Inject a [`ManualClock`] for deterministic tests.
 #![deny(missing_docs)]
 // docs.rs (nightly, `--cfg docsrs`): a badge on each item behind a cargo feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -73,6 +73,7 @@ mod clock;
 mod config;
 mod env;
 mod error;
+mod pauses;
 #[cfg(feature = "store")]
 #[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub mod store;

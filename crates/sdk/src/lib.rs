@@ -110,10 +110,14 @@ pub use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, CallOptions, Clock, ErrorKind, Health, Jitter,
     LifetimeSource, ManualClock, NoReplay, RetryPolicy, SecretString, SystemClock, TransportCause,
 };
-/// A token store shared by many replicas (`SDK_TOKEN_STORE_URL`; feature `redis`).
+/// A token store shared by many replicas (`SDK_TOKEN_STORE_URL`; feature `redis`); in code,
+/// `SharedStore::new(RedisStore::new(RedisConfig::…), key)` for a cluster, Sentinels or TLS.
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use sdk_auth::{SharedStore, StoreKey};
+pub use sdk_auth::{
+    SharedStore, StoreKey,
+    store::{RedisConfig, RedisStore},
+};
 
 /// Extension points of the token layer: a custom token source for
 /// [`Auth::from_minter`](crate::Auth::from_minter), and what a custom [`Clock`](crate::Clock)
@@ -168,7 +172,8 @@ authenticated!(
 );
 
 /// `options` with the shared token store that `env` configures, if any (`SDK_TOKEN_STORE_URL`,
-/// `SDK_TOKEN_STORE_KEY`, `SDK_TOKEN_STORE_TIMEOUT_MS`; needs the `redis` feature).
+/// `SDK_TOKEN_STORE_KEY` and the other `SDK_TOKEN_STORE_*` variables of
+/// `SharedStore::from_env`; needs the `redis` feature).
 #[cfg(feature = "redis")]
 fn with_env_store(
     options: AuthOptions,

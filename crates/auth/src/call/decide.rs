@@ -19,8 +19,11 @@ pub(crate) struct Facts {
     pub(crate) resendable: bool,
     /// The request carried a bearer this layer stamped.
     pub(crate) bearer: bool,
-    /// A replay with a fresh token was already sent for this call.
-    pub(crate) replayed: bool,
+    /// That bearer was minted by another process of the fleet (adopted from the shared
+    /// store), not by this one.
+    pub(crate) adopted: bool,
+    /// Replays with a fresh token already sent for this call.
+    pub(crate) replays: u32,
     /// The service accepts a re-mint on 401 now (not inside its rejected-token backoff).
     pub(crate) replay_allowed: bool,
     /// Retries sent so far (replays do not count).
@@ -116,11 +119,15 @@ pub(crate) fn decide(outcome: &Outcome, facts: &Facts, policy: &RetryPolicy) -> 
 }
 
 /// A 401: one replay with a fresh token when possible, else the auth failure, labelled.
+///
+/// A refused replay whose token another replica minted is not the API refusing fresh tokens:
+/// the shared store held a stale one. It gets one more replay, with a token minted after it.
 fn unauthorized(facts: &Facts) -> Decision {
     let not_replayed = |reason| Decision::Unauthorized(AuthError::NotReplayed { reason });
+    let second_look = facts.replays == 1 && facts.adopted;
     if !facts.bearer {
         not_replayed(NoReplay::NoBearer)
-    } else if facts.replayed {
+    } else if facts.replays > 0 && !second_look {
         Decision::Unauthorized(AuthError::RejectedAfterReplay)
     } else if !facts.resendable {
         not_replayed(NoReplay::StreamingBody)
@@ -144,7 +151,8 @@ mod tests {
             idempotent: true,
             resendable: true,
             bearer: true,
-            replayed: false,
+            adopted: false,
+            replays: 0,
             replay_allowed: true,
             retries: 0,
             budget_allows: true,
@@ -294,10 +302,39 @@ mod tests {
                 "a 401 after the replay is the API refusing fresh tokens",
                 Outcome::Unauthorized,
                 Facts {
-                    replayed: true,
+                    replays: 1,
                     ..first()
                 },
                 Decision::Unauthorized(AuthError::RejectedAfterReplay),
+            ),
+            (
+                "a replay refused with a token another replica minted gets one more",
+                Outcome::Unauthorized,
+                Facts {
+                    replays: 1,
+                    adopted: true,
+                    ..first()
+                },
+                Decision::Replay,
+            ),
+            (
+                "but only one more",
+                Outcome::Unauthorized,
+                Facts {
+                    replays: 2,
+                    adopted: true,
+                    ..first()
+                },
+                Decision::Unauthorized(AuthError::RejectedAfterReplay),
+            ),
+            (
+                "an adopted token refused at the first attempt is replayed as usual",
+                Outcome::Unauthorized,
+                Facts {
+                    adopted: true,
+                    ..first()
+                },
+                Decision::Replay,
             ),
             (
                 "a streaming body is not replayed",

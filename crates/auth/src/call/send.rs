@@ -14,6 +14,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Response, StatusCode};
 use tracing::Instrument as _;
 
+use super::backoff;
 use super::budget::RetryBudget;
 use super::classify::{self, Outcome, SuccessBodyCheck};
 use super::decide::{Decision, Facts, decide};
@@ -24,6 +25,7 @@ use crate::clock;
 use crate::config::AuthOptions;
 use crate::config::call::CallOptions;
 use crate::error::AuthError;
+use crate::token::access::AccessToken;
 use crate::token::services::{Service, Services};
 use crate::wire;
 
@@ -177,8 +179,16 @@ impl Caller {
             false => None,
         };
         let started = deadline.map(|deadline| (options.clock.now(), deadline));
-        let (mut retries, mut replayed) = (0, false);
+        let (mut retries, mut replays) = (0, 0);
+        let remaining = || {
+            started.map(|(at, deadline)| {
+                (at + deadline).saturating_duration_since(options.clock.now())
+            })
+        };
         loop {
+            if let Some(service) = service {
+                backoff::wait_out(service, operation.id, policy, remaining, options).await;
+            }
             // `None` for a streaming body: then there is no replay and no retry.
             let spare = request.try_clone();
             let bearer = match service {
@@ -207,6 +217,9 @@ impl Caller {
                 }
             };
             let mut attempt = attempt;
+            if let Some(service) = service {
+                backoff::heed(service, operation.id, &outcome, options).await;
+            }
             if let (Some(service), Ok(response)) = (service, &attempt) {
                 if outcome != Outcome::Unauthorized {
                     service.cache.note_accepted();
@@ -235,13 +248,12 @@ impl Caller {
                 idempotent,
                 resendable: spare.is_some(),
                 bearer: bearer.is_some(),
-                replayed,
+                adopted: bearer.as_ref().is_some_and(|token| token.adopted()),
+                replays,
                 replay_allowed: service.is_none_or(|service| service.cache.replay_allowed()),
                 retries,
                 budget_allows: self.budget.allows_retry(),
-                remaining: started.map(|(at, deadline)| {
-                    (at + deadline).saturating_duration_since(options.clock.now())
-                }),
+                remaining: remaining(),
                 backoff: policy.backoff_before(retries + 1),
             };
             let decision = decide(&outcome, &facts, policy);
@@ -255,7 +267,7 @@ impl Caller {
                             "401 received; replaying once with a fresh token"
                         );
                     }
-                    replayed = true;
+                    replays += 1;
                     request = next;
                 }
                 (Decision::Retry { after }, Some(next)) => {
@@ -272,7 +284,8 @@ impl Caller {
                     request = next;
                 }
                 (Decision::Unauthorized(error), _) => {
-                    return Err(self.unauthorized(service, attempt, error).await);
+                    let refused = service.zip(bearer.as_ref());
+                    return Err(self.unauthorized(refused, attempt, error).await);
                 }
                 (Decision::GiveUp(stop), _) => {
                     tracing::debug!(reason = stop.as_str(), "not retrying");
@@ -326,13 +339,13 @@ impl Caller {
     /// A 401 that ends the call, labelled by `error`; a refused replay also pauses re-mints.
     async fn unauthorized(
         &self,
-        service: Option<&Service>,
+        refused: Option<(&Service, &AccessToken)>,
         attempt: reqwest::Result<Response>,
         error: AuthError,
     ) -> Exit {
-        if let Some(service) = service {
+        if let Some((service, token)) = refused {
             if error == AuthError::RejectedAfterReplay {
-                service.cache.note_rejected();
+                service.cache.note_rejected(token);
             } else {
                 tracing::warn!(api = service.cache.info.api, service = service.cache.info.service,
                     error = %error, "401 received");

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
+use super::notices::Listener;
+
 /// One stored entry of a slot: the generation it was written with and the sealed token.
 ///
 /// An empty `sealed` is a *tombstone*: the token of that generation was rejected or revoked,
@@ -112,4 +114,32 @@ pub trait TokenStore: Send + Sync + fmt::Debug + 'static {
 
     /// Drops the lease if `fence` still holds it (compare-and-delete).
     fn release<'a>(&'a self, slot: &'a str, fence: &'a str) -> BoxFuture<'a, StoreResult<bool>>;
+
+    /// Records for every process that the API asked the callers of `slot` to hold back
+    /// `scope` until `until_ms` (Unix milliseconds; never shortened), and tells the processes
+    /// listening (see [`listen`](Self::listen)). The default records nothing: pauses then
+    /// stay within each process.
+    fn pause<'a>(
+        &'a self,
+        slot: &'a str,
+        scope: &'a str,
+        until_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let _ = (slot, scope, until_ms);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// The pauses recorded for `slot`, as `(scope, until_ms)`, ended ones possibly included.
+    fn pauses<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Vec<(String, u64)>>> {
+        let _ = slot;
+        Box::pin(std::future::ready(Ok(Vec::new())))
+    }
+
+    /// From now on, calls `listener` with every [`Notice`](super::Notice) the store hears: a
+    /// token stored or retired in a slot, a pause, by any process (this one included). The
+    /// default never calls it: waiting processes then find a stored token at their next poll
+    /// rather than at once.
+    fn listen(&self, listener: Listener) {
+        let _ = listener;
+    }
 }

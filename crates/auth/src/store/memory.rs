@@ -5,11 +5,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::backend::{Record, StoreResult, TokenStore};
+use super::notices::{Listener, Notice};
 use crate::clock::{Clock, SystemClock};
 use futures_util::future::BoxFuture;
 
 /// A [`TokenStore`] in this process's memory, with the same semantics as the Redis one
-/// (generations, tombstones, leases with expiry).
+/// (generations, tombstones, leases with expiry, pauses, notices to its listeners).
 ///
 /// It lets several [`Auth`](crate::Auth)s built for the same credential in one process share
 /// one token, and it is the reference implementation the fleet protocol is tested against.
@@ -18,6 +19,7 @@ use futures_util::future::BoxFuture;
 pub struct MemoryStore {
     clock: Arc<dyn Clock>,
     slots: Arc<Mutex<HashMap<String, Slot>>>,
+    listeners: Arc<Mutex<Listeners>>,
 }
 
 #[derive(Debug, Default)]
@@ -25,6 +27,16 @@ struct Slot {
     entry: Option<Expiring<Record>>,
     counter: u64,
     lease: Option<Expiring<String>>,
+    pauses: HashMap<String, u64>,
+}
+
+#[derive(Default)]
+struct Listeners(Vec<Listener>);
+
+impl std::fmt::Debug for Listeners {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} listener(s)", self.0.len())
+    }
 }
 
 #[derive(Debug)]
@@ -44,7 +56,31 @@ impl MemoryStore {
         Self {
             clock: Arc::new(clock),
             slots: Arc::default(),
+            listeners: Arc::default(),
         }
+    }
+
+    /// Tells every listener.
+    fn announce(&self, notice: Notice) {
+        let listeners = self
+            .listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .clone();
+        for listener in listeners {
+            listener(notice.clone());
+        }
+    }
+
+    /// `changed` if it is true, after telling the listeners that `slot` changed.
+    fn changed<'a>(&self, slot: &str, changed: bool) -> BoxFuture<'a, StoreResult<bool>> {
+        if changed {
+            self.announce(Notice::Changed {
+                slot: slot.to_owned(),
+            });
+        }
+        Self::ready(changed)
     }
 
     /// Runs `f` on `slot` with expired entries and leases removed.
@@ -94,7 +130,7 @@ impl TokenStore for MemoryStore {
         record: Record,
         ttl: Duration,
     ) -> BoxFuture<'a, StoreResult<bool>> {
-        Self::ready(self.with_slot(slot, |s, now| {
+        let saved = self.with_slot(slot, |s, now| {
             if s.entry
                 .as_ref()
                 .is_some_and(|e| e.value.generation >= record.generation)
@@ -103,7 +139,8 @@ impl TokenStore for MemoryStore {
             }
             s.entry = Some(expiring(record, now, ttl));
             true
-        }))
+        });
+        self.changed(slot, saved)
     }
 
     fn retire<'a>(
@@ -112,7 +149,7 @@ impl TokenStore for MemoryStore {
         generation: Option<u64>,
         ttl: Duration,
     ) -> BoxFuture<'a, StoreResult<bool>> {
-        Self::ready(self.with_slot(slot, |s, now| {
+        let retired = self.with_slot(slot, |s, now| {
             let stored = s.entry.as_ref().map(|e| e.value.generation);
             let target = match generation {
                 None => s.counter,
@@ -121,7 +158,8 @@ impl TokenStore for MemoryStore {
             };
             s.entry = Some(expiring(Record::tombstone(target), now, ttl));
             true
-        }))
+        });
+        self.changed(slot, retired)
     }
 
     fn next_generation<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<u64>> {
@@ -170,6 +208,38 @@ impl TokenStore for MemoryStore {
             }
             held
         }))
+    }
+
+    fn pause<'a>(
+        &'a self,
+        slot: &'a str,
+        scope: &'a str,
+        until_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        self.with_slot(slot, |s, _| {
+            let until = s.pauses.entry(scope.to_owned()).or_default();
+            *until = (*until).max(until_ms);
+        });
+        self.announce(Notice::Paused {
+            slot: slot.to_owned(),
+            scope: scope.to_owned(),
+            until_ms,
+        });
+        Self::ready(())
+    }
+
+    fn pauses<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Vec<(String, u64)>>> {
+        Self::ready(self.with_slot(slot, |s, _| {
+            s.pauses.iter().map(|(k, v)| (k.clone(), *v)).collect()
+        }))
+    }
+
+    fn listen(&self, listener: Listener) {
+        self.listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .push(listener);
     }
 }
 

@@ -93,6 +93,8 @@ pub(crate) struct Sealer {
 #[derive(Serialize)]
 pub(crate) struct Payload<'a> {
     pub(crate) token: &'a str,
+    /// When it was issued, Unix milliseconds: replicas order tokens by it.
+    pub(crate) issued_at_ms: u64,
     /// Absolute expiry, Unix milliseconds (wall clock: processes share no monotonic clock).
     pub(crate) expires_at_ms: u64,
     /// The lifetime measured at mint time, milliseconds.
@@ -106,12 +108,23 @@ pub(crate) struct Payload<'a> {
 #[derive(Deserialize)]
 pub(crate) struct Opened {
     pub(crate) token: SecretString,
+    /// Missing in entries of earlier versions: then `expires_at_ms − lifetime_ms`.
+    #[serde(default)]
+    pub(crate) issued_at_ms: Option<u64>,
     pub(crate) expires_at_ms: u64,
     pub(crate) lifetime_ms: u64,
     pub(crate) source: String,
     pub(crate) jti: Option<String>,
     #[serde(default)]
     pub(crate) scopes: Vec<String>,
+}
+
+impl Opened {
+    /// When the token was issued, Unix milliseconds.
+    pub(crate) fn issued_at_ms(&self) -> u64 {
+        self.issued_at_ms
+            .unwrap_or_else(|| self.expires_at_ms.saturating_sub(self.lifetime_ms))
+    }
 }
 
 impl Sealer {
@@ -200,6 +213,7 @@ mod tests {
     fn payload() -> Payload<'static> {
         Payload {
             token: "tok-canary-123",
+            issued_at_ms: 400,
             expires_at_ms: 1_000,
             lifetime_ms: 3_600_000,
             source: "RelativeTtl",
@@ -224,6 +238,7 @@ mod tests {
             (opened.expires_at_ms, opened.jti.as_deref()),
             (1_000, Some("j1"))
         );
+        assert_eq!(opened.issued_at_ms(), 400);
         // Moved, relabelled, tampered, truncated or foreign: none opens.
         assert!(sealer.open("slot-b", &record).is_none());
         let relabelled = Record {
@@ -245,6 +260,30 @@ mod tests {
         assert!(other.open("slot-a", &record).is_none());
         // Fresh nonce per write.
         assert_ne!(sealer.seal("slot-a", 3, &payload()).unwrap(), sealed);
+    }
+
+    #[test]
+    fn entries_of_earlier_versions_are_issued_at_expiry_minus_lifetime() {
+        let sealer = Sealer::new(&StoreKey::from_bytes([7; 32]));
+        let plain = br#"{"token":"t","expires_at_ms":5000,"lifetime_ms":3000,"source":"Default","jti":null}"#;
+        let mut nonce = [0u8; NONCE_LEN];
+        nonce[0] = 1;
+        let aad = associated_data("slot", 1);
+        let sealed = sealer
+            .cipher
+            .encrypt(
+                &Nonce::from(nonce),
+                AeadPayload {
+                    msg: plain,
+                    aad: &aad,
+                },
+            )
+            .unwrap();
+        let record = Record {
+            generation: 1,
+            sealed: [nonce.as_slice(), &sealed].concat(),
+        };
+        assert_eq!(sealer.open("slot", &record).unwrap().issued_at_ms(), 2_000);
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::backend::{StoreError, TokenStore};
+use super::notices::Hub;
 use super::seal::{Sealer, StoreKey};
+use super::warnings::Warnings;
 
 /// Default lease on a slot while one process mints; renewed every third of it while the mint
 /// runs, so a process that dies blocks the others for at most this long.
@@ -24,20 +26,35 @@ pub struct SharedStore {
     pub(crate) sealer: Arc<Sealer>,
     pub(crate) lease: Duration,
     pub(crate) wait_limit: Option<Duration>,
+    /// This store's warnings, rate-limited across every service that uses it.
+    pub(crate) warnings: Arc<Warnings>,
+    /// What this process hears from the others through the store.
+    pub(crate) hub: Arc<Hub>,
 }
 
 impl SharedStore {
     /// Tokens in `backend`, sealed with `key` (every process of the fleet needs the same key).
     pub fn new(backend: impl TokenStore, key: StoreKey) -> Self {
+        let hub = Arc::new(Hub::default());
+        let heard = Arc::downgrade(&hub);
+        backend.listen(Arc::new(move |notice| {
+            if let Some(hub) = heard.upgrade() {
+                hub.hear(notice);
+            }
+        }));
         Self {
+            hub,
             backend: Arc::new(backend),
             sealer: Arc::new(Sealer::new(&key)),
             lease: DEFAULT_LEASE,
             wait_limit: None,
+            warnings: Arc::default(),
         }
     }
 
-    /// Tokens in Redis at `url` (`redis://[user:password@]host[:port][/db]`), sealed with `key`.
+    /// Tokens in Redis at `url` (`redis://[user:password@]host[:port][/db]`, or `rediss://`
+    /// for TLS), sealed with `key`. For a cluster, Sentinels, a CA or other bounds, build the
+    /// backend with `RedisStore::new(RedisConfig::…)` and use [`new`](Self::new).
     ///
     /// # Errors
     /// [`AuthError::Config`](crate::AuthError::Config) if `url` is unusable.

@@ -23,6 +23,10 @@ pub struct MintedToken {
     pub(crate) scopes: Vec<String>,
     /// Set when the token is in a shared store (see `crate::store`).
     pub(crate) shared: Option<Shared>,
+    /// When it was issued, by the wall clock (set by the fleet, which shares it; otherwise
+    /// the moment the cache installs it).
+    #[cfg(feature = "store")]
+    pub(crate) issued_at: Option<SystemTime>,
 }
 
 /// A token's place in a shared store.
@@ -64,6 +68,8 @@ impl MintedToken {
             jti: None,
             scopes: Vec::new(),
             shared: None,
+            #[cfg(feature = "store")]
+            issued_at: None,
         }
     }
 
@@ -137,6 +143,12 @@ struct Inner {
     source: LifetimeSource,
     schedule: Schedule,
     shared_generation: Option<u64>,
+    /// Minted by another process and read from the shared store.
+    adopted: bool,
+    /// When it was issued, by the wall clock: the fleet compares tokens of different
+    /// processes by it (see `crate::token::fleet`).
+    #[cfg(feature = "store")]
+    issued_at: SystemTime,
 }
 
 impl AccessToken {
@@ -167,6 +179,8 @@ impl AccessToken {
             None => (issued, lifetime),
         };
         let schedule = Schedule::new(issued, lifetime.0, options, options.jitter.sample());
+        #[cfg(feature = "store")]
+        let issued_at = minted.issued_at.unwrap_or_else(|| options.clock.wall());
         Ok(Self(Arc::new(Inner {
             secret: minted.secret,
             header,
@@ -177,6 +191,9 @@ impl AccessToken {
             source: lifetime.1,
             schedule,
             shared_generation: minted.shared.map(|shared| shared.generation),
+            adopted: adopted.is_some(),
+            #[cfg(feature = "store")]
+            issued_at,
         })))
     }
 
@@ -229,6 +246,17 @@ impl AccessToken {
 
     pub(crate) fn header(&self) -> &HeaderValue {
         &self.0.header
+    }
+
+    /// Whether another process minted it (it was read from the shared store).
+    pub(crate) fn adopted(&self) -> bool {
+        self.0.adopted
+    }
+
+    /// When it was issued, by the wall clock.
+    #[cfg(feature = "store")]
+    pub(crate) fn issued_at(&self) -> SystemTime {
+        self.0.issued_at
     }
 
     pub(crate) fn phase(&self, now: Instant) -> Phase {

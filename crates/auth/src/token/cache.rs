@@ -34,6 +34,7 @@ use super::minter::{Minter, MinterInfo};
 use crate::clock;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
+use crate::pauses::Pauses;
 
 type MintResult = Result<AccessToken, AuthError>;
 type MintFuture = BoxFuture<'static, MintResult>;
@@ -48,6 +49,9 @@ pub(crate) struct TokenCache {
     /// This service's slot in the shared token store, if one is configured.
     #[cfg(feature = "store")]
     pub(crate) fleet: Option<Fleet>,
+    /// Scopes the API asked to hold back (429 with `Retry-After`): this process's, and with
+    /// a shared store the fleet's.
+    pub(crate) pauses: Arc<Pauses>,
     state: Mutex<State>,
     /// Mirrors `state.rejection.is_some()`, so a successful call checks it without the lock.
     rejected: AtomicBool,
@@ -62,6 +66,8 @@ struct State {
     generation: u64,
     mints_started: u64,
     rejection: Option<Failure>,
+    /// The (local) generation of the token whose refusal `rejection` counted last.
+    rejection_counted: u64,
 }
 
 /// The last failure of a kind, remembered until `retry_at` (negative cache and backoff):
@@ -97,12 +103,17 @@ impl TokenCache {
         let info = minter.info();
         #[cfg(feature = "store")]
         let fleet = Fleet::new(&options, &*minter, &info);
+        #[cfg(feature = "store")]
+        let pauses = fleet.as_ref().map(Fleet::pauses).unwrap_or_default();
+        #[cfg(not(feature = "store"))]
+        let pauses = Arc::default();
         Self {
             info,
             minter,
             options,
             #[cfg(feature = "store")]
             fleet,
+            pauses,
             state: Mutex::default(),
             rejected: AtomicBool::new(false),
         }
@@ -329,11 +340,16 @@ impl TokenCache {
             .is_none_or(|rejection| rejection.retry_at <= now)
     }
 
-    /// The API answered 401 to a request replayed with a fresh token: stop re-minting per
-    /// request until the backoff passes or a call succeeds.
-    pub(crate) fn note_rejected(&self) {
+    /// The API answered 401 to a request replayed with the fresh `token`: stop re-minting per
+    /// request until the backoff passes or a call succeeds. Concurrent calls refused with the
+    /// same token count once, so a burst does not lengthen the pause.
+    pub(crate) fn note_rejected(&self, token: &AccessToken) {
         let now = self.options.clock.now();
         let mut state = self.lock();
+        if state.rejection.is_some() && state.rejection_counted == token.generation() {
+            return;
+        }
+        state.rejection_counted = token.generation();
         let consecutive = state.rejection.as_ref().map_or(0, |r| r.consecutive) + 1;
         let pause = self.backoff(consecutive);
         state.rejection = Some(Failure {

@@ -3,33 +3,41 @@
 //!
 //! Whenever a process needs a token (cold start, refresh ahead, expiry, 401) its in-process
 //! single flight runs [`Fleet::obtain`] once:
-//! 1. **look**: a stored token that opens, is not the one this process is replacing or saw
-//!    rejected, and is not expired by this process's margins is adopted as is;
+//! 1. **look**: a stored token that opens, is not the one this process is replacing, was not
+//!    refused nor issued before a token this process saw refused (see `marks`), and is not
+//!    expired by this process's margins is adopted as is;
 //! 2. **lease**: otherwise take the slot's lease, look once more (someone may have just
 //!    stored one), take the next generation, mint (renewing the lease), save the token fenced
 //!    by generation (an older one never overwrites a newer one), release;
-//! 3. **wait**: if another process holds the lease, poll with backoff (5 ms doubling to
-//!    100 ms, jittered) and go back to 1; a dead holder's lease lapses and a waiter takes over.
+//! 3. **wait**: if another process holds the lease, wait until the holder's save is announced
+//!    (a notice through the store, `store::notices`) or the next poll (5 ms doubling to 100 ms,
+//!    jittered: the fallback when no notice comes), and go back to 1; a dead holder's lease
+//!    lapses and a waiter takes over.
 //!
-//! Any store error, and a wait past the limit, means: mint locally, warn, and try the store
-//! again next time. A call never fails because of the store.
+//! A 429 from the token endpoint pauses minting for the whole fleet: the pause goes through
+//! the store, and no process mints (or waits for a mint) until it ends.
+//!
+//! Any store error, and a wait past the limit, means: mint locally, warn (once per cause per
+//! interval, see `store::warnings`), and try the store again next time. A call never fails
+//! because of the store.
 
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::access::{AccessToken, Adopted, MintedToken, Shared};
-use super::lifetime::{LifetimeSource, Phase, Schedule};
+use super::access::{AccessToken, MintedToken, Shared};
+use super::marks::{Marks, Verdict};
 use super::minter::{Minter, MinterInfo};
+use super::stored;
 use crate::config::{AuthOptions, Jitter};
 use crate::error::AuthError;
+use crate::pauses::{self, MINT, Pauses};
 use crate::store::SharedStore;
 use crate::store::backend::{Record, StoreResult};
 use crate::store::lease::Lease;
-use crate::store::seal::{Opened, Payload};
+use crate::store::notices::SlotNews;
 use secrecy::ExposeSecret as _;
-use sha2::{Digest as _, Sha256};
 
 const FIRST_POLL: Duration = Duration::from_millis(5);
 const MAX_POLL: Duration = Duration::from_millis(100);
@@ -43,22 +51,10 @@ pub(crate) struct Fleet {
     api: &'static str,
     service: &'static str,
     marks: Mutex<Marks>,
-}
-
-/// Tokens this process must not adopt, by digest: they are compared by value, not by
-/// generation, because generations restart when the store loses its data.
-#[derive(Default)]
-struct Marks {
-    /// The one it holds (when it asks again, it wants another).
-    held: Option<Digest>,
-    /// The last one an API rejected with 401 (or that was revoked).
-    rejected: Option<Digest>,
-}
-
-type Digest = [u8; 32];
-
-fn digest(token: &str) -> Digest {
-    Sha256::digest(token.as_bytes()).into()
+    /// What this process hears about the slot from the others.
+    news: Arc<SlotNews>,
+    /// Whether the store's record of pauses was read (once, at the first need).
+    pauses_read: std::sync::atomic::AtomicBool,
 }
 
 impl Fleet {
@@ -87,11 +83,38 @@ impl Fleet {
             fingerprint.finish()
         );
         Some(Self {
+            news: store.hub.slot(&slot),
             store,
             slot,
             api: info.api,
             service: info.service,
             marks: Mutex::default(),
+            pauses_read: Default::default(),
+        })
+    }
+
+    /// The slot's pauses: this process's and the fleet's.
+    pub(crate) fn pauses(&self) -> Arc<Pauses> {
+        Arc::clone(&self.news.pauses)
+    }
+
+    /// Tells the fleet that the API asked to hold back `scope` until `until_ms` (the caller
+    /// has paused it here already).
+    pub(crate) async fn share_pause(&self, scope: &str, until_ms: u64) {
+        let shared = self.store.backend.pause(&self.slot, scope, until_ms);
+        if let Err(error) = shared.await
+            && let Some(held_back) = self.store.warnings.admit("pause not shared", &error)
+        {
+            tracing::warn!(api = self.api, service = self.service, error = %error, held_back,
+                "could not tell the fleet to slow down; other processes find out by themselves");
+        }
+    }
+
+    /// How long minting is still paused for the fleet, if it is.
+    fn mint_paused(&self, options: &AuthOptions) -> Option<AuthError> {
+        let wait = self.news.pauses.remaining(MINT, || options.clock.wall())?;
+        Some(AuthError::RateLimited {
+            retry_after: Some(wait),
         })
     }
 
@@ -102,17 +125,47 @@ impl Fleet {
         minter: &dyn Minter,
         options: &AuthOptions,
     ) -> Result<MintedToken, AuthError> {
+        if let Some(paused) = self.mint_paused(options) {
+            return Err(paused);
+        }
         let result = match self.coordinate(minter, options).await {
             Ok(result) => result,
             Err(error) => {
-                tracing::warn!(error = %error, "token store unavailable; minting locally");
+                let warnings = &self.store.warnings;
+                if let Some(held_back) = warnings.admit("unavailable", &error) {
+                    tracing::warn!(api = self.api, service = self.service, error = %error,
+                        held_back, "token store unavailable; minting locally");
+                }
                 minter.mint().await
             }
         };
         if let Ok(minted) = &result {
-            self.marks().held = Some(digest(minted.secret()));
+            self.marks().hold(minted.secret());
         }
+        self.heed_mint(&result, options).await;
         result
+    }
+
+    /// A 429 from the token endpoint pauses minting here and for the fleet.
+    async fn heed_mint(&self, result: &Result<MintedToken, AuthError>, options: &AuthOptions) {
+        if let Err(AuthError::RateLimited {
+            retry_after: Some(after),
+        }) = result
+        {
+            let until = pauses::until(options.clock.wall(), *after);
+            if self.news.pauses.pause(MINT, until) {
+                self.share_pause(MINT, until).await;
+            }
+        }
+    }
+
+    /// Takes in the pauses the store holds for the slot (announced, perhaps, before this
+    /// process listened).
+    async fn read_pauses(&self) -> StoreResult<()> {
+        for (scope, until) in self.store.backend.pauses(&self.slot).await? {
+            self.news.pauses.pause(&scope, until);
+        }
+        Ok(())
     }
 
     async fn coordinate(
@@ -131,7 +184,18 @@ impl Fleet {
         // expire in real time too.
         let deadline = Instant::now() + limit;
         let mut pause = FIRST_POLL;
+        if !self
+            .pauses_read
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            self.read_pauses().await?;
+        }
+        let mut changes = self.news.changes.subscribe();
         loop {
+            changes.borrow_and_update();
+            if let Some(paused) = self.mint_paused(options) {
+                return Ok(Err(paused));
+            }
             if let Some(token) = self.adopt(options).await? {
                 return Ok(Ok(token));
             }
@@ -140,17 +204,25 @@ impl Fleet {
                 return Ok(self.mint_holding(lease, minter, options).await);
             }
             if Instant::now() >= deadline {
-                tracing::warn!(waited = ?limit, "no token from the fleet in time; minting locally");
+                if let Some(held_back) = self.store.warnings.admit("no token in time", "") {
+                    tracing::warn!(api = self.api, service = self.service, waited = ?limit,
+                        held_back, "no token from the fleet in time; minting locally");
+                }
                 return Ok(minter.mint().await);
             }
-            tokio::time::sleep(pause.mul_f64(1.0 - Jitter::Random.sample())).await;
+            // Woken when the holder's token is announced, else at the next poll.
+            let poll = tokio::time::sleep(pause.mul_f64(1.0 - Jitter::Random.sample()));
+            tokio::select! {
+                () = poll => {}
+                _ = changes.changed() => {}
+            }
             pause = (pause * 2).min(MAX_POLL);
         }
     }
 
     /// The stored token if this process may use it: it opens, it is neither the one this
-    /// process holds nor one it saw rejected (that one is retired, if still stored), and it
-    /// is not expired by this process's margins.
+    /// process holds nor one it saw refused or older (that one is retired, if still stored),
+    /// and it is not expired by this process's margins.
     async fn adopt(&self, options: &AuthOptions) -> StoreResult<Option<MintedToken>> {
         let Some(record) = self.store.backend.load(&self.slot).await? else {
             return Ok(None);
@@ -159,30 +231,32 @@ impl Fleet {
             return Ok(None);
         }
         let Some(opened) = self.store.sealer.open(&self.slot, &record) else {
-            tracing::warn!(
-                generation = record.generation,
-                "ignoring a stored token that does not open (tampered, foreign or sealed with another key)"
-            );
+            if let Some(held_back) = self.store.warnings.admit("does not open", &self.slot) {
+                tracing::warn!(
+                    api = self.api,
+                    service = self.service,
+                    generation = record.generation,
+                    held_back,
+                    "ignoring a stored token that does not open (tampered, foreign or sealed with another key)"
+                );
+            }
             return Ok(None);
         };
-        let seen = Some(digest(opened.token.expose_secret()));
-        let (held, rejected) = {
-            let marks = self.marks();
-            (marks.held == seen, marks.rejected == seen)
-        };
-        if rejected {
-            let retire =
-                self.store
-                    .backend
-                    .retire(&self.slot, Some(record.generation), TOMBSTONE_TTL);
-            retire.await?;
-            return Ok(None);
+        let verdict = self
+            .marks()
+            .judge(opened.token.expose_secret(), opened.issued_at_ms());
+        match verdict {
+            Verdict::Adopt => Ok(stored::adopted(opened, record.generation, options)),
+            Verdict::Held => Ok(None),
+            Verdict::Refused => {
+                let retire =
+                    self.store
+                        .backend
+                        .retire(&self.slot, Some(record.generation), TOMBSTONE_TTL);
+                retire.await?;
+                Ok(None)
+            }
         }
-        Ok(if held {
-            None
-        } else {
-            usable(opened, record.generation, options)
-        })
     }
 
     /// Mints while holding the lease and shares the result.
@@ -196,16 +270,28 @@ impl Fleet {
             lease.release().await;
             return Ok(token);
         }
+        // The previous holder may have been told to slow down just before it let go.
+        if self.read_pauses().await.is_ok()
+            && let Some(paused) = self.mint_paused(options)
+        {
+            lease.release().await;
+            return Err(paused);
+        }
         let generation = self.store.backend.next_generation(&self.slot).await;
         let minted = lease.hold_while(minter.mint()).await;
         let result = match (minted, generation) {
             (Ok(minted), Ok(generation)) => Ok(self.share(minted, generation, options).await),
             (Ok(minted), Err(error)) => {
-                tracing::warn!(error = %error, "token minted but not shared: no generation from the store");
+                if let Some(held_back) = self.store.warnings.admit("no generation", &error) {
+                    tracing::warn!(api = self.api, service = self.service, error = %error,
+                        held_back, "token minted but not shared: no generation from the store");
+                }
                 Ok(minted)
             }
             (Err(error), _) => Err(error),
         };
+        // Before letting go: the next holder must see the pause, if any.
+        self.heed_mint(&result, options).await;
         lease.release().await;
         result
     }
@@ -222,15 +308,9 @@ impl Fleet {
         if lifetime.is_zero() {
             return minted;
         }
+        minted.issued_at = Some(wall);
         let source = format!("{source:?}");
-        let payload = Payload {
-            token: minted.secret(),
-            expires_at_ms: unix_ms(wall).saturating_add(millis(lifetime)),
-            lifetime_ms: millis(lifetime),
-            source: &source,
-            jti: minted.jti.as_deref(),
-            scopes: &minted.scopes,
-        };
+        let payload = stored::payload(&minted, &source, wall, lifetime);
         let saved = match self.store.sealer.seal(&self.slot, generation, &payload) {
             Ok(sealed) => {
                 let record = Record { generation, sealed };
@@ -250,16 +330,20 @@ impl Fleet {
                 "the store holds a newer token (or a revocation); this one serves only this process"
             ),
             Err(error) => {
-                tracing::warn!(error = %error, "token minted but not shared: could not store it");
+                if let Some(held_back) = self.store.warnings.admit("not stored", &error) {
+                    tracing::warn!(api = self.api, service = self.service, error = %error,
+                        held_back, "token minted but not shared: could not store it");
+                }
             }
         }
         minted
     }
 
     /// An API rejected `token`: the next [`obtain`](Self::obtain) retires it in the store if
-    /// it is still there, instead of adopting it.
+    /// it is still there, and any stored token issued before it, instead of adopting it.
     pub(crate) fn rejected(&self, token: &AccessToken) {
-        self.marks().rejected = Some(digest(token.expose_secret()));
+        let issued = pauses::unix_ms(token.issued_at());
+        self.marks().refuse(token.expose_secret(), issued);
     }
 
     /// `token` was revoked: retire it in the store now, so no process adopts it.
@@ -272,7 +356,9 @@ impl Fleet {
 
     /// Every token of the account was revoked: tombstone the slot so no process adopts a
     /// token minted before.
-    pub(crate) async fn revoked_all(&self) {
+    pub(crate) async fn revoked_all(&self, options: &AuthOptions) {
+        self.marks()
+            .refuse_through(pauses::unix_ms(options.clock.wall()));
         self.retire(None).await;
     }
 
@@ -281,62 +367,15 @@ impl Fleet {
             .store
             .backend
             .retire(&self.slot, generation, TOMBSTONE_TTL);
-        if let Err(error) = retired.await {
-            tracing::warn!(
-                api = self.api,
-                service = self.service,
-                error = %error,
-                "could not mark the revoked token in the token store; other processes drop it on their first 401"
-            );
+        if let Err(error) = retired.await
+            && let Some(held_back) = self.store.warnings.admit("not retired", &error)
+        {
+            tracing::warn!(api = self.api, service = self.service, error = %error, held_back,
+                "could not mark the revoked token in the token store; other processes drop it on their first 401");
         }
     }
 
     fn marks(&self) -> std::sync::MutexGuard<'_, Marks> {
         self.marks.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// A stored token as this process's own, unless it is expired by this process's margins.
-fn usable(opened: Opened, generation: u64, options: &AuthOptions) -> Option<MintedToken> {
-    let remaining = opened
-        .expires_at_ms
-        .saturating_sub(unix_ms(options.clock.wall()));
-    let lifetime = Duration::from_millis(opened.lifetime_ms);
-    let adopted = Adopted {
-        lifetime,
-        source: source_named(&opened.source),
-        age: lifetime.saturating_sub(Duration::from_millis(remaining)),
-    };
-    let now = options.clock.now();
-    let (issued, length) = adopted.basis(now);
-    if Schedule::new(issued, length, options, 0.0).phase(now) == Phase::Expired {
-        return None;
-    }
-    let mut minted = MintedToken::new(opened.token, lifetime).with_scopes(opened.scopes);
-    minted.jti = opened.jti;
-    minted.shared = Some(Shared {
-        generation,
-        adopted: Some(adopted),
-    });
-    Some(minted)
-}
-
-/// The [`LifetimeSource`] whose `Debug` name is `name` (unknown names: the default).
-fn source_named(name: &str) -> LifetimeSource {
-    [
-        LifetimeSource::RelativeTtl,
-        LifetimeSource::JwtClaims,
-        LifetimeSource::AbsoluteExpiry,
-    ]
-    .into_iter()
-    .find(|source| format!("{source:?}") == name)
-    .unwrap_or(LifetimeSource::Default)
-}
-
-fn unix_ms(wall: SystemTime) -> u64 {
-    millis(wall.duration_since(UNIX_EPOCH).unwrap_or_default())
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

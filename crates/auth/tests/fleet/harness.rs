@@ -1,29 +1,78 @@
-//! The harness of `tests/token_store.rs`: a loopback Obi token server that counts mints, a
-//! driver for a fleet of `fleet-worker` processes, and Redis inspection helpers.
+//! The harness of the fleet tests: a loopback Obi token server that counts mints, a driver for
+//! a fleet of replica processes, and Redis inspection helpers.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use redis::AsyncCommands as _;
-use sdk_auth::store::RedisStore;
-use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore, StoreKey};
+use libtest_mimic::Trial;
+use sdk_auth::{AuthOptions, Jitter, ObiConfig, SharedStore};
+use sdk_testkit::rate_limit::{Limited, RateLimit};
 use sdk_testkit::redis_server::RedisServer;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
+
+use crate::deployment::{Deployment, store_env};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// `trials![a, b]`: each test function as a [`Trial`] of its own name.
+macro_rules! trials {
+    ($($test:ident),* $(,)?) => {
+        vec![$($crate::harness::trial(stringify!($test), $test)),*]
+    };
+}
+
+/// A test on its own two-thread Tokio runtime, as `#[tokio::test(flavor = "multi_thread")]`.
+pub fn trial<F: Future<Output = ()> + 'static>(name: &str, test: fn() -> F) -> Trial {
+    Trial::test(name, move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())?
+            .block_on(test());
+        Ok(())
+    })
+}
 
 /// In every token: must never be found in Redis.
 pub const TOKEN_CANARY: &str = "CANARY-token";
 pub const SECRET: &str = "CANARY-obi-secret";
 pub const API_KEY: &str = "pgw_CANARY_key";
 pub const STORE_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-pub const PROCESSES: usize = 8;
-pub const TASKS: usize = 200;
+/// How many replica processes, and concurrent tasks in each, a fleet test runs:
+/// `SDK_FLEET_SIZE=<processes>x<tasks>` (default `4x25`, small enough for CI; the issue's
+/// production-sized run is `SDK_FLEET_SIZE=8x200`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub processes: usize,
+    pub tasks: usize,
+}
+
+pub const SIZE_VAR: &str = "SDK_FLEET_SIZE";
+
+impl Size {
+    pub const fn new(processes: usize, tasks: usize) -> Self {
+        Self { processes, tasks }
+    }
+
+    /// `SDK_FLEET_SIZE`, or 4 processes × 25 tasks.
+    pub fn from_env() -> Self {
+        let Ok(text) = std::env::var(SIZE_VAR) else {
+            return Self::new(4, 25);
+        };
+        let parsed = text
+            .split_once('x')
+            .and_then(|(p, t)| Some(Self::new(p.trim().parse().ok()?, t.trim().parse().ok()?)))
+            .filter(|size| size.processes >= 2 && size.tasks >= 1);
+        parsed.unwrap_or_else(|| panic!("{SIZE_VAR} must look like 8x200, not {text:?}"))
+    }
+}
 /// Tokens of this lifetime are hard-expired (margin: a tenth) after [`EXPIRY_WAIT`].
 pub const SHORT_TTL: u64 = 3;
 pub const EXPIRY_WAIT: Duration = Duration::from_millis(3_500);
@@ -37,6 +86,10 @@ pub struct TokenServer {
 
 #[derive(Default)]
 pub struct State {
+    /// Answers 429 to mints while armed.
+    pub mint_limit: Arc<RateLimit>,
+    /// `GET /v1/limited`: 429 while armed, else 200.
+    pub limit: Arc<RateLimit>,
     mints: AtomicUsize,
     ttl: AtomicU64,
     /// Delay the next mint's answer by 5 s (to kill its caller mid-mint).
@@ -54,6 +107,9 @@ impl Respond for Mint {
             .and_then(|v| v.to_str().ok());
         if secret != Some(SECRET) {
             return ResponseTemplate::new(401);
+        }
+        if let Some(limited) = self.0.mint_limit.check(request) {
+            return limited;
         }
         let n = self.0.mints.fetch_add(1, Ordering::SeqCst) + 1;
         let body = serde_json::json!({
@@ -109,6 +165,8 @@ impl TokenServer {
         mount(&server, "POST", "/v1/auth/token", Mint(state.clone())).await;
         mount(&server, "GET", "/v1/ping", Api(state.clone())).await;
         mount(&server, "POST", "/v1/auth/revoke", Revoke(state.clone())).await;
+        let limited = Limited(state.limit.clone());
+        mount(&server, "GET", "/v1/limited", limited).await;
         Self { server, state }
     }
 
@@ -127,6 +185,10 @@ impl TokenServer {
 
     pub fn ping_url(&self) -> String {
         format!("{}/v1/ping", self.server.uri())
+    }
+
+    pub fn limited_url(&self) -> String {
+        format!("{}/v1/limited", self.server.uri())
     }
 
     /// An in-process Obi `Auth` sharing tokens through `redis` under `key`: each call is a
@@ -180,28 +242,43 @@ impl Reply {
     }
 }
 
-/// `PROCESSES` worker processes and their output lines, tagged by worker index.
+/// Replica processes and their output lines, tagged by replica index.
 pub struct Fleet {
+    pub size: Size,
     children: Vec<Option<(Child, ChildStdin)>>,
     lines: mpsc::UnboundedReceiver<(usize, String)>,
 }
 
 impl Fleet {
+    /// A fleet of [`Size::from_env`].
     pub fn start(server: &TokenServer, redis: &RedisServer) -> Self {
+        Self::sized(server, redis, Size::from_env())
+    }
+
+    pub fn sized(server: &TokenServer, redis: &RedisServer, size: Size) -> Self {
+        Self::spawn(server, size, &store_env(&redis.url()))
+    }
+
+    /// A fleet of [`Size::from_env`] on `deployment`.
+    pub fn on(server: &TokenServer, deployment: &Deployment) -> Self {
+        Self::spawn(server, Size::from_env(), &deployment.env())
+    }
+
+    /// `size.processes` replicas of `server`'s API, with `store` (`SDK_TOKEN_STORE_*`
+    /// variables) in their environment.
+    pub fn spawn(server: &TokenServer, size: Size, store: &[(String, String)]) -> Self {
         let (sender, lines) = mpsc::unbounded_channel();
-        let children = (0..PROCESSES)
+        let children = (0..size.processes)
             .map(|index| {
                 let mut child =
                     Command::new(std::env::current_exe().expect("the test binary's path"))
                         .env(super::worker::ROLE, "1")
+                        .env(super::worker::INDEX, index.to_string())
                         .env("OBI_URL", server.server.uri())
                         .env("OBI_API_KEY", API_KEY)
                         .env("OBI_API_SECRET", SECRET)
-                        .env("SDK_TOKEN_STORE_URL", redis.url())
-                        .env("SDK_TOKEN_STORE_KEY", STORE_KEY)
-                        // Generous: on a loaded 2-core CI a spurious timeout would add a mint.
-                        .env("SDK_TOKEN_STORE_TIMEOUT_MS", "2000")
-                        .env("FLEET_TASKS", TASKS.to_string())
+                        .envs(store.iter().map(|(k, v)| (k, v)))
+                        .env("FLEET_TASKS", size.tasks.to_string())
                         .stdin(Stdio::piped())
                         .stdout(Stdio::piped())
                         .kill_on_drop(true)
@@ -219,7 +296,11 @@ impl Fleet {
                 Some((child, stdin))
             })
             .collect();
-        Self { children, lines }
+        Self {
+            size,
+            children,
+            lines,
+        }
     }
 
     pub async fn send(&mut self, index: usize, command: &str) {
@@ -239,7 +320,7 @@ impl Fleet {
 
     /// Sends `command` to every live worker at once and collects their replies.
     pub async fn all(&mut self, command: &str) -> Vec<Reply> {
-        let live: Vec<usize> = (0..PROCESSES)
+        let live: Vec<usize> = (0..self.size.processes)
             .filter(|i| self.children[*i].is_some())
             .collect();
         for &index in &live {
@@ -264,54 +345,26 @@ impl Fleet {
         let (mut child, _) = self.children[index].take().expect("worker alive");
         child.kill().await.unwrap();
     }
+
+    /// Sends `command` to every live replica; each served all its tasks with the same shared
+    /// generation, which is returned.
+    pub async fn served(&mut self, command: &str) -> String {
+        let replies = self.all(command).await;
+        self.all_served(&replies)
+    }
+
+    /// Every replica served all its tasks, all with the same shared generation; returns it.
+    pub fn all_served(&self, replies: &[Reply]) -> String {
+        all_served(replies, self.size.tasks)
+    }
 }
 
-/// Every worker served all its tasks, all with the same shared generation; returns it.
-pub fn all_served(replies: &[Reply]) -> String {
+/// Every reply served `tasks` tasks, all with the same shared generation; returns it.
+pub fn all_served(replies: &[Reply], tasks: usize) -> String {
     let generations: BTreeSet<&str> = replies.iter().map(|r| r.generations.as_str()).collect();
     for reply in replies {
-        assert_eq!((reply.ok, reply.failed), (TASKS, 0), "{replies:?}");
+        assert_eq!((reply.ok, reply.failed), (tasks, 0), "{replies:?}");
     }
     assert_eq!(generations.len(), 1, "one token for the fleet: {replies:?}");
     generations.into_iter().next().unwrap().to_owned()
-}
-
-/// A store on `url` sealed with `key`; `timeout` bounds each operation (the exact-count tests
-/// use a generous one: on a loaded 2-core CI a spurious timeout would add a mint).
-pub fn redis_store(url: &str, key: StoreKey, timeout: Duration) -> SharedStore {
-    SharedStore::new(RedisStore::open(url).unwrap().timeout(timeout), key)
-}
-
-pub const GENEROUS: Duration = Duration::from_secs(2);
-
-pub async fn connect(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
-    redis::Client::open(redis.url())
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap()
-}
-
-/// Every key and string value in Redis: no token, secret or API key in any of them.
-pub async fn assert_nothing_in_plaintext(redis: &RedisServer) {
-    let mut con = connect(redis).await;
-    let keys: Vec<String> = con.keys("*").await.unwrap();
-    assert!(!keys.is_empty());
-    for key in keys {
-        for canary in [TOKEN_CANARY, SECRET, API_KEY, "tok-"] {
-            assert!(!key.contains(canary), "key {key} shows {canary}");
-        }
-        let kind: String = redis::cmd("TYPE")
-            .arg(&key)
-            .query_async(&mut con)
-            .await
-            .unwrap();
-        if kind == "string" {
-            let value: Vec<u8> = con.get(&key).await.unwrap();
-            for canary in [TOKEN_CANARY, SECRET, API_KEY, "tok-"] {
-                let found = value.windows(canary.len()).any(|w| w == canary.as_bytes());
-                assert!(!found, "value of {key} shows {canary}");
-            }
-        }
-    }
 }

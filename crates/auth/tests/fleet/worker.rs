@@ -10,7 +10,8 @@
 //! kill) the lease holder.
 //! - `tokens`: `FLEET_TASKS` concurrent `Auth::token` calls;
 //! - `calls <url>`: `FLEET_TASKS` concurrent GETs of `<url>` through `Auth::execute`
-//!   (401 → re-mint → replay);
+//!   (401 → re-mint → replay), each sent with the replica's index in the `x-sender` header;
+//! - `call <url>`: one such GET;
 //! - `revoke-all`: `Auth::revoke_all`;
 //! - `check`: waits (up to 10 s) until the store answers.
 
@@ -54,6 +55,8 @@ impl Minter for Announced {
 
 /// Set in a replica's environment: run as one replica, not as the tests.
 pub const ROLE: &str = "SDK_FLEET_WORKER";
+/// The replica's index in its fleet, sent in the `x-sender` header of its calls.
+pub const INDEX: &str = "SDK_FLEET_INDEX";
 
 /// Runs one replica until stdin closes.
 pub fn main() -> std::process::ExitCode {
@@ -97,6 +100,7 @@ async fn replica() -> Result<(), Box<dyn Error>> {
         let outcomes = match words.as_slice() {
             ["tokens"] => round(tasks, &auth, None).await,
             ["calls", url] => round(tasks, &auth, Some((&client, url))).await,
+            ["call", url] => round(1, &auth, Some((&client, url))).await,
             ["revoke-all"] => vec![
                 auth.revoke_all()
                     .await
@@ -121,7 +125,12 @@ async fn round(tasks: usize, auth: &Auth, call: Option<(&reqwest::Client, &str)>
             let call = call.map(|(client, url)| (client.clone(), url.to_owned()));
             tokio::spawn(async move {
                 if let Some((client, url)) = call {
-                    let request = client.get(&url).build().map_err(|e| e.to_string())?;
+                    let sender = std::env::var(INDEX).unwrap_or_default();
+                    let request = client
+                        .get(&url)
+                        .header(sdk_testkit::rate_limit::SENDER, sender)
+                        .build()
+                        .map_err(|e| e.to_string())?;
                     let status = auth
                         .execute(&client, request)
                         .await

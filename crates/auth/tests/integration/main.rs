@@ -6,6 +6,7 @@ mod classify;
 mod common;
 mod env;
 mod herd;
+mod pause;
 mod replay;
 mod revoke;
 mod skew;

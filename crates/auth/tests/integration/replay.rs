@@ -138,6 +138,40 @@ async fn second_401_is_returned_without_a_loop() {
     assert_eq!(minter.calls(), 2);
 }
 
+/// Concurrent calls whose replays are all refused with the same fresh token count as one
+/// rejection: the re-mint pause is the first step (1 s), not one step per call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_refused_replays_counts_once() {
+    let (server, auth, minter, client) = setup(usize::MAX).await;
+    let url = format!("{}/v1/things", server.uri());
+    let mut handles = Vec::new();
+    for i in 0..7u8 {
+        let request = authorized(&auth, &client, &url, vec![i]).await;
+        let (auth, client) = (auth.clone(), client.clone());
+        handles.push(tokio::spawn(async move {
+            let error = auth.execute(&client, request).await.unwrap_err();
+            AuthError::find(&error).cloned()
+        }));
+    }
+    for handle in handles {
+        assert_eq!(handle.await.unwrap(), Some(AuthError::RejectedAfterReplay));
+    }
+    assert_eq!(minter.calls(), 2, "one re-mint for the burst");
+    match auth.health() {
+        sdk_auth::Health::Rejected {
+            consecutive,
+            replay_in,
+        } => {
+            assert_eq!(consecutive, 1, "the burst counts once");
+            assert!(
+                replay_in <= std::time::Duration::from_secs(1),
+                "{replay_in:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 /// T6: a streaming body cannot be replayed: the 401 ends the call, labelled "not replayed"
 /// with the reason, and an event says so.
 #[tokio::test]

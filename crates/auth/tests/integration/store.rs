@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sdk_auth::store::{Fingerprint, MemoryStore, Record, StoreError, StoreResult, TokenStore};
+use sdk_auth::store::{
+    Fingerprint, Listener, MemoryStore, Record, StoreError, StoreResult, TokenStore,
+};
 use sdk_auth::{
     AccessToken, Auth, AuthError, AuthOptions, BoxFuture, Jitter, MintedToken, Minter, MinterInfo,
     RevokeScope, SharedStore, StoreKey,
@@ -18,12 +20,16 @@ use sdk_testkit::logs::Capture;
 use crate::common::{GatedMinter, HOUR, TokioClock, settle, spawn_callers};
 use crate::replay::{api_server, authorized};
 
-/// A `MemoryStore` that counts operations and can be switched off.
+/// A `MemoryStore` that counts operations, can be switched off, and can show an entry that
+/// does not open where the slot is empty.
 #[derive(Debug, Clone)]
 struct Probe {
     inner: MemoryStore,
     ops: Arc<AtomicUsize>,
     down: Arc<AtomicBool>,
+    garbage: Arc<AtomicBool>,
+    /// Hears no notices: waiters find tokens by polling only.
+    deaf: Arc<AtomicBool>,
 }
 
 impl Probe {
@@ -32,6 +38,8 @@ impl Probe {
             inner: MemoryStore::with_clock(clock.clone()),
             ops: Arc::default(),
             down: Arc::default(),
+            garbage: Arc::default(),
+            deaf: Arc::default(),
         }
     }
 
@@ -57,7 +65,18 @@ impl Probe {
 
 impl TokenStore for Probe {
     fn load<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Option<Record>>> {
-        self.gate(self.inner.load(slot))
+        let load = self.gate(self.inner.load(slot));
+        let garbage = self.garbage.load(Ordering::SeqCst);
+        Box::pin(async move {
+            let record = load.await?;
+            Ok(match record {
+                None if garbage => Some(Record {
+                    generation: 0,
+                    sealed: b"garbage".to_vec(),
+                }),
+                record => record,
+            })
+        })
     }
     fn save<'a>(
         &'a self,
@@ -96,6 +115,17 @@ impl TokenStore for Probe {
     }
     fn release<'a>(&'a self, slot: &'a str, f: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
         self.gate(self.inner.release(slot, f))
+    }
+    fn pause<'a>(&'a self, slot: &'a str, s: &'a str, u: u64) -> BoxFuture<'a, StoreResult<()>> {
+        self.gate(self.inner.pause(slot, s, u))
+    }
+    fn pauses<'a>(&'a self, slot: &'a str) -> BoxFuture<'a, StoreResult<Vec<(String, u64)>>> {
+        self.gate(self.inner.pauses(slot))
+    }
+    fn listen(&self, listener: Listener) {
+        if !self.deaf.load(Ordering::SeqCst) {
+            self.inner.listen(listener);
+        }
     }
 }
 
@@ -140,8 +170,14 @@ struct Fleet {
 
 impl Fleet {
     fn new(open: bool) -> Self {
+        Self::hearing(open, true)
+    }
+
+    /// With `notices` false, the store tells the replicas nothing: they poll.
+    fn hearing(open: bool, notices: bool) -> Self {
         let clock = TokioClock::new();
         let probe = Probe::new(&clock);
+        probe.deaf.store(!notices, Ordering::SeqCst);
         Self {
             shared: SharedStore::new(probe.clone(), StoreKey::random().unwrap()),
             probe,
@@ -322,6 +358,61 @@ async fn store_outage_falls_back_to_local_mints_and_recovers() {
     .await;
 }
 
+/// A waiting replica has the token the moment the lease holder stores it (the store's notice
+/// wakes it), not at its next poll; without notices, at a later poll. Virtual time makes
+/// "the moment" exact.
+#[tokio::test(start_paused = true)]
+async fn waiters_wake_when_the_token_is_stored() {
+    for notices in [true, false] {
+        let lag = bounded(async {
+            let fleet = Fleet::hearing(true, notices);
+            // An odd delay, off the poll schedule.
+            fleet
+                .minter
+                .inner
+                .set_delay(Some(Duration::from_millis(1_003)));
+            let holder = fleet.replica();
+            let holding = tokio::spawn(async move {
+                holder.token().await.unwrap();
+                tokio::time::Instant::now()
+            });
+            fleet.minter.inner.wait_calls(1).await;
+            let waiter = fleet.replica();
+            assert_eq!(waiter.token().await.unwrap().shared_generation(), Some(1));
+            let woke = tokio::time::Instant::now();
+            woke - holding.await.unwrap()
+        })
+        .await;
+        match notices {
+            true => assert_eq!(lag, Duration::ZERO, "woken by the notice"),
+            false => assert!(lag > Duration::ZERO, "found at a later poll"),
+        }
+    }
+}
+
+/// An entry that does not open, met by every poll of 20 replicas waiting for a slow mint:
+/// one warning, not one per poll.
+#[tokio::test(start_paused = true)]
+async fn an_entry_that_does_not_open_warns_once() {
+    bounded(async {
+        let capture = Capture::start();
+        let fleet = Fleet::new(true);
+        fleet.probe.garbage.store(true, Ordering::SeqCst);
+        fleet.minter.inner.set_delay(Some(Duration::from_secs(2)));
+        let replicas = fleet.replicas(20);
+        assert_eq!(all_tokens(&replicas).await, BTreeSet::from([Some(1)]));
+        assert_eq!(fleet.mints(), 1);
+        let text = capture.text();
+        assert_eq!(text.matches("does not open").count(), 1, "{text}");
+        assert!(
+            fleet.probe.ops() > 200,
+            "the waiters polled: {}",
+            fleet.probe.ops()
+        );
+    })
+    .await;
+}
+
 /// `revoke` retires the token in the store; `revoke_all` tombstones the slot so a mint that
 /// started before it is not shared; `shutdown` leaves a shared token to the fleet but
 /// revokes one only this process holds.
@@ -421,4 +512,80 @@ async fn storm_of_401s_across_replicas_remints_once() {
         Some(2)
     );
     assert_eq!(fleet.mints(), 2, "the slow replica adopted the fresh token");
+}
+
+/// A replica minted its own token during a store outage; the store kept an older shared one.
+/// When the API refuses the replica's token, the older stored token is not adopted (it
+/// predates a refused one): a fresh one is minted and the replay succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_token_older_than_a_refused_one_is_not_adopted() {
+    let (server, accept) = api_server(1).await;
+    let url = format!("{}/v1/things", server.uri());
+    let fleet = Fleet::new(true);
+    let shared = fleet.replica();
+    assert_eq!(shared.token().await.unwrap().shared_generation(), Some(1));
+    fleet.probe.set_down(true);
+    let diverged = fleet.replica();
+    assert_eq!(diverged.token().await.unwrap().shared_generation(), None);
+    fleet.probe.set_down(false);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+
+    accept.store(3, Ordering::SeqCst);
+    let client = reqwest::Client::new();
+    let request = authorized(&diverged, &client, &url, vec![1]).await;
+    let response = diverged.execute(&client, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(fleet.mints(), 3, "tok-1 was not adopted: tok-3 minted");
+    let token = diverged.token().await.unwrap();
+    assert_eq!(token.expose_secret(), "tok-3");
+    assert!(token.shared_generation().is_some(), "and shared");
+}
+
+/// The stored token is newer than the refused one but refused as well (the API revoked both):
+/// the replay with it fails, so the call gets one more replay with a token minted after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_replay_with_an_adopted_token_gets_one_more() {
+    let (server, accept) = api_server(1).await;
+    let url = format!("{}/v1/things", server.uri());
+    let client = reqwest::Client::new();
+    let fleet = Fleet::new(true);
+    let first = fleet.replica();
+    assert_eq!(first.token().await.unwrap().shared_generation(), Some(1));
+    fleet.probe.set_down(true);
+    let diverged = fleet.replica();
+    assert_eq!(diverged.token().await.unwrap().expose_secret(), "tok-2");
+    fleet.probe.set_down(false);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    // `first` is refused and shares tok-3, issued after the diverged replica's tok-2.
+    accept.store(3, Ordering::SeqCst);
+    let request = authorized(&first, &client, &url, vec![1]).await;
+    assert_eq!(
+        first.execute(&client, request).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(fleet.mints(), 3);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+
+    // Then the API refuses everything so far: the diverged replica's replay with the adopted
+    // tok-3 is refused, and one more replay with tok-4 goes through.
+    accept.store(4, Ordering::SeqCst);
+    let request = authorized(&diverged, &client, &url, vec![2]).await;
+    let response = diverged.execute(&client, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(fleet.mints(), 4);
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|request| request.body == [2])
+        .map(|request| {
+            request.headers["authorization"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(sent, ["Bearer tok-2", "Bearer tok-3", "Bearer tok-4"]);
+    assert_eq!(diverged.health(), sdk_auth::Health::Ready, "not paused");
 }
