@@ -103,6 +103,31 @@ fn warm(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // The same warm call recording its metrics into a Prometheus recorder (feature `metrics`;
+    // without a recorder, `send/warm` above pays only the facade's check for one).
+    #[cfg(feature = "metrics")]
+    {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let _local = metrics::set_default_local_recorder(&recorder);
+        c.bench_function("send/warm_recorded", |b| {
+            b.iter_batched(
+                fresh,
+                |request| {
+                    auth.send_via(&answer, black_box(request), &operation, None)
+                        .now_or_never()
+                        .unwrap()
+                        .unwrap()
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        assert!(
+            recorder
+                .handle()
+                .render()
+                .contains("sdk_call_duration_seconds")
+        );
+    }
     c.bench_function("token/warm_cache", |b| {
         b.iter(|| black_box(auth.token().now_or_never().unwrap().unwrap()))
     });

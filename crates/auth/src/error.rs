@@ -71,6 +71,17 @@ pub enum NoReplay {
     NoBearer,
 }
 
+impl NoReplay {
+    /// Short stable name for metrics (`streaming_body`, `recently_rejected`, `no_bearer`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::StreamingBody => "streaming_body",
+            Self::RecentlyRejected => "recently_rejected",
+            Self::NoBearer => "no_bearer",
+        }
+    }
+}
+
 impl fmt::Display for NoReplay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

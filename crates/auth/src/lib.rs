@@ -47,6 +47,9 @@
 //!   `AuthOptions::token_store`, the `store` module): one process mints while the others wait
 //!   for it; a failing store means local minting, never a failed call. Without the feature,
 //!   none of the store's cryptography is compiled.
+//! - **Metrics** for operators (feature `metrics`, the `metrics` facade): call durations,
+//!   retry decisions, the retry budget, token age, mints, the store; labels are names, never
+//!   a secret, token, key id or URL. Without the feature, nothing of it is compiled.
 //!
 //! # Layers
 //!
@@ -54,7 +57,8 @@
 //! classification, the retry/replay decision, the failure carrier, telemetry) → `token`
 //! (cache, lifetime, token types, health, minters, the fleet protocol) → `config` (plain
 //! data: options, per-call options, credentials) → `store` (the shared store's backends) →
-//! leaves (`error`, `clock`, `env`, `url`, `transport`, `wire`, `pauses`).
+//! leaves (`error`, `clock`, `env`, `url`, `transport`, `wire`, `pauses`, `meter`: every
+//! metric's name and labels).
 //!
 //! The core spawns no tasks and holds no lock across an `.await`; the only runtime
 //! dependency is the sleep of [`SystemClock`], which uses Tokio's timer (reqwest needs a
@@ -73,6 +77,7 @@ mod clock;
 mod config;
 mod env;
 mod error;
+mod meter;
 mod pauses;
 #[cfg(feature = "store")]
 #[cfg_attr(docsrs, doc(cfg(feature = "store")))]

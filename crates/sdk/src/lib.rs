@@ -14,6 +14,10 @@
 //! For your tests, `sdk::mock` (cargo feature `mock`) starts loopback mocks of the APIs with
 //! their token endpoints answering, typed per-operation mock builders and ready clients.
 //!
+//! With cargo feature `metrics`, calls, retries, tokens and the shared token store are
+//! measured through the `metrics` facade into the recorder your application installs
+//! (Prometheus, OTLP, …); the README's "Metrics" lists the metrics and shows the wiring.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sdk::Error> {
 //! use sdk::{ErrorKind, obi};
@@ -120,7 +124,7 @@ pub use sdk_auth::{
 };
 
 /// Extension points of the token layer: a custom token source for
-/// [`Auth::from_minter`](crate::Auth::from_minter), and what a custom [`Clock`](crate::Clock)
+/// [`Auth::from_minter`](crate::Auth::from_minter), and what a custom [`Clock`]
 /// returns.
 pub mod auth {
     pub use sdk_auth::{BoxFuture, MintedToken, Minter, MinterInfo, RevokeScope, Sleep};

@@ -10,7 +10,8 @@
 //!   Redis Cluster of them;
 //! - [`tls`]: test certificates (a CA, a server and a client certificate);
 //! - [`spec_examples`]: a spec's documented examples checked against its generated crate;
-//! - [`layers`]: the check that a crate's modules import each other only one way.
+//! - [`layers`]: the check that a crate's modules import each other only one way;
+//! - [`recorder`]: metrics recorded in memory, and the check that their labels hold no secret.
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ pub mod layers;
 pub mod logs;
 pub mod rate_limit;
 pub mod raw;
+pub mod recorder;
 pub mod redis_server;
 pub mod spec_examples;
 pub mod tls;

@@ -31,7 +31,7 @@ pub const DEPENDENCIES: &[&str] = &[
 /// The cargo feature that compiles them.
 pub const FEATURE: &str = "# Typed mocks for tests (`mock` modules): httpmock servers on loopback.\nmock = [\"dep:httpmock\", \"dep:regex\"]";
 
-/// The formatted `mock.rs` of one client module: the typed mocks (see [`module`]), then the
+/// The formatted `mock.rs` of one client module: the typed mocks (see `module`), then the
 /// `any_status!` macro and its invocation on every `Then` (written as text: prettyplease
 /// cannot lay out a macro's body, and users read this file). If progenitor cannot make mocks
 /// of this spec, the module is a `compile_error!` that says why: the client itself stays

@@ -85,6 +85,28 @@ impl Stop {
     }
 }
 
+impl Decision {
+    /// The decision and its reason as metric labels, after an attempt read as `outcome`:
+    /// `retry` / the transient reason (`http_503`, `connect`, …), `give_up` / the [`Stop`],
+    /// `replay` / `unauthorized`, `unauthorized` / why the 401 ends the call. `None` for
+    /// [`Decision::Return`], the common case, which the call's own metric counts.
+    pub(crate) fn labels(&self, outcome: &Outcome) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Self::Return => return None,
+            Self::Replay => ("replay", "unauthorized"),
+            Self::Retry { .. } => match outcome {
+                Outcome::Transient(transient) => ("retry", transient.reason),
+                _ => ("retry", "unknown"),
+            },
+            Self::Unauthorized(error) => match error {
+                AuthError::NotReplayed { reason } => ("unauthorized", reason.as_str()),
+                other => ("unauthorized", other.kind()),
+            },
+            Self::GiveUp(stop) => ("give_up", stop.as_str()),
+        })
+    }
+}
+
 /// The decision after an attempt whose result was read as `outcome`.
 pub(crate) fn decide(outcome: &Outcome, facts: &Facts, policy: &RetryPolicy) -> Decision {
     match outcome {

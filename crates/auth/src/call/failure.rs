@@ -104,6 +104,17 @@ impl CallFailure {
         }
     }
 
+    /// The `status_class` metric label of a call that ended with this failure.
+    pub(crate) fn status_class(&self) -> &'static str {
+        match self {
+            Self::Auth(_) => "no_token",
+            Self::Unauthorized { .. } => "auth",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::DeadlineExceeded { .. } => "deadline",
+            Self::ErrorStatus { status, .. } => crate::meter::status_class(status.as_u16()),
+        }
+    }
+
     /// The first `CallFailure` in `error`'s source chain (including `error` itself).
     pub fn find<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a CallFailure> {
         let mut current = Some(error);

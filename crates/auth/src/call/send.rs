@@ -8,7 +8,7 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Response, StatusCode};
@@ -25,6 +25,7 @@ use crate::clock;
 use crate::config::AuthOptions;
 use crate::config::call::CallOptions;
 use crate::error::AuthError;
+use crate::meter;
 use crate::token::access::AccessToken;
 use crate::token::services::{Service, Services};
 use crate::wire;
@@ -54,6 +55,8 @@ pub(crate) struct Caller {
     pub(crate) options: AuthOptions,
     /// Shared by every call of the `Auth` and its clones.
     budget: RetryBudget,
+    /// Its calls' durations (feature `metrics`).
+    durations: meter::CallDurations,
     success_check: Option<SuccessBodyCheck>,
     /// Built once: stamping it is a reference-count bump.
     user_agent: HeaderValue,
@@ -79,9 +82,12 @@ impl Caller {
         options: AuthOptions,
         success_check: Option<SuccessBodyCheck>,
     ) -> Self {
+        meter::describe();
+        let api = services.first().cache.info.api;
         Self {
+            budget: RetryBudget::new(&options.retry, api),
+            durations: meter::CallDurations::new(api),
             services,
-            budget: RetryBudget::new(&options.retry),
             user_agent: options.effective_user_agent(),
             success_check,
             options,
@@ -103,8 +109,7 @@ impl Caller {
         operation: &Operation,
         call: Option<&CallOptions>,
     ) -> impl Future<Output = reqwest::Result<Response>> + Send {
-        let api = self.services.first().cache.info.api;
-        let span = telemetry::span(api, &request, operation);
+        let span = telemetry::span(self.api(), &request, operation);
         let run = Box::pin(self.run(client, request, operation, call, span.clone()));
         async move {
             match run.instrument(span).await {
@@ -126,12 +131,14 @@ impl Caller {
         call: Option<&CallOptions>,
         span: tracing::Span,
     ) -> Result<Response, Exit> {
+        let clock = &*self.options.clock;
+        let begun = clock.now();
         let tally = Tally::default();
         let deadline = call.map_or(self.options.call_deadline, |c| c.deadline_or(&self.options));
-        let attempts = self.attempts(client, request, operation, call, &tally, deadline);
+        let attempts = self.attempts(client, request, operation, call, &tally, (begun, deadline));
         let exit = match deadline {
             None => attempts.await,
-            Some(limit) => match clock::within(&*self.options.clock, limit, pin!(attempts)).await {
+            Some(limit) => match clock::within(clock, limit, pin!(attempts)).await {
                 Some(exit) => exit,
                 None => {
                     let attempts = tally.attempts();
@@ -155,6 +162,9 @@ impl Caller {
             Err(Exit::Failure(failure)) => Some(failure.kind().to_owned()),
         };
         telemetry::finish(&span, &tally, error.as_deref());
+        let seconds = || clock.now().saturating_duration_since(begun).as_secs_f64();
+        self.durations
+            .record(operation.id, seconds, || status_class(&exit));
         exit
     }
 
@@ -165,7 +175,7 @@ impl Caller {
         operation: &Operation,
         call: Option<&CallOptions>,
         tally: &Tally,
-        deadline: Option<Duration>,
+        (begun, deadline): (Instant, Option<Duration>),
     ) -> Result<Response, Exit> {
         let options = &self.options;
         let policy = call.map_or(&options.retry, |c| c.retry_or(options));
@@ -178,7 +188,7 @@ impl Caller {
             ),
             false => None,
         };
-        let started = deadline.map(|deadline| (options.clock.now(), deadline));
+        let started = deadline.map(|deadline| (begun, deadline));
         let (mut retries, mut replays) = (0, 0);
         let remaining = || {
             started.map(|(at, deadline)| {
@@ -192,12 +202,13 @@ impl Caller {
             // `None` for a streaming body: then there is no replay and no retry.
             let spare = request.try_clone();
             let bearer = match service {
-                Some(service) => Some(
-                    service
-                        .stamp(&mut request)
-                        .await
-                        .map_err(CallFailure::Auth)?,
-                ),
+                Some(service) => {
+                    let token = service.stamp(&mut request).await;
+                    let token = token.map_err(CallFailure::Auth)?;
+                    // Measured at the call's start: no clock read per attempt.
+                    service.age.used(|| token.age_ratio(begun));
+                    Some(token)
+                }
                 None => None,
             };
             tally.sent();
@@ -257,6 +268,7 @@ impl Caller {
                 backoff: policy.backoff_before(retries + 1),
             };
             let decision = decide(&outcome, &facts, policy);
+            meter::decision(self.api(), operation.id, || decision.labels(&outcome));
             match (decision, spare) {
                 (Decision::Replay, Some(next)) => {
                     if let (Some(service), Some(bearer)) = (service, &bearer) {
@@ -367,6 +379,11 @@ impl Caller {
         }
     }
 
+    /// The API this caller calls (the first service's; they all have the same).
+    fn api(&self) -> &'static str {
+        self.services.first().cache.info.api
+    }
+
     /// The first service's token (see `Auth::token`).
     pub(crate) fn first(&self) -> &Service {
         self.services.first()
@@ -383,5 +400,15 @@ async fn deliver(
         Ok(Ok(response)) => Ok(response),
         Ok(Err(failure)) => Err(failure.into()),
         Err(error) => Err(Exit::Transport(error)),
+    }
+}
+
+/// The `status_class` metric label of a finished call: its response's class, or the name of
+/// why it has none.
+fn status_class(exit: &Result<Response, Exit>) -> &'static str {
+    match exit {
+        Ok(response) => meter::status_class(response.status().as_u16()),
+        Err(Exit::Transport(_)) => "transport",
+        Err(Exit::Failure(failure)) => failure.status_class(),
     }
 }

@@ -181,7 +181,7 @@ impl fmt::Debug for BridgeCredentials {
     }
 }
 
-/// Configuration of a Bridge [`Auth`]: one or both services.
+/// Configuration of a Bridge [`Auth`](crate::Auth): one or both services.
 ///
 /// One `Auth` can serve both: each request gets the token of the service whose base URL
 /// has the same origin, so the two tokens never mix.

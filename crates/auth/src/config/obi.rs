@@ -11,7 +11,7 @@ use crate::error::AuthError;
 /// Documented production base URL.
 const DEFAULT_BASE_URL: &str = "https://api.obifareai.com";
 
-/// Configuration of an Obi [`Auth`].
+/// Configuration of an Obi [`Auth`](crate::Auth).
 #[derive(Clone)]
 pub struct ObiConfig {
     api_key: SecretString,

@@ -41,7 +41,7 @@ impl fmt::Debug for OrigoIdCredentials {
     }
 }
 
-/// Configuration of an OrigoID [`Auth`].
+/// Configuration of an OrigoID [`Auth`](crate::Auth).
 #[derive(Debug, Clone)]
 pub struct OrigoIdConfig {
     credentials: OrigoIdCredentials,

@@ -81,7 +81,9 @@ impl SharedStore {
     }
 }
 
-/// What the variables say, read and checked.
+/// What the variables say, read and checked (also without the `redis` feature, so that a
+/// build without it still names every problem before saying it has no Redis).
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
 struct Settings {
     urls: Vec<String>,
     timeout: Option<Duration>,
@@ -92,6 +94,7 @@ struct Settings {
     tls_key: Option<secrecy::SecretSlice<u8>>,
 }
 
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
 enum Mode {
     Single,
     Cluster,

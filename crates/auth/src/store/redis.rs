@@ -26,6 +26,8 @@ use super::backend::{Record, StoreError, StoreResult, TokenStore};
 use super::notices::{Listener, Notice};
 use crate::error::AuthError;
 use config::{Connection, RedisConfig};
+
+use crate::meter;
 use futures_util::future::BoxFuture;
 use link::Link;
 use scripts::{counter_key, decode, encode, lease_key, millis, pauses_key, token_key};
@@ -101,7 +103,8 @@ impl RedisStore {
         loop {
             tries += 1;
             let (connection, epoch) = self.link.connection().await?;
-            let error = match tokio::time::timeout(self.config.timeout, request(connection)).await {
+            let answer = tokio::time::timeout(self.config.timeout, request(connection));
+            let error = match meter::store_operation(what, answer).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(error)) => error,
                 Err(_) => {

@@ -112,6 +112,19 @@ impl MintedToken {
     pub(crate) fn lifetime(&self, wall_now: SystemTime) -> (Duration, LifetimeSource) {
         lifetime::lifetime(&self.hints, self.secret(), wall_now)
     }
+
+    /// Where it came from, as the `source` of the mint metrics: `local` (this process alone
+    /// has it), `fleet` (minted here and shared through the store) or `adopted` (another
+    /// process's, read from the store).
+    pub(crate) fn source(&self) -> &'static str {
+        match self.shared {
+            None => "local",
+            Some(Shared { adopted: None, .. }) => "fleet",
+            Some(Shared {
+                adopted: Some(_), ..
+            }) => "adopted",
+        }
+    }
 }
 
 impl fmt::Debug for MintedToken {
@@ -261,6 +274,15 @@ impl AccessToken {
 
     pub(crate) fn phase(&self, now: Instant) -> Phase {
         self.0.schedule.phase(now)
+    }
+
+    /// How far into its lifetime the token is at `now`: 0 just minted, 1 expired.
+    pub(crate) fn age_ratio(&self, now: Instant) -> f64 {
+        let remaining = self.0.schedule.expires_at.saturating_duration_since(now);
+        match self.0.lifetime.as_secs_f64() {
+            0.0 => 1.0,
+            lifetime => (1.0 - remaining.as_secs_f64() / lifetime).clamp(0.0, 1.0),
+        }
     }
 }
 

@@ -34,6 +34,7 @@ use super::minter::{Minter, MinterInfo};
 use crate::clock;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
+use crate::meter;
 use crate::pauses::Pauses;
 
 type MintResult = Result<AccessToken, AuthError>;
@@ -202,6 +203,7 @@ impl TokenCache {
             attempts = tracing::field::Empty,
         );
         async {
+            let started = meter::Stopwatch::start();
             let mut attempt = 1;
             let attempts = async {
                 loop {
@@ -221,7 +223,11 @@ impl TokenCache {
                 .await
                 .unwrap_or(Err(AuthError::Timeout));
             tracing::Span::current().record("attempts", attempt);
-            self.install(id, minted)
+            let source = self.source(&minted);
+            let result = self.install(id, minted);
+            let outcome = result.as_ref().map_or_else(AuthError::kind, |_| "ok");
+            meter::mint(self.info.api, self.info.service, source, outcome, started);
+            result
         }
         .instrument(span)
         .await
@@ -405,6 +411,17 @@ impl TokenCache {
 
 /// Shared token store hooks (see `crate::store`).
 impl TokenCache {
+    /// Where a mint's token came from (see `MintedToken::source`); a failed mint is labelled
+    /// `fleet` when a shared store is configured (its local fallbacks are counted apart).
+    fn source(&self, minted: &Result<MintedToken, AuthError>) -> &'static str {
+        match minted {
+            Ok(minted) => minted.source(),
+            #[cfg(feature = "store")]
+            Err(_) if self.fleet.is_some() => "fleet",
+            Err(_) => "local",
+        }
+    }
+
     /// One mint attempt: through the fleet when a shared store is configured, else directly.
     async fn obtain(&self) -> Result<MintedToken, AuthError> {
         #[cfg(feature = "store")]

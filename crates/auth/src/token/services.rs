@@ -11,6 +11,7 @@ use super::cache::TokenCache;
 use super::minter::Minter;
 use crate::config::AuthOptions;
 use crate::error::AuthError;
+use crate::meter::TokenAge;
 use crate::url::same_origin;
 
 /// One credential set with its own token cache.
@@ -18,6 +19,8 @@ pub(crate) struct Service {
     /// Requests to this origin get this service's token; `None` matches any request.
     pub(crate) base: Option<Url>,
     pub(crate) cache: Arc<TokenCache>,
+    /// The age of its tokens when calls use them (feature `metrics`).
+    pub(crate) age: TokenAge,
 }
 
 impl Service {
@@ -47,9 +50,10 @@ impl Services {
         Self(
             services
                 .into_iter()
-                .map(|(base, minter)| Service {
-                    base,
-                    cache: Arc::new(TokenCache::new(minter, options.clone())),
+                .map(|(base, minter)| {
+                    let cache = Arc::new(TokenCache::new(minter, options.clone()));
+                    let age = TokenAge::new(cache.info.api, cache.info.service);
+                    Service { base, cache, age }
                 })
                 .collect(),
         )

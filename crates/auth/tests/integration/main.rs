@@ -6,6 +6,8 @@ mod classify;
 mod common;
 mod env;
 mod herd;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod pause;
 mod replay;
 mod revoke;

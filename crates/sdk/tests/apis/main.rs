@@ -1,10 +1,12 @@
 //! The SDK's behaviour against loopback servers, one module per subject: each API's
-//! operations and facade, the error model, retries, secrets, the emitted hook and the shared
-//! token store. One binary, so the generated crates are linked once.
+//! operations and facade, the error model, retries, secrets, the emitted hook, metrics and
+//! the shared token store. One binary, so the generated crates are linked once.
 
 mod bridge;
 mod errors;
 mod hook;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod obi;
 mod origoid;
 mod retries;
