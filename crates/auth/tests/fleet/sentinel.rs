@@ -40,6 +40,19 @@ async fn replication_says(server: &RedisServer, line: &str) -> bool {
     info.contains(line)
 }
 
+/// The number after `field:` in `INFO replication` of `server` (0 if absent).
+async fn replication_offset(server: &RedisServer, field: &str) -> u64 {
+    let info: String = redis::cmd("INFO")
+        .arg("replication")
+        .query_async(&mut connect(server).await)
+        .await
+        .unwrap_or_default();
+    info.lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 async fn a_sentinel_managed_master_is_followed_through_a_failover() {
     let master = RedisServer::start_with_args(&["--repl-diskless-sync-delay", "0"]);
     let port = master.port().to_string();
@@ -71,6 +84,14 @@ async fn a_sentinel_managed_master_is_followed_through_a_failover() {
         "adopted through the Sentinel"
     );
     assert_eq!(server.mints(), 1);
+    // Replication is asynchronous: a failover before the replica has the token would lose it
+    // (the new master would start the generations again), which is Redis's behaviour, not
+    // what this test is about.
+    let written = replication_offset(&master, "master_repl_offset").await;
+    eventually("the replica has every write", async || {
+        replication_offset(&replica, "slave_repl_offset").await >= written
+    })
+    .await;
 
     eventually("the Sentinel knows the replica", async || {
         sentinel.try_fail_over(NAME)
