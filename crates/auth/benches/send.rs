@@ -66,31 +66,24 @@ fn warm(c: &mut Criterion) {
     let operation = Operation::new("create_thing", "POST", "/v1/things").idempotent(true);
     let answer = Canned(|| reqwest::Response::from(http::Response::new("{}")));
     let fresh = || template.try_clone().unwrap();
-    c.bench_function("send/warm", |b| {
-        b.iter_batched(
-            fresh,
-            |request| {
-                auth.send_via(&answer, black_box(request), &operation, None)
-                    .now_or_never()
-                    .unwrap()
-                    .unwrap()
-            },
-            BatchSize::SmallInput,
-        )
-    });
+    // One warm call through the production loop, with or without options for the call.
+    let send = |c: &mut Criterion, name: &str, options: Option<&CallOptions>| {
+        c.bench_function(name, |b| {
+            b.iter_batched(
+                fresh,
+                |request| {
+                    auth.send_via(&answer, black_box(request), &operation, options)
+                        .now_or_never()
+                        .unwrap()
+                        .unwrap()
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    };
+    send(c, "send/warm", None);
     let options = CallOptions::new().header("x-trace-tag", "bench");
-    c.bench_function("send/warm_with_call_options", |b| {
-        b.iter_batched(
-            fresh,
-            |request| {
-                auth.send_via(&answer, black_box(request), &operation, Some(&options))
-                    .now_or_never()
-                    .unwrap()
-                    .unwrap()
-            },
-            BatchSize::SmallInput,
-        )
-    });
+    send(c, "send/warm_with_call_options", Some(&options));
     // The harness alone: the same requests dropped and the same answers made, with nothing
     // in between. Subtract it from the figures above to get what the auth layer adds.
     c.bench_function("send/harness_baseline", |b| {
@@ -109,18 +102,7 @@ fn warm(c: &mut Criterion) {
     {
         let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
         let _local = metrics::set_default_local_recorder(&recorder);
-        c.bench_function("send/warm_recorded", |b| {
-            b.iter_batched(
-                fresh,
-                |request| {
-                    auth.send_via(&answer, black_box(request), &operation, None)
-                        .now_or_never()
-                        .unwrap()
-                        .unwrap()
-                },
-                BatchSize::SmallInput,
-            )
-        });
+        send(c, "send/warm_recorded", None);
         assert!(
             recorder
                 .handle()

@@ -30,24 +30,25 @@ async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
     }
 }
 
-/// `INFO replication` of `server` contains `line`.
-async fn replication_says(server: &RedisServer, line: &str) -> bool {
-    let info: String = redis::cmd("INFO")
+/// `INFO replication` of `server` (empty if it does not answer).
+async fn replication(server: &RedisServer) -> String {
+    redis::cmd("INFO")
         .arg("replication")
         .query_async(&mut connect(server).await)
         .await
-        .unwrap_or_default();
-    info.contains(line)
+        .unwrap_or_default()
+}
+
+/// `INFO replication` of `server` contains `line`.
+async fn replication_says(server: &RedisServer, line: &str) -> bool {
+    replication(server).await.contains(line)
 }
 
 /// The number after `field:` in `INFO replication` of `server` (0 if absent).
 async fn replication_offset(server: &RedisServer, field: &str) -> u64 {
-    let info: String = redis::cmd("INFO")
-        .arg("replication")
-        .query_async(&mut connect(server).await)
+    replication(server)
         .await
-        .unwrap_or_default();
-    info.lines()
+        .lines()
         .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|value| value.trim().parse().ok())
         .unwrap_or(0)
