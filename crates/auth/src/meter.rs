@@ -319,13 +319,29 @@ pub(crate) async fn store_operation<T, E, Elapsed>(
         Ok(Err(_)) => "error",
         Err(_) => "timeout",
     };
-    let labels = [
-        Label::new("operation", what.to_ascii_lowercase().replace(' ', "_")),
-        Label::from_static_parts("outcome", outcome),
-    ];
+    let labels = store_labels(what, outcome);
     metrics::counter!(STORE_OPERATIONS, labels.iter()).increment(1);
     metrics::histogram!(STORE_DURATION, labels.iter()).record(started.seconds());
     result
+}
+
+/// A store operation named `what` that found no connection to send on (Redis down or not
+/// reached yet): counted as an `error`, with no latency to record.
+#[cfg(feature = "redis")]
+pub(crate) fn store_unreachable(what: &'static str) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!(STORE_OPERATIONS, store_labels(what, "error").iter()).increment(1);
+    #[cfg(not(feature = "metrics"))]
+    let _ = what;
+}
+
+/// The labels of a store operation: `what` in snake case, and its outcome.
+#[cfg(all(feature = "metrics", feature = "redis"))]
+fn store_labels(what: &'static str, outcome: &'static str) -> [Label; 2] {
+    [
+        Label::new("operation", what.to_ascii_lowercase().replace(' ', "_")),
+        Label::from_static_parts("outcome", outcome),
+    ]
 }
 
 /// Without the feature, the operation itself.

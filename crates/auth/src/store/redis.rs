@@ -102,7 +102,13 @@ impl RedisStore {
         let mut tries = 0;
         loop {
             tries += 1;
-            let (connection, epoch) = self.link.connection().await?;
+            let (connection, epoch) = match self.link.connection().await {
+                Ok(current) => current,
+                Err(error) => {
+                    meter::store_unreachable(what);
+                    return Err(error);
+                }
+            };
             let answer = tokio::time::timeout(self.config.timeout, request(connection));
             let error = match meter::store_operation(what, answer).await {
                 Ok(Ok(value)) => return Ok(value),
