@@ -3,14 +3,14 @@
 //! Each client module is progenitor's code ([`progenitor`]) as the rewrite stage
 //! ([`rewrite`]) edits it, plus its typed mocks ([`crate::mock`]); this module only assembles.
 
-use quote::{ToTokens, quote};
+use quote::quote;
 use serde_json::Value;
 
 use crate::config::{ApiConfig, Service};
 use crate::finding::Findings;
 use crate::progenitor::{self, Uses};
 use crate::rewrite::{self, Summary};
-use crate::services;
+use crate::{services, timings};
 pub use crate::tree::Files;
 
 mod report;
@@ -177,7 +177,7 @@ fn module_source(
     sub: &Value,
     whole: &Value,
 ) -> Result<Module, Findings> {
-    let spec = progenitor::parse(sub)?;
+    let spec = timings::phase("openapiv3 parse", || progenitor::parse(sub))?;
     let settings = progenitor::settings(config.auth, &config.decimal);
     let generated = progenitor::generate_with(&spec, &settings)?;
     // How users name the client module, and how the crate itself does.
@@ -193,16 +193,18 @@ fn module_source(
         whole,
         crate_path: &crate_path,
     };
-    let rewritten = rewrite::run(generated.file, &input)?;
-    let mock = crate::mock::file(
-        &spec,
-        &settings,
-        sub,
-        &rewritten.file.to_token_stream(),
-        &path_from("crate"),
-    )?;
+    let rewritten = timings::phase("rewrite", || rewrite::run(generated.file, &input))?;
+    let mock = timings::phase("mocks", || {
+        crate::mock::file(
+            &spec,
+            &settings,
+            sub,
+            &rewritten.file,
+            &path_from("crate"),
+        )
+    })?;
     Ok(Module {
-        code: progenitor::unparse(&rewritten.file),
+        code: timings::phase("format", || progenitor::unparse(&rewritten.file)),
         mock,
         uses: Uses {
             decimal: rewritten.uses_decimal,

@@ -7,7 +7,7 @@ use crate::config::ApiConfig;
 use crate::emit::{self, Files};
 use crate::finding::{Finding, Findings, Severity};
 use crate::rewrite::Summary;
-use crate::{bisect, degrade, document, fixes, names, normalise, package, progress};
+use crate::{bisect, degrade, document, fixes, names, normalise, package, progress, timings};
 
 /// The inputs of one crate.
 #[derive(Clone, Debug)]
@@ -78,7 +78,8 @@ impl Job {
             "{}: reading and normalising {spec_name}",
             self.name
         ));
-        let loaded = document::load(&self.spec).map_err(|f| located(f, &spec_name))?;
+        let loaded = timings::phase("read", || document::load(&self.spec))
+            .map_err(|f| located(f, &spec_name))?;
         let mut doc = loaded.value;
         let mut findings = Findings::default();
         let mut fixes_provenance = None;
@@ -114,7 +115,8 @@ impl Job {
         } else {
             &[]
         };
-        let normalised = normalise::normalise_reserving(&mut doc, reserved);
+        let normalised =
+            timings::phase("normalise", || normalise::normalise_reserving(&mut doc, reserved));
         let mut omitted = Vec::new();
         if self.config.strict {
             // Hand-written specs: every finding is an error, nothing is degraded.
@@ -136,7 +138,7 @@ impl Job {
             }
             findings.extend(located(strict, &spec_name));
         } else {
-            let degraded = degrade::apply(&mut doc, normalised);
+            let degraded = timings::phase("degrade", || degrade::apply(&mut doc, normalised));
             omitted = degraded.omitted;
             findings.extend(located(degraded.findings, &spec_name));
         }
@@ -173,7 +175,9 @@ impl Job {
             Err(f) => return Err(located(f, &spec_name)),
         };
         let spec_dir = self.spec.parent().unwrap_or(Path::new("."));
-        package::package_files(&self.config, &doc, spec_dir, &mut generated.files);
+        timings::phase("package", || {
+            package::package_files(&self.config, &doc, spec_dir, &mut generated.files)
+        });
         Ok(Built {
             files: generated.files,
             rewrites: generated.rewrites,

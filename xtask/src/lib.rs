@@ -13,7 +13,7 @@
 //! no two modules import each other. From the bottom:
 //!
 //! 1. Leaves, importing nothing of this crate: [`finding`], [`mod@pointer`], [`names`],
-//!    `syntax`, [`config`], [`progress`], [`tree`].
+//!    `syntax`, [`config`], [`progress`], [`timings`], [`tree`].
 //! 2. Reading documents: [`document`], [`walk`], [`fixes`], [`examples`].
 //! 3. Facts and rules on documents: [`services`], [`operations`], [`normalise`],
 //!    [`degrade`].
@@ -56,6 +56,7 @@ pub mod release;
 pub mod rewrite;
 pub mod services;
 mod syntax;
+pub mod timings;
 pub mod tree;
 pub mod walk;
 pub mod workspace;

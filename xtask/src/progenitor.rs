@@ -13,6 +13,7 @@ use progenitor_impl::{
 use serde_json::Value;
 
 use crate::finding::{Findings, Severity};
+use crate::timings;
 
 /// The Rust type decimal schemas become (`decimal` in codegen.toml).
 pub const DECIMAL_TYPE: &str = "::rust_decimal::Decimal";
@@ -109,7 +110,7 @@ pub fn generate_with(
 ) -> Result<Generated, Findings> {
     let result = guarded(|| {
         let mut generator = Generator::new(settings);
-        let tokens = generator.generate_tokens(spec);
+        let tokens = timings::phase("progenitor", || generator.generate_tokens(spec));
         let space = generator.get_type_space();
         let uses = Uses {
             chrono: space.uses_chrono(),
@@ -124,7 +125,7 @@ pub fn generate_with(
     let mut findings = Findings::default();
     match result {
         Ok(Ok((tokens, uses))) => {
-            let file = parse_file(tokens)?;
+            let file = timings::phase("syn parse", || parse_file(tokens))?;
             let twice = duplicate_types(&file);
             if twice.is_empty() {
                 return Ok(Generated { file, uses });

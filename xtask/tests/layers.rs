@@ -17,6 +17,7 @@ const ORDER: &[&str] = &[
     "syntax",
     "config",
     "progress",
+    "timings",
     "tree",
     // 2. reading documents
     "document",

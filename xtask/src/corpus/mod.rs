@@ -11,6 +11,7 @@
 
 pub mod fetch;
 pub mod manifest;
+mod phases;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -22,7 +23,7 @@ use self::manifest::{Entry, SourceKind};
 use crate::config::ApiConfig;
 use crate::finding::Severity;
 use crate::job::Job;
-use crate::{document, progress, tree, walk};
+use crate::{document, progress, timings, tree, walk};
 
 /// Share of all operations that must be generated.
 const MIN_GENERATED: f64 = 0.90;
@@ -51,6 +52,9 @@ pub struct Options {
     /// build in $CARGO_TARGET_DIR when set, else in `DIR/target`].
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
+    /// Also print where each document's generation time went, phase by phase.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// The measurements of one document.
@@ -76,6 +80,8 @@ pub struct Row {
     pub check: Option<(Duration, bool)>,
     /// Why the document failed, if it did.
     pub error: Option<String>,
+    /// Generation time by phase (see [`crate::timings`]).
+    pub phases: Vec<crate::timings::Phase>,
 }
 
 /// Runs the corpus (or the chosen part) and prints the table.
@@ -102,6 +108,9 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         rows.push(measure(root, &dirs, &work, entry, !options.no_check));
     }
     println!("{}", table(&rows));
+    if options.timings {
+        println!("{}", phases::table(&rows));
+    }
     let failures = failures(&rows);
     if failures.is_empty() {
         Ok(())
@@ -214,9 +223,11 @@ fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: boo
         display_root: work.join("documents"),
         command: format!("cargo xtask corpus --only {}", entry.name),
     };
+    let _ = timings::take();
     let start = Instant::now();
     let built = job.build();
     row.generate = start.elapsed();
+    row.phases = timings::take();
     let built = match built {
         Ok(b) => b,
         Err(findings) => {
