@@ -10,8 +10,8 @@ use crate::config::{ApiConfig, Service};
 use crate::finding::Findings;
 use crate::progenitor::{self, Uses};
 use crate::rewrite::{self, Summary};
-use crate::{services, timings};
 pub use crate::tree::Files;
+use crate::{services, timings};
 
 mod report;
 
@@ -195,13 +195,7 @@ fn module_source(
     };
     let rewritten = timings::phase("rewrite", || rewrite::run(generated.file, &input))?;
     let mock = timings::phase("mocks", || {
-        crate::mock::file(
-            &spec,
-            &settings,
-            sub,
-            &rewritten.file,
-            &path_from("crate"),
-        )
+        crate::mock::file(&spec, &settings, sub, &rewritten.file, &path_from("crate"))
     })?;
     Ok(Module {
         code: timings::phase("format", || progenitor::unparse(&rewritten.file)),

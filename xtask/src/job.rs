@@ -115,8 +115,9 @@ impl Job {
         } else {
             &[]
         };
-        let normalised =
-            timings::phase("normalise", || normalise::normalise_reserving(&mut doc, reserved));
+        let normalised = timings::phase("normalise", || {
+            normalise::normalise_reserving(&mut doc, reserved)
+        });
         let mut omitted = Vec::new();
         if self.config.strict {
             // Hand-written specs: every finding is an error, nothing is degraded.

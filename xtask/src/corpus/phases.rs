@@ -14,7 +14,11 @@ pub fn table(rows: &[Row]) -> String {
         ));
         for p in &r.phases {
             let secs = p.total.as_secs_f64();
-            let share = if whole > 0.0 { 100.0 * secs / whole } else { 0.0 };
+            let share = if whole > 0.0 {
+                100.0 * secs / whole
+            } else {
+                0.0
+            };
             out.push_str(&format!(
                 "| {} | {} | {secs:.2} | {share:.0} % |\n",
                 p.name, p.runs

@@ -125,8 +125,7 @@ fn module(
     items.append(&mut mock_file.items);
     for tokens in impls {
         items.push(
-            syn::parse2(tokens)
-                .map_err(|e| format!("an `example` method does not parse: {e}"))?,
+            syn::parse2(tokens).map_err(|e| format!("an `example` method does not parse: {e}"))?,
         );
     }
     items.push(syn::parse_quote! {
