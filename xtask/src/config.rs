@@ -4,6 +4,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+mod paginate;
+pub use paginate::{Paginate, Style};
+
 /// The generation settings of one API.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +65,10 @@ pub struct ApiConfig {
     /// One module with its own `Client` per service; empty means one client at the crate root.
     #[serde(default, rename = "service")]
     pub services: Vec<Service>,
+    /// Operations that answer page after page (`[[paginate]]`): their builders get item and
+    /// page streams.
+    #[serde(default)]
+    pub paginate: Vec<Paginate>,
 }
 
 /// What an empty successful body is read as.
@@ -111,6 +118,7 @@ impl ApiConfig {
             omit: Vec::new(),
             decimal: Vec::new(),
             services: Vec::new(),
+            paginate: Vec::new(),
         }
     }
 
@@ -135,6 +143,7 @@ impl ApiConfig {
             ));
         }
         check_metadata(self)?;
+        paginate::check(&self.paginate)?;
         if self.empty_success_body.is_some() && !self.auth {
             return Err(
                 "`empty_success_body` works through the auth hooks: it needs `auth = true`"

@@ -362,6 +362,9 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
     if config.auth {
         deps.push(crate::package::sdk_auth_dependency(config).to_owned());
     }
+    if !config.paginate.is_empty() {
+        deps.push(crate::package::sdk_paginate_dependency(config).to_owned());
+    }
     if uses.decimal {
         deps.push(r#"rust_decimal = { version = "1.37", default-features = false, features = ["std", "serde-with-float"] }"#.to_owned());
     }

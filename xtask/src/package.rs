@@ -43,6 +43,15 @@ pub fn sdk_auth_dependency(config: &ApiConfig) -> &'static str {
     }
 }
 
+/// The dependency line on the pagination streams, like [`sdk_auth_dependency`].
+pub fn sdk_paginate_dependency(config: &ApiConfig) -> &'static str {
+    if config.in_workspace {
+        "sdk-paginate = { workspace = true }"
+    } else {
+        r#"sdk-paginate = { path = "../../crates/paginate" }"#
+    }
+}
+
 /// The inner attribute that gives feature-gated items their badge on docs.rs (which builds
 /// with `--cfg docsrs` on nightly; `doc_cfg` shows the `cfg` of each item by itself).
 pub const DOCS_RS_ATTRIBUTE: &str = "#![cfg_attr(docsrs, feature(doc_cfg))]\n";

@@ -102,11 +102,13 @@ pub mod mock;
 pub mod obi;
 #[cfg(feature = "origoid")]
 pub mod origoid;
+mod paginate;
 
 /// Dates and times in OrigoID and Obi types (`DateTime<Utc>`, `NaiveDate`).
 #[cfg(any(feature = "obi", feature = "origoid"))]
 pub use chrono;
 pub use error::{Error, ErrorBody};
+pub use paginate::Paginate;
 /// The HTTP client the generated clients are built on, for `Client::new_with_client` (your
 /// own timeouts, proxy or TLS settings) without a second dependency.
 pub use reqwest;
@@ -122,6 +124,9 @@ pub use sdk_auth::{
     SharedStore, StoreKey,
     store::{RedisConfig, RedisStore},
 };
+/// The stream trait of [`Paginate`]'s streams (`StreamExt`/`TryStreamExt` from
+/// `futures-util` consume them).
+pub use sdk_paginate::Stream;
 
 /// Extension points of the token layer: a custom token source for
 /// [`Auth::from_minter`](crate::Auth::from_minter), and what a custom [`Clock`]

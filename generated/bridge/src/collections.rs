@@ -2478,6 +2478,41 @@ pub mod builder {
             self
         }
     }
+
+    impl<'a> sdk_paginate::Paginated for ListCollectionTransactions<'a> {
+        type Page = types::CollectionTransactionPage;
+        type Item = types::CollectionTransaction;
+        type Error = Error<types::ApiError>;
+        fn fetch_pages(
+            self,
+        ) -> impl sdk_paginate::Stream<Item = Result<Self::Page, Self::Error>> + Send {
+            sdk_paginate::pages(
+                1i64,
+                move |position| {
+                    let request = self.clone().page(position);
+                    async move {
+                        let response = request.send().await?;
+                        let body = response.into_inner();
+                        let count = Some(&body)
+                            .map(|v| &v.data)
+                            .map_or(0, |items| items.len());
+                        let next = sdk_paginate::next::page(
+                            position,
+                            Some(&body)
+                                .and_then(|v| v.total_pages.as_ref())
+                                .map(|n| *n as i64),
+                            count,
+                        );
+                        Ok::<_, Self::Error>((body, next))
+                    }
+                },
+            )
+        }
+
+        fn page_items(page: Self::Page) -> Vec<Self::Item> {
+            Some(page).map(|v| v.data).unwrap_or_default()
+        }
+    }
 }
 
 /// Items consumers will typically use such as the Client.

@@ -13,6 +13,7 @@ pub mod decimal;
 mod doc_examples;
 mod hooks;
 mod null_as_empty;
+mod paginate;
 mod path_encoding;
 mod rare_methods;
 
@@ -62,6 +63,7 @@ pub const PASSES: &[Pass] = &[
     base_url::PASS,
     hooks::PASS,
     call_options::PASS,
+    paginate::PASS,
 ];
 
 /// The edited code of one module and what was done to it.

@@ -9,6 +9,7 @@ mod hook;
 mod metrics;
 mod obi;
 mod origoid;
+mod pages;
 mod retries;
 mod secrets;
 #[cfg(feature = "redis")]

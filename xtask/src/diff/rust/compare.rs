@@ -172,10 +172,17 @@ fn changed(path: &str, old: &Item, new: &Item) -> Vec<(Effect, String, Verdict)>
         );
     }
     if old.constructible && !new.constructible {
-        breaking(
-            format!("struct `{path}` can no longer be built with a struct literal"),
-            "struct literals of it no longer compile",
-        );
+        if new.kind == Kind::Trait {
+            breaking(
+                format!("trait `{path}` is now sealed"),
+                "implementations of it outside the crate no longer compile",
+            );
+        } else {
+            breaking(
+                format!("struct `{path}` can no longer be built with a struct literal"),
+                "struct literals of it no longer compile",
+            );
+        }
     }
     if old.exhaustive && !new.exhaustive && new.kind == Kind::Enum {
         breaking(
