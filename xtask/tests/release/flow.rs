@@ -70,6 +70,27 @@ fn read(root: &Path, rel: &str) -> String {
     fs::read_to_string(root.join(rel)).unwrap()
 }
 
+/// The version a manifest (or codegen.toml) at `rel` states, and the next minor and patch of
+/// it (0.x: a breaking change raises the minor), so the flow holds whatever the release is.
+fn versions(root: &Path, rel: &str) -> (String, String, String) {
+    let text = read(root, rel);
+    let now = text
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("{rel} states no version"))
+        .to_owned();
+    let parts: Vec<u64> = now.split('.').map(|part| part.parse().unwrap()).collect();
+    assert_eq!(parts.len(), 3, "{rel}: {now}");
+    assert_eq!(
+        parts[0], 0,
+        "the flow's rules are those of 0.x: {rel} is {now}"
+    );
+    let minor = format!("0.{}.0", parts[1] + 1);
+    let patch = format!("0.{}.{}", parts[1], parts[2] + 1);
+    (now, minor, patch)
+}
+
 #[test]
 fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() {
     let root = scratch("release-breaking");
@@ -87,11 +108,16 @@ fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() 
         "operationId: get_gone_customer",
     );
 
+    let (now, next, _) = versions(&root, "specs/obi/codegen.toml");
+    let (sdk_now, sdk_next, _) = versions(&root, "crates/sdk/Cargo.toml");
     let built = build(&root);
     let outcome = guard::check(&root, &built).unwrap();
     let all = outcome.failures.join("\n");
     assert_eq!(outcome.failures.len(), 3, "obi-api, sdk, sdk-cli:\n{all}");
-    assert!(all.contains("obi-api needs 0.2.0 (it is 0.1.0)"), "{all}");
+    assert!(
+        all.contains(&format!("obi-api needs {next} (it is {now})")),
+        "{all}"
+    );
     assert!(
         all.contains("operation `get_customer` (GET /v1/customer/me) removed"),
         "{all}"
@@ -103,8 +129,8 @@ fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() 
 
     let found = report::compare_all(&root, &built, None).unwrap();
     assert!(found.breaks());
-    assert_eq!(found.apis[0].version.suggested, "0.2.0");
-    assert_eq!(found.dependents[0].suggested, "0.2.0");
+    assert_eq!(found.apis[0].version.suggested, next);
+    assert_eq!(found.dependents[0].suggested, sdk_next);
     let written = bump::apply(&root, &found, "2026-01-02").unwrap();
     for file in [
         "specs/obi/codegen.toml",
@@ -118,16 +144,15 @@ fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() 
             "{file} not in {written:?}"
         );
     }
-    assert!(read(&root, "specs/obi/codegen.toml").contains("version = \"0.2.0\""));
+    assert!(read(&root, "specs/obi/codegen.toml").contains(&format!("version = \"{next}\"")));
     // Comments in the manifests survive the edit.
     assert!(read(&root, "specs/obi/codegen.toml").contains("# Set by `cargo xtask diff --bump`"));
-    assert!(
-        read(&root, "Cargo.toml")
-            .contains("obi-api = { path = \"generated/obi\", version = \"0.2.0\" }")
-    );
-    assert!(read(&root, "crates/sdk/Cargo.toml").contains("version = \"0.2.0\""));
+    assert!(read(&root, "Cargo.toml").contains(&format!(
+        "obi-api = {{ path = \"generated/obi\", version = \"{next}\" }}"
+    )));
+    assert!(read(&root, "crates/sdk/Cargo.toml").contains(&format!("version = \"{sdk_next}\"")));
     let log = read(&root, "specs/obi/CHANGELOG.md");
-    assert!(log.contains("## [0.2.0] - 2026-01-02"), "{log}");
+    assert!(log.contains(&format!("## [{next}] - 2026-01-02")), "{log}");
     assert!(
         log.contains("Generated from *Obi FARE.AI API* `1.0.0` (unchanged)."),
         "{log}"
@@ -137,12 +162,12 @@ fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() 
         "{log}"
     );
     assert!(
-        log.find("## [Unreleased]") < log.find("## [0.2.0]"),
+        log.find("## [Unreleased]") < log.find(&format!("## [{next}]")),
         "{log}"
     );
     let sdk_log = read(&root, "crates/sdk/CHANGELOG.md");
     assert!(
-        sdk_log.contains("- **Breaking:** `obi-api` 0.1.0 → 0.2.0"),
+        sdk_log.contains(&format!("- **Breaking:** `obi-api` {now} → {next}")),
         "{sdk_log}"
     );
 
@@ -164,6 +189,7 @@ fn a_change_that_breaks_nothing_needs_no_bump() {
         "      operationId: get_customer\n",
         "      operationId: get_customer\n      parameters:\n        - name: locale\n          in: query\n          schema:\n            type: string\n",
     );
+    let (_, _, patch) = versions(&root, "specs/obi/codegen.toml");
     let built = build(&root);
     let outcome = guard::check(&root, &built).unwrap();
     assert!(
@@ -174,7 +200,7 @@ fn a_change_that_breaks_nothing_needs_no_bump() {
     let found = report::compare_all(&root, &built, None).unwrap();
     assert!(!found.breaks());
     assert_eq!(
-        found.apis[0].version.suggested, "0.1.1",
+        found.apis[0].version.suggested, patch,
         "a patch carries the new operation"
     );
 }
@@ -285,7 +311,8 @@ fn publishable_crates_carry_their_metadata_and_versioned_dependencies() {
             "origoid-api",
             "sdk",
             "sdk-auth",
-            "sdk-cli"
+            "sdk-cli",
+            "sdk-paginate"
         ]
     );
 }
