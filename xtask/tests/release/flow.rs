@@ -109,7 +109,7 @@ fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() 
     );
 
     let (now, next, _) = versions(&root, "specs/obi/codegen.toml");
-    let (sdk_now, sdk_next, _) = versions(&root, "crates/sdk/Cargo.toml");
+    let (_, sdk_next, _) = versions(&root, "crates/sdk/Cargo.toml");
     let built = build(&root);
     let outcome = guard::check(&root, &built).unwrap();
     let all = outcome.failures.join("\n");
