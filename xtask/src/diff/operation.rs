@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::schema::{self, Docs};
-use super::spec::Op;
 use super::usage::Direction;
 use super::{Area, Change, Effect, Level, Verdict};
 use crate::{pointer, walk};
@@ -257,4 +256,23 @@ pub(super) fn security(docs: Docs, o: &Op, n: &Op, out: &mut Vec<Change>) {
         &at,
         wire,
     ));
+}
+
+/// An operation of one document.
+pub(super) struct Op {
+    pub(super) method: String,
+    pub(super) path: String,
+    pub(super) pointer: String,
+    pub(super) id: String,
+}
+
+impl Op {
+    pub(super) fn label(&self) -> String {
+        format!(
+            "`{}` ({} {})",
+            self.id,
+            self.method.to_uppercase(),
+            self.path
+        )
+    }
 }

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use super::operation::Op;
 use super::schema::{self, Docs};
-use super::spec::Op;
 use super::usage::Direction;
 use super::{Area, Change, Effect, Level, Verdict};
 use crate::{pointer, walk};

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use super::operation::Op;
 use super::schema::{self, Docs};
 use super::usage;
 use super::{Area, Change, Effect, Level, Verdict};
@@ -21,25 +22,6 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
     security_schemes(docs, &mut out);
     out.sort_by_key(|c| c.area);
     out
-}
-
-/// An operation of one document.
-pub(super) struct Op {
-    pub(super) method: String,
-    pub(super) path: String,
-    pub(super) pointer: String,
-    pub(super) id: String,
-}
-
-impl Op {
-    fn label(&self) -> String {
-        format!(
-            "`{}` ({} {})",
-            self.id,
-            self.method.to_uppercase(),
-            self.path
-        )
-    }
 }
 
 fn ops(doc: &Value) -> Vec<Op> {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use quote::ToTokens;
 
 use super::syntax::{
-    compact, feature, has, is_pub, leaf, rename, sealed, tokens, type_path, type_tokens, uses,
+    compact, feature, has, is_pub, key, leaf, rename, sealed, tokens, type_path, type_tokens, uses,
     value_tokens,
 };
 
@@ -65,14 +65,6 @@ pub(super) fn crate_api(files: &Files) -> Result<Api, ReadError> {
         }
     }
     Ok(api)
-}
-
-pub(super) fn key(module: &[String], name: &str) -> String {
-    if module.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{}::{name}", module.join("::"))
-    }
 }
 
 impl Reader<'_> {

@@ -4,8 +4,6 @@
 
 use quote::ToTokens;
 
-use super::read::key;
-
 /// Whether a trait is sealed: a supertrait named `Sealed` (or in a `sealed`/`private`
 /// module), the usual way to keep other crates from implementing it.
 pub(super) fn sealed(t: &syn::ItemTrait) -> bool {
@@ -216,6 +214,15 @@ pub(super) fn compact(text: String) -> String {
         s = s.replace(long, short);
     }
     s
+}
+
+/// The item path of `name` declared in `module` (`a::b::Name`, or `Name` at the root).
+pub(super) fn key(module: &[String], name: &str) -> String {
+    if module.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{}::{name}", module.join("::"))
+    }
 }
 
 #[cfg(test)]
