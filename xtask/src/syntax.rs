@@ -1,8 +1,16 @@
 //! Reading progenitor's output as syntax: the type arguments of a path such as
-//! `Result<ResponseValue<T>, Error<E>>` or a `TryInto<T>` bound, and the operation a `send`
-//! body belongs to.
+//! `Result<ResponseValue<T>, Error<E>>` or a `TryInto<T>` bound, the operation a `send`
+//! body belongs to, and the items of a top-level module.
 
 use syn::visit::{self, Visit};
+
+/// The items of the inline module `name` at the top of `file` (`builder`, `types`, …).
+pub(crate) fn module<'a>(file: &'a syn::File, name: &str) -> Option<&'a [syn::Item]> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| &items[..]),
+        _ => None,
+    })
+}
 
 /// The `index`th type argument of `path` if its last segment is `name`.
 pub(crate) fn path_generic_arg(path: &syn::Path, name: &str, index: usize) -> Option<syn::Type> {

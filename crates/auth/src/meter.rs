@@ -28,8 +28,6 @@
 
 #[cfg(feature = "metrics")]
 use std::collections::HashMap;
-#[cfg(feature = "redis")]
-use std::future::Future;
 #[cfg(feature = "metrics")]
 use std::hash::BuildHasherDefault;
 #[cfg(feature = "metrics")]
@@ -109,7 +107,7 @@ impl Stopwatch {
     }
 
     #[cfg(feature = "metrics")]
-    fn seconds(self) -> f64 {
+    pub(crate) fn seconds(self) -> f64 {
         self.started.elapsed().as_secs_f64()
     }
 }
@@ -302,64 +300,6 @@ pub(crate) fn mint(
     }
     #[cfg(not(feature = "metrics"))]
     let _ = (api, service, source, outcome, started);
-}
-
-/// Runs one store operation named `what` (`GET`, `acquire lease`, …) whose result is
-/// `Ok(answer)` or `Err(timeout)`, the answer itself `Ok` or `Err`; records its outcome (`ok`,
-/// `error`, `timeout`) and latency. The operation label is `what` in snake case.
-#[cfg(all(feature = "metrics", feature = "redis"))]
-pub(crate) async fn store_operation<T, E, Elapsed>(
-    what: &'static str,
-    operation: impl Future<Output = Result<Result<T, E>, Elapsed>>,
-) -> Result<Result<T, E>, Elapsed> {
-    let started = Stopwatch::start();
-    let result = operation.await;
-    let outcome = match &result {
-        Ok(Ok(_)) => "ok",
-        Ok(Err(_)) => "error",
-        Err(_) => "timeout",
-    };
-    let labels = store_labels(what, outcome);
-    metrics::counter!(STORE_OPERATIONS, labels.iter()).increment(1);
-    metrics::histogram!(STORE_DURATION, labels.iter()).record(started.seconds());
-    result
-}
-
-/// A store operation named `what` that found no connection to send on (Redis down or not
-/// reached yet): counted as an `error`, with no latency to record.
-#[cfg(feature = "redis")]
-pub(crate) fn store_unreachable(what: &'static str) {
-    #[cfg(feature = "metrics")]
-    metrics::counter!(STORE_OPERATIONS, store_labels(what, "error").iter()).increment(1);
-    #[cfg(not(feature = "metrics"))]
-    let _ = what;
-}
-
-/// The labels of a store operation: `what` in snake case, and its outcome.
-#[cfg(all(feature = "metrics", feature = "redis"))]
-fn store_labels(what: &'static str, outcome: &'static str) -> [Label; 2] {
-    [
-        Label::new("operation", what.to_ascii_lowercase().replace(' ', "_")),
-        Label::from_static_parts("outcome", outcome),
-    ]
-}
-
-/// Without the feature, the operation itself.
-#[cfg(all(not(feature = "metrics"), feature = "redis"))]
-pub(crate) fn store_operation<F: Future>(_what: &'static str, operation: F) -> F {
-    operation
-}
-
-/// `api`/`service` minted locally because the shared store could not provide a token:
-/// `reason` is `store_error` (an operation failed or timed out) or `wait_timeout` (another
-/// process held the lease past the wait limit).
-#[cfg(feature = "store")]
-pub(crate) fn store_fallback(api: &'static str, service: &'static str, reason: &'static str) {
-    #[cfg(feature = "metrics")]
-    metrics::counter!(STORE_FALLBACKS, "api" => api, "service" => service, "reason" => reason)
-        .increment(1);
-    #[cfg(not(feature = "metrics"))]
-    let _ = (api, service, reason);
 }
 
 #[cfg(test)]

@@ -56,13 +56,10 @@ type Setters = BTreeMap<(String, String), String>;
 
 fn setter_types(file: &syn::File, crate_path: &str) -> Setters {
     let mut out = Setters::new();
-    let Some(builder) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-        _ => None,
-    }) else {
+    let Some(builder) = crate::syntax::module(file, "builder") else {
         return out;
     };
-    for item in &builder.1 {
+    for item in builder {
         let syn::Item::Impl(block) = item else {
             continue;
         };

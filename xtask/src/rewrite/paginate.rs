@@ -77,8 +77,13 @@ fn run(file: &mut syn::File, input: &Input<'_>) -> Result<usize, Findings> {
             ));
             continue;
         };
-        match emit(file, declared, &builder) {
-            Ok(code) => impls.push(code),
+        // Parsed here, before the file changes: a failure is a finding, not half an edit.
+        let item = emit(file, declared, &builder).and_then(|code| {
+            syn::parse2::<syn::Item>(code)
+                .map_err(|e| format!("the generated impl does not parse: {e}"))
+        });
+        match item {
+            Ok(item) => impls.push(item),
             Err(message) => findings.push(error(&op.pointer, message)),
         }
     }
@@ -91,52 +96,48 @@ fn run(file: &mut syn::File, input: &Input<'_>) -> Result<usize, Findings> {
             findings.push(missing(&PASS, "", "`pub mod builder`", "no builder module"));
             return Err(findings);
         };
-        for code in impls {
-            items.push(syn::parse2(code).expect("the pass emits one impl item"));
-        }
+        items.extend(impls);
     }
     Ok(edits)
 }
 
 /// The builder whose `send` names operation `id`.
 fn builder(file: &syn::File, id: &str) -> Option<Builder> {
-    let items = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
-        _ => None,
-    })?;
-    items.iter().find_map(|item| {
-        let syn::Item::Impl(block) = item else {
-            return None;
-        };
-        let send = block.items.iter().find_map(|member| match member {
-            syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
-            _ => None,
-        })?;
-        if crate::syntax::operation_id(&send.block).as_deref() != Some(id) {
-            return None;
-        }
-        let syn::ReturnType::Type(_, output) = &send.sig.output else {
-            return None;
-        };
-        let value = crate::syntax::generic_arg(output, "Result", 0)?;
-        let setters = block
-            .items
-            .iter()
-            .filter_map(|member| match member {
-                syn::ImplItem::Fn(f) if f.sig.ident != "send" && f.sig.ident != "new" => {
-                    Some((f.sig.ident.to_string(), try_into_target(&f.sig.generics)))
-                }
+    crate::syntax::module(file, "builder")?
+        .iter()
+        .find_map(|item| {
+            let syn::Item::Impl(block) = item else {
+                return None;
+            };
+            let send = block.items.iter().find_map(|member| match member {
+                syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
                 _ => None,
+            })?;
+            if crate::syntax::operation_id(&send.block).as_deref() != Some(id) {
+                return None;
+            }
+            let syn::ReturnType::Type(_, output) = &send.sig.output else {
+                return None;
+            };
+            let value = crate::syntax::generic_arg(output, "Result", 0)?;
+            let setters = block
+                .items
+                .iter()
+                .filter_map(|member| match member {
+                    syn::ImplItem::Fn(f) if f.sig.ident != "send" && f.sig.ident != "new" => {
+                        Some((f.sig.ident.to_string(), try_into_target(&f.sig.generics)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            Some(Builder {
+                self_ty: (*block.self_ty).clone(),
+                generics: block.generics.clone(),
+                page: crate::syntax::generic_arg(&value, "ResponseValue", 0)?,
+                error: crate::syntax::generic_arg(output, "Result", 1)?,
+                setters,
             })
-            .collect();
-        Some(Builder {
-            self_ty: (*block.self_ty).clone(),
-            generics: block.generics.clone(),
-            page: crate::syntax::generic_arg(&value, "ResponseValue", 0)?,
-            error: crate::syntax::generic_arg(output, "Result", 1)?,
-            setters,
         })
-    })
 }
 
 /// `T` of a setter's `where V: TryInto<T>` bound.

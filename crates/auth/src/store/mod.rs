@@ -19,6 +19,7 @@ mod env;
 pub(crate) mod fingerprint;
 pub(crate) mod lease;
 pub(crate) mod memory;
+pub(crate) mod meter;
 pub(crate) mod notices;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;

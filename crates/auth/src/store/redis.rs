@@ -27,7 +27,7 @@ use super::notices::{Listener, Notice};
 use crate::error::AuthError;
 use config::{Connection, RedisConfig};
 
-use crate::meter;
+use super::meter;
 use futures_util::future::BoxFuture;
 use link::Link;
 use scripts::{counter_key, decode, encode, lease_key, millis, pauses_key, token_key};
@@ -105,12 +105,12 @@ impl RedisStore {
             let (connection, epoch) = match self.link.connection().await {
                 Ok(current) => current,
                 Err(error) => {
-                    meter::store_unreachable(what);
+                    meter::unreachable(what);
                     return Err(error);
                 }
             };
             let answer = tokio::time::timeout(self.config.timeout, request(connection));
-            let error = match meter::store_operation(what, answer).await {
+            let error = match meter::operation(what, answer).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(error)) => error,
                 Err(_) => {

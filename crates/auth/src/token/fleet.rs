@@ -136,7 +136,7 @@ impl Fleet {
                     tracing::warn!(api = self.api, service = self.service, error = %error,
                         held_back, "token store unavailable; minting locally");
                 }
-                crate::meter::store_fallback(self.api, self.service, "store_error");
+                crate::store::meter::fallback(self.api, self.service, "store_error");
                 minter.mint().await
             }
         };
@@ -209,7 +209,7 @@ impl Fleet {
                     tracing::warn!(api = self.api, service = self.service, waited = ?limit,
                         held_back, "no token from the fleet in time; minting locally");
                 }
-                crate::meter::store_fallback(self.api, self.service, "wait_timeout");
+                crate::store::meter::fallback(self.api, self.service, "wait_timeout");
                 return Ok(minter.mint().await);
             }
             // Woken when the holder's token is announced, else at the next poll.

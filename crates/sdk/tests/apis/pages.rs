@@ -11,7 +11,7 @@ use sdk::bridge::{collections, collections_from_env_with};
 use sdk::{AuthOptions, CallOptions, ErrorKind, Paginate, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 /// A gateway minting `tokens` in order (the last one from then on), and its client; retries
 /// back off 1 ms so the retry tests are quick.
@@ -56,10 +56,15 @@ fn page(page: u32, items: u32, total_pages: Option<u32>) -> Value {
 
 /// Answers `GET /api/collection/transactions?page=<n>` with `response`, exactly `times`
 /// times (verified when the server drops).
-async fn answer(server: &MockServer, n: u32, response: ResponseTemplate, times: u64) {
+/// A request for page `n` of the list.
+fn page_request(n: u32) -> MockBuilder {
     Mock::given(method("GET"))
         .and(path("/api/collection/transactions"))
         .and(query_param("page", n.to_string()))
+}
+
+async fn answer(server: &MockServer, n: u32, response: ResponseTemplate, times: u64) {
+    page_request(n)
         .respond_with(response)
         .expect(times)
         .mount(server)
@@ -205,9 +210,7 @@ async fn a_401_on_a_page_is_replayed_and_a_503_retried_by_the_call_path() {
     let (server, client) = gateway(&["stale", "fresh"]).await;
     answer(&server, 1, ok(page(1, 1, Some(3))), 1).await;
     // Page 2: refused once with the stale token, answered with the fresh one.
-    Mock::given(method("GET"))
-        .and(path("/api/collection/transactions"))
-        .and(query_param("page", "2"))
+    page_request(2)
         .and(header("authorization", "Bearer stale"))
         .respond_with(
             ResponseTemplate::new(401)
@@ -216,18 +219,14 @@ async fn a_401_on_a_page_is_replayed_and_a_503_retried_by_the_call_path() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/collection/transactions"))
-        .and(query_param("page", "2"))
+    page_request(2)
         .and(header("authorization", "Bearer fresh"))
         .respond_with(ok(page(2, 1, Some(3))))
         .expect(1)
         .mount(&server)
         .await;
     // Page 3: unavailable once, then answered.
-    Mock::given(method("GET"))
-        .and(path("/api/collection/transactions"))
-        .and(query_param("page", "3"))
+    page_request(3)
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .with_priority(1)

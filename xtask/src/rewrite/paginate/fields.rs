@@ -112,15 +112,7 @@ pub fn is_number(ty: &syn::Type) -> bool {
 
 /// The items of the generated `types` module.
 fn types(file: &syn::File) -> &[syn::Item] {
-    file.items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => {
-                m.content.as_ref().map(|(_, i)| i.as_slice())
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
+    crate::syntax::module(file, "types").unwrap_or_default()
 }
 
 fn find_struct<'a>(file: &'a syn::File, name: &str) -> Option<&'a syn::ItemStruct> {
