@@ -1,5 +1,5 @@
-//! The guard of `cargo xtask check`: a spec changed since its crate's last release in a way
-//! the diff calls breaking, and the crate's version (or that of `sdk`, `sdk-cli`) is below
+//! The guard of `cargo xtask check`: a spec or its generated crate changed since the crate's
+//! last release in a way the diff calls breaking, and the crate's version (or that of `sdk`, `sdk-cli`) is below
 //! what the diff suggests. The failure message carries the diff.
 
 use std::path::Path;
@@ -46,8 +46,10 @@ pub fn check(root: &Path, built: &[(String, Built)]) -> Result<Outcome, String> 
             continue;
         };
         let spec = format!("specs/{api}");
+        // The generated crate too: a generator change can break users with no spec change.
         let paths = [
             spec.clone(),
+            format!("generated/{api}"),
             format!(":(exclude){spec}/{}", super::CHANGELOG),
         ];
         if !git.changed_since(&release, &paths)? {
@@ -56,7 +58,7 @@ pub fn check(root: &Path, built: &[(String, Built)]) -> Result<Outcome, String> 
         let found = report::compare_api(&git, api, b, None)?;
         if found.diff.breaks() && !found.version.bumped {
             outcome.failures.push(format!(
-                "{spec} changed since {}, and the change breaks users, but {} needs {} (it is {}); run `cargo xtask diff --bump`, review, commit:\n{}",
+                "{spec} or generated/{api} changed since {}, and the change breaks users, but {} needs {} (it is {}); run `cargo xtask diff --bump`, review, commit:\n{}",
                 found.base,
                 found.crate_name,
                 found.version.suggested,

@@ -1,7 +1,8 @@
 //! The release flow on a copy of the workspace's Obi API in a scratch git repository: a spec
 //! change that breaks users fails the version guard (with the diff in the message), `--bump`
 //! writes the versions and changelog entries the diff suggests, and the guard then passes.
-//! A change that breaks nothing needs no bump.
+//! A change that breaks nothing needs no bump; a generator change that breaks users needs one
+//! even when the spec did not change.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -177,6 +178,34 @@ fn a_breaking_spec_change_fails_the_guard_until_the_suggested_bump_is_applied() 
         "{}",
         outcome.failures.join("\n")
     );
+}
+
+#[test]
+fn a_generator_change_that_breaks_users_fails_the_guard_with_the_spec_unchanged() {
+    // The release's crate had a public item today's generator no longer writes.
+    let root = scratch("release-generator");
+    let lib = "generated/obi/src/lib.rs";
+    let released = read(&root, lib);
+    fs::write(
+        root.join(lib),
+        format!("{released}\n/// Gone in the next generator.\npub struct LegacyMarker;\n"),
+    )
+    .unwrap();
+    git(
+        &root,
+        &["commit", "--quiet", "--all", "--amend", "--no-edit"],
+    );
+
+    // Regenerated with today's generator; specs/obi untouched.
+    let built = build(&root);
+    for (rel, text) in &built[0].1.files {
+        fs::write(root.join("generated/obi").join(rel), text).unwrap();
+    }
+    let outcome = guard::check(&root, &built).unwrap();
+    let all = outcome.failures.join("\n");
+    assert!(!outcome.failures.is_empty(), "the guard skipped the crate");
+    assert!(all.contains("LegacyMarker"), "{all}");
+    assert!(all.contains("generated/obi changed since"), "{all}");
 }
 
 #[test]
