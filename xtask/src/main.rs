@@ -19,8 +19,8 @@ enum Command {
     /// Regenerate generated/<api>/ from specs/<api>/ for every API (only changed files are written).
     Regen,
     /// Fail, naming each file, if generated/ differs from a regen, or if a spec or its
-    /// generated crate changed since the crate's last release in a way that breaks users and the version is not
-    /// bumped as `cargo xtask diff` suggests; writes nothing.
+    /// generated crate changed since the crate's last release in a way that breaks users and
+    /// the version is not bumped as `cargo xtask diff` suggests; writes nothing.
     Check,
     /// Print every normaliser finding for every API (notes included) and how many edits each
     /// rewrite pass made to progenitor's output.
