@@ -12,6 +12,7 @@
 pub mod fetch;
 pub mod manifest;
 mod phases;
+mod report;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -24,9 +25,6 @@ use crate::config::ApiConfig;
 use crate::finding::Severity;
 use crate::job::Job;
 use crate::{document, progress, timings, tree, walk};
-
-/// Share of all operations that must be generated.
-const MIN_GENERATED: f64 = 0.90;
 
 /// Options of `cargo xtask corpus`.
 #[derive(clap::Args, Debug)]
@@ -68,6 +66,8 @@ pub struct Row {
     pub omitted: usize,
     /// Generated operations whose success is a typed value or `()`.
     pub typed: usize,
+    /// Operations with a success the document leaves untyped (rule `untyped-success`).
+    pub untyped_by_document: usize,
     /// Warnings by rule.
     pub warnings: BTreeMap<&'static str, usize>,
     /// Findings without a JSON-pointer or line location.
@@ -107,11 +107,11 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         progress::say(format!("corpus: {} ({} bytes)", entry.name, entry.bytes));
         rows.push(measure(root, &dirs, &work, entry, !options.no_check));
     }
-    println!("{}", table(&rows));
+    println!("{}", report::table(&rows));
     if options.timings {
         println!("{}", phases::table(&rows));
     }
-    let failures = failures(&rows);
+    let failures = report::failures(&rows);
     if failures.is_empty() {
         Ok(())
     } else {
@@ -249,11 +249,26 @@ fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: boo
         }
     }
     row.typed = typed_successes(&built.files);
+    row.untyped_by_document = untyped_by_document(&built.findings);
     if check {
         let out = work.join("crates").join(&entry.name);
         row.check = Some(cargo_check(root, work, &out, &built.files));
     }
     row
+}
+
+/// Operations (pointer of the operation object) with a success the document leaves untyped.
+fn untyped_by_document(findings: &crate::finding::Findings) -> usize {
+    let operations: std::collections::BTreeSet<String> = findings
+        .sorted()
+        .into_iter()
+        .filter(|f| f.rule == crate::normalise::UNTYPED_SUCCESS)
+        .filter_map(|f| {
+            let pointer = f.location.split_once('#')?.1;
+            Some(pointer.split("/responses").next()?.to_owned())
+        })
+        .collect();
+    operations.len()
 }
 
 /// Generated operations whose success is typed: neither raw bytes nor untyped JSON.
@@ -302,93 +317,4 @@ fn cargo_check(root: &Path, work: &Path, out: &Path, files: &tree::Files) -> (Du
         )
         .status();
     (start.elapsed(), status.is_ok_and(|s| s.success()))
-}
-
-/// The printed table, with a total line.
-pub fn table(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| document | operations | generated | left out | typed success | progenitor failures | unlocated | generate | cargo check | warnings by rule |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
-    );
-    let (mut ops, mut omitted, mut typed) = (0, 0, 0);
-    for r in rows {
-        let generated = r.operations.saturating_sub(r.omitted);
-        let check = match (&r.error, r.check) {
-            (Some(e), _) => format!("FAILED: {}", e.lines().next().unwrap_or_default()),
-            (None, Some((t, true))) => format!("ok {:.0} s", t.as_secs_f64()),
-            (None, Some((_, false))) => "FAILED".to_owned(),
-            (None, None) => "skipped".to_owned(),
-        };
-        let warnings: Vec<String> = r
-            .warnings
-            .iter()
-            .map(|(rule, n)| format!("{rule} {n}"))
-            .collect();
-        out.push_str(&format!(
-            "| {} | {} | {generated} | {} | {} | {} | {} | {:.1} s | {check} | {} |\n",
-            r.name,
-            r.operations,
-            r.omitted,
-            percent(r.typed, generated),
-            r.progenitor_failures,
-            r.unlocated,
-            r.generate.as_secs_f64(),
-            warnings.join(", ")
-        ));
-        ops += r.operations;
-        omitted += r.omitted;
-        typed += r.typed;
-    }
-    out.push_str(&format!(
-        "| **total** ({} documents) | {ops} | {} ({}) | {omitted} | {} | {} | {} | | | |\n",
-        rows.len(),
-        ops - omitted,
-        percent(ops - omitted, ops),
-        percent(typed, ops - omitted),
-        rows.iter().map(|r| r.progenitor_failures).sum::<usize>(),
-        rows.iter().map(|r| r.unlocated).sum::<usize>(),
-    ));
-    out
-}
-
-fn percent(part: usize, whole: usize) -> String {
-    if whole == 0 {
-        "-".to_owned()
-    } else {
-        format!("{:.1} %", 100.0 * part as f64 / whole as f64)
-    }
-}
-
-/// Every target the corpus run missed.
-pub fn failures(rows: &[Row]) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in rows {
-        if let Some(e) = &r.error {
-            out.push(format!("{}: {e}", r.name));
-        }
-        if r.check.is_some_and(|(_, ok)| !ok) {
-            out.push(format!("{}: the generated crate does not compile", r.name));
-        }
-        if r.progenitor_failures > 0 {
-            out.push(format!(
-                "{}: {} progenitor failure(s) were caught, not pre-empted",
-                r.name, r.progenitor_failures
-            ));
-        }
-        if r.unlocated > 0 {
-            out.push(format!(
-                "{}: {} finding(s) without a location",
-                r.name, r.unlocated
-            ));
-        }
-    }
-    let ops: usize = rows.iter().map(|r| r.operations).sum();
-    let omitted: usize = rows.iter().map(|r| r.omitted).sum();
-    if ops > 0 && ((ops - omitted) as f64) < MIN_GENERATED * ops as f64 {
-        out.push(format!(
-            "only {} of {ops} operations generated (target {:.0} %)",
-            ops - omitted,
-            MIN_GENERATED * 100.0
-        ));
-    }
-    out
 }

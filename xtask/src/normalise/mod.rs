@@ -8,6 +8,7 @@
 //! follows references without such limits, never sees one.
 
 mod bodies;
+mod bodiless;
 mod defaults;
 mod defs;
 mod operations;
@@ -17,8 +18,10 @@ mod responses;
 mod schema;
 mod shapes;
 mod toplevel;
+mod untyped;
 
 pub use bodies::BODY_EXTENSION;
+pub use untyped::RULE as UNTYPED_SUCCESS;
 
 use serde_json::Value;
 

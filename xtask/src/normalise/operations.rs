@@ -25,7 +25,9 @@ pub fn normalise(doc: &mut Value, reserved: &[&str], out: &mut Findings) {
     for op in &ops {
         super::parameters::normalise(doc, op, out);
         super::bodies::normalise(doc, op, out);
+        super::bodiless::normalise(doc, op, out);
         super::responses::normalise(doc, op, out);
+        super::untyped::check(doc, op, out);
     }
     operation_ids(doc, &ops, reserved, out);
 }

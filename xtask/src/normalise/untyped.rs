@@ -1,0 +1,237 @@
+//! Successes the document itself leaves untyped: a schema that says nothing (`{}`), an object
+//! with no declared properties, an array of such values, a body that is not JSON, or no
+//! success documented at all. The call then returns `serde_json::Value` (or a map of them) or
+//! raw bytes; a warning at the operation's response says why, so every untyped success in a
+//! generated crate is explained, and a fix that adds a schema knows where to go.
+
+use serde_json::{Map, Value};
+
+use super::bodies::media_base;
+use crate::finding::{Findings, Severity};
+use crate::pointer;
+use crate::walk::{self, OperationRef};
+
+/// The rule name, also read by the corpus to tell untypeable successes from generator gaps.
+pub const RULE: &str = "untyped-success";
+
+/// Warns about each success of `op` that is untyped because of what the document says.
+/// Runs after the response rules, so it sees the successes that are generated.
+pub fn check(doc: &Value, op: &OperationRef, out: &mut Findings) {
+    let at = format!("{}/responses", op.pointer);
+    let Some(Value::Object(responses)) = doc.pointer(&at) else {
+        return;
+    };
+    let mut successes: Vec<&String> = responses
+        .keys()
+        .filter(|code| code.starts_with('2'))
+        .collect();
+    if successes.is_empty() {
+        match responses.keys().find(|code| *code == "default") {
+            Some(default) => successes.push(default),
+            None => {
+                out.add(
+                    Severity::Warning,
+                    RULE,
+                    &at,
+                    "no success response is documented: a success is returned as raw bytes; add one with a fix",
+                );
+                return;
+            }
+        }
+    }
+    for code in successes {
+        let here = pointer::join(&at, code);
+        let Some(why) = walk::resolve(doc, &here).and_then(|r| why_untyped(doc, &r)) else {
+            continue;
+        };
+        out.add(
+            Severity::Warning,
+            RULE,
+            &here,
+            format!("the `{code}` body is untyped: {why}; give it a schema with a fix"),
+        );
+    }
+}
+
+/// Why the response at `response` (a resolved pointer) is generated untyped, if it is.
+fn why_untyped(doc: &Value, response: &str) -> Option<String> {
+    let content = doc
+        .pointer(&format!("{response}/content"))
+        .and_then(Value::as_object)
+        .filter(|content| !content.is_empty())?;
+    let Some(json) = content
+        .iter()
+        .find(|(media, _)| media_base(media) == "application/json")
+    else {
+        let (media, body) = content.iter().next()?;
+        let file = body
+            .get("schema")
+            .is_some_and(|schema| walk::resolve_schema(doc, schema)["format"] == "binary");
+        return (!file && !is_binary(media)).then(|| {
+            format!("its media type `{media}` is not JSON, so it is returned as raw bytes")
+        });
+    };
+    let schema = json.1.get("schema")?;
+    why_untyped_schema(doc, schema, 0).map(|what| format!("the document gives it {what}"))
+}
+
+/// Media types whose natural Rust type is bytes: a download, not a gap in the typing (as is
+/// any body whose schema says `format: binary`).
+fn is_binary(media: &str) -> bool {
+    let base = media_base(media).to_ascii_lowercase();
+    base == "application/octet-stream"
+        || base == "application/pdf"
+        || base == "application/zip"
+        || ["image/", "audio/", "video/", "font/"]
+            .iter()
+            .any(|prefix| base.starts_with(prefix))
+}
+
+/// What makes a JSON schema generate as `serde_json::Value` (or a map or list of them), as a
+/// noun phrase.
+fn why_untyped_schema(doc: &Value, schema: &Value, depth: usize) -> Option<String> {
+    const SAYS_WHAT: [&str; 8] = [
+        "type",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "enum",
+        "additionalProperties",
+    ];
+    let schema = walk::resolve_schema(doc, schema);
+    let object = schema.as_object()?;
+    if !SAYS_WHAT.iter().any(|key| object.contains_key(*key)) {
+        return Some("a schema that says nothing (`{}`)".into());
+    }
+    let composed = ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .any(|key| object.contains_key(*key));
+    match object.get("type").and_then(Value::as_str) {
+        Some("object") | None if !composed && is_free_form(object) => {
+            Some("an object schema with no declared properties".into())
+        }
+        Some("array") if depth < 8 => {
+            let items = object.get("items")?;
+            why_untyped_schema(doc, items, depth + 1)
+                .map(|what| format!("an array schema whose items have {what}"))
+        }
+        _ => None,
+    }
+}
+
+/// An object schema that declares no property and no typed value for the others.
+fn is_free_form(object: &Map<String, Value>) -> bool {
+    let no_properties = object
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_none_or(Map::is_empty);
+    let open = match object.get("additionalProperties") {
+        None | Some(Value::Bool(true)) => true,
+        Some(Value::Object(values)) => values.is_empty(),
+        Some(_) => false,
+    };
+    no_properties && open && !object.contains_key("items") && !object.contains_key("enum")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn warnings(responses: Value) -> Vec<String> {
+        let doc = json!({
+            "paths": { "/a": { "get": { "responses": responses } } },
+            "components": { "schemas": {
+                "Thing": { "type": "object", "properties": { "id": { "type": "string" } } },
+                "Anything": { "description": "no type" }
+            }}
+        });
+        let mut out = Findings::default();
+        for op in walk::operations(&doc) {
+            check(&doc, &op, &mut out);
+        }
+        out.sorted()
+            .into_iter()
+            .map(|f| format!("{} {}", f.location, f.message))
+            .collect()
+    }
+
+    fn json_body(schema: Value) -> Value {
+        json!({ "description": "x", "content": { "application/json": { "schema": schema } } })
+    }
+
+    #[test]
+    fn typed_bodies_and_no_body_raise_nothing() {
+        for schema in [
+            json!({ "$ref": "#/components/schemas/Thing" }),
+            json!({ "type": "array", "items": { "$ref": "#/components/schemas/Thing" } }),
+            json!({ "type": "object", "additionalProperties": { "type": "integer" } }),
+            json!({ "type": "string" }),
+            json!({ "oneOf": [{ "type": "string" }, { "type": "integer" }] }),
+        ] {
+            assert_eq!(
+                warnings(json!({ "200": json_body(schema.clone()) })),
+                Vec::<String>::new(),
+                "{schema}"
+            );
+        }
+        assert!(warnings(json!({ "204": { "description": "none" } })).is_empty());
+        let download =
+            json!({ "200": { "description": "x", "content": { "application/pdf": {} } } });
+        assert!(warnings(download).is_empty());
+        let file = json!({ "type": "string", "format": "binary" });
+        let file =
+            json!({ "200": { "description": "x", "content": { "*/*": { "schema": file } } } });
+        assert!(warnings(file).is_empty());
+    }
+
+    #[test]
+    fn each_untyped_shape_says_why_at_the_operation() {
+        let cases = [
+            (
+                json_body(json!({})),
+                "gives it a schema that says nothing (`{}`)",
+            ),
+            (
+                json_body(json!({ "$ref": "#/components/schemas/Anything" })),
+                "says nothing",
+            ),
+            (
+                json_body(json!({ "type": "object" })),
+                "an object schema with no declared properties",
+            ),
+            (
+                json_body(json!({ "type": "array", "items": {} })),
+                "an array schema whose items have a schema that says nothing",
+            ),
+            (
+                json!({ "description": "x", "content": { "text/csv": {} } }),
+                "`text/csv` is not JSON",
+            ),
+        ];
+        for (response, why) in cases {
+            let found = warnings(json!({ "200": response, "404": json_body(json!({})) }));
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(
+                found[0].starts_with("#/paths/~1a/get/responses/200 "),
+                "{found:?}"
+            );
+            assert!(found[0].contains(why), "{why}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn no_documented_success_is_explained_and_default_counts_as_one() {
+        let found = warnings(json!({ "404": json_body(json!({})) }));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with("#/paths/~1a/get/responses "),
+            "{found:?}"
+        );
+        assert!(found[0].contains("no success response"), "{found:?}");
+        assert!(warnings(json!({ "default": json_body(json!({ "type": "string" })) })).is_empty());
+    }
+}
