@@ -121,10 +121,10 @@ impl Job {
         let mut omitted = Vec::new();
         if self.config.strict {
             // Hand-written specs: every finding is an error, nothing is degraded. An untyped
-            // success is no rewrite but what the spec chose to say: it stays as reported.
+            // or file success is no rewrite but what the spec chose to say: reported as is.
             let mut strict = Findings::default();
             for f in normalised.sorted() {
-                if f.rule == normalise::UNTYPED_SUCCESS {
+                if [normalise::UNTYPED_SUCCESS, normalise::FILE_SUCCESS].contains(&f.rule) {
                     strict.push(f);
                     continue;
                 }

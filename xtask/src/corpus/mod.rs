@@ -64,7 +64,7 @@ pub struct Row {
     pub operations: usize,
     /// Operations left out.
     pub omitted: usize,
-    /// Generated operations whose success is a typed value or `()`.
+    /// Generated operations whose success is a typed value, `()` or a file (bytes).
     pub typed: usize,
     /// Operations with a success the document leaves untyped (rule `untyped-success`).
     pub untyped_by_document: usize,
@@ -249,7 +249,10 @@ fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: boo
         }
     }
     row.typed = typed_successes(&built.files);
-    row.untyped_by_document = untyped_by_document(&built.findings);
+    row.untyped_by_document = operations_with(&built.findings, crate::normalise::UNTYPED_SUCCESS);
+    // A file is typed as bytes: what the document says, not a gap.
+    let files = operations_with(&built.findings, crate::normalise::FILE_SUCCESS);
+    row.typed = (row.typed + files).min(row.operations.saturating_sub(row.omitted));
     if check {
         let out = work.join("crates").join(&entry.name);
         row.check = Some(cargo_check(root, work, &out, &built.files));
@@ -257,12 +260,12 @@ fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: boo
     row
 }
 
-/// Operations (pointer of the operation object) with a success the document leaves untyped.
-fn untyped_by_document(findings: &crate::finding::Findings) -> usize {
+/// Operations (pointer of the operation object) with a finding of `rule` at a response.
+fn operations_with(findings: &crate::finding::Findings, rule: &str) -> usize {
     let operations: std::collections::BTreeSet<String> = findings
         .sorted()
         .into_iter()
-        .filter(|f| f.rule == crate::normalise::UNTYPED_SUCCESS)
+        .filter(|f| f.rule == rule)
         .filter_map(|f| {
             let pointer = f.location.split_once('#')?.1;
             Some(pointer.split("/responses").next()?.to_owned())

@@ -21,7 +21,7 @@ mod toplevel;
 mod untyped;
 
 pub use bodies::BODY_EXTENSION;
-pub use untyped::RULE as UNTYPED_SUCCESS;
+pub use untyped::{FILE_RULE as FILE_SUCCESS, RULE as UNTYPED_SUCCESS};
 
 use serde_json::Value;
 

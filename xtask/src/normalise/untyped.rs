@@ -14,7 +14,11 @@ use crate::walk::{self, OperationRef};
 /// The rule name, also read by the corpus to tell untypeable successes from generator gaps.
 pub const RULE: &str = "untyped-success";
 
-/// Warns about each success of `op` that is untyped because of what the document says.
+/// A note for a success that is a file: raw bytes are its type, not a gap in the typing.
+pub const FILE_RULE: &str = "file-success";
+
+/// Warns about each success of `op` that is untyped because of what the document says, and
+/// notes each that is a file.
 /// Runs after the response rules, so it sees the successes that are generated.
 pub fn check(doc: &Value, op: &OperationRef, out: &mut Findings) {
     let at = format!("{}/responses", op.pointer);
@@ -41,38 +45,69 @@ pub fn check(doc: &Value, op: &OperationRef, out: &mut Findings) {
     }
     for code in successes {
         let here = pointer::join(&at, code);
-        let Some(why) = walk::resolve(doc, &here).and_then(|r| why_untyped(doc, &r)) else {
-            continue;
-        };
-        out.add(
-            Severity::Warning,
-            RULE,
-            &here,
-            format!("the `{code}` body is untyped: {why}; give it a schema with a fix"),
-        );
+        match walk::resolve(doc, &here).map_or(Body::Typed, |r| body(doc, &r)) {
+            Body::Typed => {}
+            Body::File(media) => out.add(
+                Severity::Note,
+                FILE_RULE,
+                &here,
+                format!("the `{code}` body is a file (`{media}`): it is returned as a byte stream"),
+            ),
+            Body::Untyped(why) => out.add(
+                Severity::Warning,
+                RULE,
+                &here,
+                format!("the `{code}` body is untyped: {why}; give it a schema with a fix"),
+            ),
+        }
     }
 }
 
-/// Why the response at `response` (a resolved pointer) is generated untyped, if it is.
-fn why_untyped(doc: &Value, response: &str) -> Option<String> {
-    let content = doc
+/// How a success body is generated.
+enum Body {
+    /// `()` or a generated type.
+    Typed,
+    /// Raw bytes, which a file is (the media type).
+    File(String),
+    /// `serde_json::Value` (or a map or list of them), or raw bytes that are no file: why.
+    Untyped(String),
+}
+
+/// How the response at `response` (a resolved pointer) is generated.
+fn body(doc: &Value, response: &str) -> Body {
+    let Some(content) = doc
         .pointer(&format!("{response}/content"))
         .and_then(Value::as_object)
-        .filter(|content| !content.is_empty())?;
+        .filter(|content| !content.is_empty())
+    else {
+        return Body::Typed;
+    };
     let Some(json) = content
         .iter()
         .find(|(media, _)| media_base(media) == "application/json")
     else {
-        let (media, body) = content.iter().next()?;
+        let Some((media, body)) = content.iter().next() else {
+            return Body::Typed;
+        };
         let file = body
             .get("schema")
             .is_some_and(|schema| walk::resolve_schema(doc, schema)["format"] == "binary");
-        return (!file && !is_binary(media)).then(|| {
-            format!("its media type `{media}` is not JSON, so it is returned as raw bytes")
-        });
+        return if file || is_binary(media) {
+            Body::File(media.clone())
+        } else {
+            Body::Untyped(format!(
+                "its media type `{media}` is not JSON, so it is returned as raw bytes"
+            ))
+        };
     };
-    let schema = json.1.get("schema")?;
-    why_untyped_schema(doc, schema, 0).map(|what| format!("the document gives it {what}"))
+    match json
+        .1
+        .get("schema")
+        .and_then(|schema| why_untyped_schema(doc, schema, 0))
+    {
+        Some(what) => Body::Untyped(format!("the document gives it {what}")),
+        None => Body::Typed,
+    }
 }
 
 /// Media types whose natural Rust type is bytes: a download, not a gap in the typing (as is
@@ -141,7 +176,8 @@ mod tests {
 
     use super::*;
 
-    fn warnings(responses: Value) -> Vec<String> {
+    /// `rule location message` of each finding.
+    fn findings(responses: Value) -> Vec<String> {
         let doc = json!({
             "paths": { "/a": { "get": { "responses": responses } } },
             "components": { "schemas": {
@@ -155,7 +191,7 @@ mod tests {
         }
         out.sorted()
             .into_iter()
-            .map(|f| format!("{} {}", f.location, f.message))
+            .map(|f| format!("{} {} {}", f.rule, f.location, f.message))
             .collect()
     }
 
@@ -173,19 +209,33 @@ mod tests {
             json!({ "oneOf": [{ "type": "string" }, { "type": "integer" }] }),
         ] {
             assert_eq!(
-                warnings(json!({ "200": json_body(schema.clone()) })),
+                findings(json!({ "200": json_body(schema.clone()) })),
                 Vec::<String>::new(),
                 "{schema}"
             );
         }
-        assert!(warnings(json!({ "204": { "description": "none" } })).is_empty());
+        assert!(findings(json!({ "204": { "description": "none" } })).is_empty());
+    }
+
+    #[test]
+    fn a_file_is_noted_not_warned_about() {
         let download =
             json!({ "200": { "description": "x", "content": { "application/pdf": {} } } });
-        assert!(warnings(download).is_empty());
         let file = json!({ "type": "string", "format": "binary" });
         let file =
             json!({ "200": { "description": "x", "content": { "*/*": { "schema": file } } } });
-        assert!(warnings(file).is_empty());
+        for (responses, media) in [(download, "application/pdf"), (file, "*/*")] {
+            let found = findings(responses);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(
+                found[0].starts_with("file-success #/paths/~1a/get/responses/200 "),
+                "{found:?}"
+            );
+            assert!(
+                found[0].contains(&format!("a file (`{media}`)")),
+                "{found:?}"
+            );
+        }
     }
 
     #[test]
@@ -213,10 +263,10 @@ mod tests {
             ),
         ];
         for (response, why) in cases {
-            let found = warnings(json!({ "200": response, "404": json_body(json!({})) }));
+            let found = findings(json!({ "200": response, "404": json_body(json!({})) }));
             assert_eq!(found.len(), 1, "{found:?}");
             assert!(
-                found[0].starts_with("#/paths/~1a/get/responses/200 "),
+                found[0].starts_with("untyped-success #/paths/~1a/get/responses/200 "),
                 "{found:?}"
             );
             assert!(found[0].contains(why), "{why}: {found:?}");
@@ -225,13 +275,13 @@ mod tests {
 
     #[test]
     fn no_documented_success_is_explained_and_default_counts_as_one() {
-        let found = warnings(json!({ "404": json_body(json!({})) }));
+        let found = findings(json!({ "404": json_body(json!({})) }));
         assert_eq!(found.len(), 1);
         assert!(
-            found[0].starts_with("#/paths/~1a/get/responses "),
+            found[0].starts_with("untyped-success #/paths/~1a/get/responses "),
             "{found:?}"
         );
         assert!(found[0].contains("no success response"), "{found:?}");
-        assert!(warnings(json!({ "default": json_body(json!({ "type": "string" })) })).is_empty());
+        assert!(findings(json!({ "default": json_body(json!({ "type": "string" })) })).is_empty());
     }
 }
