@@ -2,7 +2,8 @@
 //! document is pinned in `xtask/corpus/manifest.toml` (GitHub repository and commit, or npm
 //! package; path; sha256); it is generated with no fixes, written to a crate and `cargo check`ed. Prints, per
 //! document: operations generated and left out, the share of operations with a typed
-//! success, warnings by rule, and the time taken; fails if a target is missed.
+//! success, warnings by rule (per document and in total; `pagination-suggested` counts the
+//! lists that look paginated), and the time taken; fails if a target is missed.
 //!
 //! The documents themselves are not in this repository (see `xtask/corpus/README.md`); they
 //! are read from `--dir`, `$XTASK_CORPUS_DIR`, `xtask/corpus/documents/` or
@@ -12,6 +13,9 @@
 pub mod fetch;
 pub mod manifest;
 mod phases;
+mod report;
+
+pub use report::table;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -302,60 +306,6 @@ fn cargo_check(root: &Path, work: &Path, out: &Path, files: &tree::Files) -> (Du
         )
         .status();
     (start.elapsed(), status.is_ok_and(|s| s.success()))
-}
-
-/// The printed table, with a total line.
-pub fn table(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| document | operations | generated | left out | typed success | progenitor failures | unlocated | generate | cargo check | warnings by rule |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
-    );
-    let (mut ops, mut omitted, mut typed) = (0, 0, 0);
-    for r in rows {
-        let generated = r.operations.saturating_sub(r.omitted);
-        let check = match (&r.error, r.check) {
-            (Some(e), _) => format!("FAILED: {}", e.lines().next().unwrap_or_default()),
-            (None, Some((t, true))) => format!("ok {:.0} s", t.as_secs_f64()),
-            (None, Some((_, false))) => "FAILED".to_owned(),
-            (None, None) => "skipped".to_owned(),
-        };
-        let warnings: Vec<String> = r
-            .warnings
-            .iter()
-            .map(|(rule, n)| format!("{rule} {n}"))
-            .collect();
-        out.push_str(&format!(
-            "| {} | {} | {generated} | {} | {} | {} | {} | {:.1} s | {check} | {} |\n",
-            r.name,
-            r.operations,
-            r.omitted,
-            percent(r.typed, generated),
-            r.progenitor_failures,
-            r.unlocated,
-            r.generate.as_secs_f64(),
-            warnings.join(", ")
-        ));
-        ops += r.operations;
-        omitted += r.omitted;
-        typed += r.typed;
-    }
-    out.push_str(&format!(
-        "| **total** ({} documents) | {ops} | {} ({}) | {omitted} | {} | {} | {} | | | |\n",
-        rows.len(),
-        ops - omitted,
-        percent(ops - omitted, ops),
-        percent(typed, ops - omitted),
-        rows.iter().map(|r| r.progenitor_failures).sum::<usize>(),
-        rows.iter().map(|r| r.unlocated).sum::<usize>(),
-    ));
-    out
-}
-
-fn percent(part: usize, whole: usize) -> String {
-    if whole == 0 {
-        "-".to_owned()
-    } else {
-        format!("{:.1} %", 100.0 * part as f64 / whole as f64)
-    }
 }
 
 /// Every target the corpus run missed.

@@ -1,0 +1,101 @@
+//! The table `cargo xtask corpus` prints: per document, what was generated and the warnings
+//! by rule, and a total line (warnings by rule summed over the documents, so
+//! `pagination-suggested` says how many lists the documents page through undeclared).
+
+use std::collections::BTreeMap;
+
+use super::Row;
+
+/// The printed table, with a total line.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| document | operations | generated | left out | typed success | progenitor failures | unlocated | generate | cargo check | warnings by rule |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
+    );
+    let (mut ops, mut omitted, mut typed) = (0, 0, 0);
+    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        let generated = r.operations.saturating_sub(r.omitted);
+        let check = match (&r.error, r.check) {
+            (Some(e), _) => format!("FAILED: {}", e.lines().next().unwrap_or_default()),
+            (None, Some((t, true))) => format!("ok {:.0} s", t.as_secs_f64()),
+            (None, Some((_, false))) => "FAILED".to_owned(),
+            (None, None) => "skipped".to_owned(),
+        };
+        for (rule, n) in &r.warnings {
+            *by_rule.entry(rule).or_default() += n;
+        }
+        out.push_str(&format!(
+            "| {} | {} | {generated} | {} | {} | {} | {} | {:.1} s | {check} | {} |\n",
+            r.name,
+            r.operations,
+            r.omitted,
+            percent(r.typed, generated),
+            r.progenitor_failures,
+            r.unlocated,
+            r.generate.as_secs_f64(),
+            by_rule_text(&r.warnings)
+        ));
+        ops += r.operations;
+        omitted += r.omitted;
+        typed += r.typed;
+    }
+    out.push_str(&format!(
+        "| **total** ({} documents) | {ops} | {} ({}) | {omitted} | {} | {} | {} | | | {} |\n",
+        rows.len(),
+        ops - omitted,
+        percent(ops - omitted, ops),
+        percent(typed, ops - omitted),
+        rows.iter().map(|r| r.progenitor_failures).sum::<usize>(),
+        rows.iter().map(|r| r.unlocated).sum::<usize>(),
+        by_rule_text(&by_rule),
+    ));
+    out
+}
+
+/// `rule n, …`: warnings by rule (`pagination-suggested`: lists no `[[paginate]]` declares).
+fn by_rule_text(counts: &BTreeMap<&str, usize>) -> String {
+    let parts: Vec<String> = counts.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    parts.join(", ")
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:.1} %", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_counted_by_rule_per_document_and_in_total() {
+        let row = |name: &str, warnings: &[(&'static str, usize)]| Row {
+            name: name.to_owned(),
+            operations: 10,
+            warnings: warnings.iter().copied().collect(),
+            ..Row::default()
+        };
+        let rows = [
+            row(
+                "a",
+                &[("pagination-suggested", 2), ("dropped-media-type", 1)],
+            ),
+            row("b", &[("pagination-suggested", 3)]),
+        ];
+        let text = table(&rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[2].ends_with("| dropped-media-type 1, pagination-suggested 2 |"),
+            "{text}"
+        );
+        assert!(lines[3].ends_with("| pagination-suggested 3 |"), "{text}");
+        assert!(
+            lines[4].starts_with("| **total** (2 documents) | 20 |")
+                && lines[4].ends_with("| dropped-media-type 1, pagination-suggested 5 |"),
+            "{text}"
+        );
+    }
+}
