@@ -201,6 +201,34 @@ mod tests {
     }
 
     #[test]
+    fn only_paginated_operations_have_all() {
+        let mut paginated = Vec::new();
+        for api in APIS {
+            for op in api.operations {
+                let command = operation(op);
+                let all = command.get_arguments().find(|a| a.get_id() == ALL);
+                assert_eq!(
+                    all.is_some(),
+                    op.pages.is_some(),
+                    "{} {}",
+                    api.name,
+                    op.name
+                );
+                if let (Some(all), Some(pages)) = (all, &op.pages) {
+                    let conflicts = command.get_arg_conflicts_with(all);
+                    let names: Vec<&str> = conflicts.iter().map(|a| a.get_id().as_str()).collect();
+                    assert_eq!(names, [pages.position], "{} {}", api.name, op.name);
+                    paginated.push(format!("{} {}", api.name, op.name));
+                }
+            }
+        }
+        assert!(
+            paginated.contains(&"bridge list-collection-transactions".to_owned()),
+            "{paginated:?}"
+        );
+    }
+
+    #[test]
     fn usage_errors_are_one_line_with_clap_s_tips() {
         let error = build()
             .try_get_matches_from(["sdk-cli", "obi", "create-qoute"])

@@ -33,7 +33,8 @@ impl<'a> Input<'a> {
 
     /// Whether `--all` was given (only paginated operations have it).
     pub fn all(&self) -> bool {
-        self.operation.pages.is_some() && self.matches.get_flag(ALL)
+        self.operation.pages.is_some()
+            && self.matches.try_get_one::<bool>(ALL).ok().flatten() == Some(&true)
     }
 
     fn texts(&self, flag: &str) -> Vec<&'a String> {
