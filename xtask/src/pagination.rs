@@ -192,24 +192,24 @@ fn shape(doc: &Value, params: &[Param], success: &Success) -> Option<Entry> {
 
 /// The `[[paginate]]` entry, indented so the lines paste as they are.
 fn message(id: &str, e: &Entry) -> String {
-    let mut toml = format!(
-        "    [[paginate]]\n    operation = \"{id}\"\n    style = \"{}\"",
-        e.style
-    );
     let default = match e.style {
         "page" => "page",
         "offset" => "offset",
         _ => "",
     };
-    if e.param != default {
-        toml.push_str(&format!("\n    param = \"{}\"", e.param));
-    }
-    for (key, value) in [("items", e.items.as_ref())]
-        .into_iter()
-        .chain(e.extra.as_ref().map(|(k, v)| (*k, Some(v))))
-    {
+    let keys = [
+        ("operation", Some(id)),
+        ("style", Some(e.style)),
+        ("param", Some(e.param.as_str()).filter(|p| *p != default)),
+        ("items", e.items.as_deref()),
+    ];
+    let extra = e.extra.as_ref().map(|(k, v)| (*k, Some(v.as_str())));
+    let mut toml = "    [[paginate]]".to_owned();
+    for (key, value) in keys.into_iter().chain(extra) {
         if let Some(value) = value {
-            toml.push_str(&format!("\n    {key} = \"{value}\""));
+            // A JSON string is a TOML basic string: the same quotes and escapes.
+            let value = serde_json::Value::from(value);
+            toml.push_str(&format!("\n    {key} = {value}"));
         }
     }
     format!(

@@ -58,9 +58,7 @@ fn suggested(doc: &Value) -> Paginate {
     let mut config: Config =
         toml::from_str(toml).unwrap_or_else(|e| panic!("pastes as TOML ({e}):\n{toml}"));
     assert_eq!(config.paginate.len(), 1);
-    let entry = config.paginate.remove(0);
-    assert_eq!(entry.operation, "listThings");
-    entry
+    config.paginate.remove(0)
 }
 
 fn none(doc: &Value) {
@@ -77,6 +75,7 @@ fn page_number_with_a_size_and_a_page_count() {
         }})),
     );
     let entry = suggested(&doc);
+    assert_eq!(entry.operation, "listThings");
     assert_eq!(entry.style, Style::Page);
     assert_eq!(entry.param, None, "`page` is the default");
     assert_eq!(
@@ -99,6 +98,10 @@ fn json_api_page_number_and_size() {
     let entry = suggested(&doc);
     assert_eq!(entry.style, Style::Page);
     assert_eq!(entry.param.as_deref(), Some("page[number]"));
+    // An id TOML must escape pastes as it is.
+    let mut quoted = doc.clone();
+    quoted["paths"]["/things"]["get"]["operationId"] = json!("list \"things\" \\ all");
+    assert_eq!(suggested(&quoted).operation, "list \"things\" \\ all");
     assert_eq!(entry.total_pages, None);
 }
 
