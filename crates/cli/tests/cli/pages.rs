@@ -94,6 +94,59 @@ async fn all_prints_every_item_of_every_page_as_json_lines() {
 }
 
 #[tokio::test]
+async fn items_are_printed_as_their_page_arrives() {
+    use tokio::io::AsyncBufReadExt as _;
+
+    let (server, env) = gateway().await;
+    let slow = std::time::Duration::from_secs(5);
+    answer(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(page(1)),
+        1,
+    )
+    .await;
+    let late = ResponseTemplate::new(200)
+        .set_body_json(page(2))
+        .set_delay(slow);
+    answer(&server, 2, late, 1).await;
+    answer(
+        &server,
+        3,
+        ResponseTemplate::new(200).set_body_json(page(3)),
+        1,
+    )
+    .await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sdk-cli"))
+        .args(ALL)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let start = std::time::Instant::now();
+    for expected in ["p1-0", "p1-1"] {
+        let line = lines.next_line().await.expect("readable").expect("a line");
+        assert!(line.contains(expected), "{line}");
+    }
+    assert!(
+        start.elapsed() < slow,
+        "page 1's items came only after page 2 ({:?})",
+        start.elapsed()
+    );
+    let mut rest = Vec::new();
+    while let Some(line) = lines.next_line().await.expect("readable") {
+        rest.push(line);
+    }
+    assert_eq!(rest.len(), 4, "{rest:?}");
+    assert!(child.wait().await.expect("ends").success());
+    server.verify().await;
+}
+
+#[tokio::test]
 async fn a_failed_page_ends_the_list_after_the_items_already_printed() {
     let (server, env) = gateway().await;
     answer(
