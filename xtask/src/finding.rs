@@ -7,7 +7,8 @@ use std::fmt;
 pub enum Severity {
     /// A change the normaliser made that loses nothing a client needs.
     Note,
-    /// A change that loses information (a dropped response, media type or keyword).
+    /// A change that loses information (a dropped response, media type or keyword), or what
+    /// the client leaves unused (`pagination-suggested`: a list no `[[paginate]]` declares).
     Warning,
     /// The spec cannot be generated until this is fixed.
     Error,

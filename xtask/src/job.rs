@@ -7,7 +7,9 @@ use crate::config::ApiConfig;
 use crate::emit::{self, Files};
 use crate::finding::{Finding, Findings, Severity};
 use crate::rewrite::Summary;
-use crate::{bisect, degrade, document, fixes, names, normalise, package, progress, timings};
+use crate::{
+    bisect, degrade, document, fixes, names, normalise, package, pagination, progress, timings,
+};
 
 /// The inputs of one crate.
 #[derive(Clone, Debug)]
@@ -31,7 +33,7 @@ pub struct Job {
 pub struct Built {
     /// The crate's files.
     pub files: Files,
-    /// Notes and warnings (no errors).
+    /// Notes and warnings (no errors), `pagination-suggested` included.
     pub findings: Findings,
     /// The settings it was built with.
     pub config: ApiConfig,
@@ -180,6 +182,9 @@ impl Job {
             }
             Err(f) => return Err(located(f, &spec_name)),
         };
+        // After the crate's files: a suggestion is no change to them (nor to NORMALISATION.md).
+        let suggestions = pagination::suggest(&doc, &self.config.paginate, &self.config.omit);
+        findings.extend(located(suggestions, &spec_name));
         let spec_dir = self.spec.parent().unwrap_or(Path::new("."));
         timings::phase("package", || {
             package::package_files(&self.config, &doc, spec_dir, &mut generated.files)

@@ -16,7 +16,7 @@
 //!    `syntax`, [`config`], [`progress`], [`timings`], [`tree`].
 //! 2. Reading documents: [`document`], [`walk`], [`fixes`], [`examples`].
 //! 3. Facts and rules on documents: [`services`], [`operations`], [`normalise`],
-//!    [`degrade`].
+//!    [`degrade`], [`pagination`] (lists no `[[paginate]]` declares).
 //! 4. The guarded progenitor call: [`progenitor`].
 //! 5. Around progenitor: [`bisect`] (locating what it fails on), [`rewrite`] (editing its
 //!    output), [`mock`] (its httpmock output).
@@ -49,6 +49,7 @@ pub mod names;
 pub mod normalise;
 pub mod operations;
 pub mod package;
+pub mod pagination;
 pub mod pointer;
 pub mod progenitor;
 pub mod progress;

@@ -29,6 +29,7 @@ const ORDER: &[&str] = &[
     "operations",
     "normalise",
     "degrade",
+    "pagination",
     // 4. the guarded progenitor call
     "progenitor",
     // 5. around progenitor

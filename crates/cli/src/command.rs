@@ -5,7 +5,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command};
 
 use crate::generated::APIS;
-use crate::input::{BODY, BODY_FILE};
+use crate::input::{ALL, BODY, BODY_FILE};
 use crate::table::{Api, Operation, Param, Shape, first_line};
 use crate::tokens;
 
@@ -25,7 +25,8 @@ Credentials and base URLs come from the SDK's environment variables:
   origoid  ORIGOID_API_KEY (or ORIGOID_USERNAME + ORIGOID_PASSWORD), ORIGOID_URL
   obi      OBI_API_KEY, OBI_API_SECRET, OBI_URL
 
-The response body is printed as JSON on stdout (indented on a terminal). Errors are one line
+The response body is printed as JSON on stdout (indented on a terminal); with `--all`, a
+paginated operation prints every item of every page, one JSON line each. Errors are one line
 on stderr, starting with their kind. Exit codes: 0 ok, 1 API error, 2 usage (nothing was sent),
 3 auth failure.";
 
@@ -93,6 +94,16 @@ fn operation(op: &'static Operation) -> Command {
         .about(op.headline())
         .long_about(long.trim_start().to_owned())
         .args(op.params.iter().map(param));
+    if let Some(pages) = &op.pages {
+        let mut all = Arg::new(ALL)
+            .long(ALL)
+            .action(ArgAction::SetTrue)
+            .help("Follow every page: print each item as one JSON line, as the pages arrive");
+        if !pages.position.is_empty() {
+            all = all.conflicts_with(pages.position);
+        }
+        command = command.arg(all);
+    }
     if let Some(body) = &op.body {
         command = command
             .arg(
@@ -187,6 +198,34 @@ mod tests {
     #[test]
     fn the_command_tree_is_consistent() {
         build().debug_assert();
+    }
+
+    #[test]
+    fn only_paginated_operations_have_all() {
+        let mut paginated = Vec::new();
+        for api in APIS {
+            for op in api.operations {
+                let command = operation(op);
+                let all = command.get_arguments().find(|a| a.get_id() == ALL);
+                assert_eq!(
+                    all.is_some(),
+                    op.pages.is_some(),
+                    "{} {}",
+                    api.name,
+                    op.name
+                );
+                if let (Some(all), Some(pages)) = (all, &op.pages) {
+                    let conflicts = command.get_arg_conflicts_with(all);
+                    let names: Vec<&str> = conflicts.iter().map(|a| a.get_id().as_str()).collect();
+                    assert_eq!(names, [pages.position], "{} {}", api.name, op.name);
+                    paginated.push(format!("{} {}", api.name, op.name));
+                }
+            }
+        }
+        assert!(
+            paginated.contains(&"bridge list-collection-transactions".to_owned()),
+            "{paginated:?}"
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::table::{Field, Operation, Shape};
 pub const BODY: &str = "body";
 /// See [`BODY`].
 pub const BODY_FILE: &str = "body-file";
+/// The flag of paginated operations that follows every page.
+pub const ALL: &str = "all";
 
 /// The parsed flags of one operation.
 pub struct Input<'a> {
@@ -27,6 +29,12 @@ impl<'a> Input<'a> {
     /// The flags of `operation` in `matches`.
     pub fn new(matches: &'a ArgMatches, operation: &'static Operation) -> Self {
         Self { matches, operation }
+    }
+
+    /// Whether `--all` was given (only paginated operations have it).
+    pub fn all(&self) -> bool {
+        self.operation.pages.is_some()
+            && self.matches.try_get_one::<bool>(ALL).ok().flatten() == Some(&true)
     }
 
     fn texts(&self, flag: &str) -> Vec<&'a String> {
@@ -240,6 +248,7 @@ mod tests {
                 },
             ],
         }),
+        pages: None,
     };
 
     fn matches(args: &[&str]) -> ArgMatches {

@@ -1,8 +1,10 @@
-//! Turning a generated call's result into what the command prints: the JSON body on stdout,
-//! or a [`Failure`] in the SDK's error model.
+//! Turning a generated call's result into what the command prints: the JSON body on stdout
+//! (with `--all`, every item of every page as JSON lines), or a [`Failure`] in the SDK's error
+//! model.
 
 use std::io::{IsTerminal as _, Write as _};
 
+use futures_util::StreamExt as _;
 use progenitor_client::{Error, ResponseValue};
 use serde::Serialize;
 use serde_json::Value;
@@ -33,6 +35,28 @@ pub fn empty<E: sdk::ErrorBody>(
     result: Result<ResponseValue<()>, Error<E>>,
 ) -> Result<Option<Value>, Failure> {
     result.map_err(sdk::Error::from)?;
+    Ok(None)
+}
+
+/// Every item of every page of a paginated operation, one JSON line each on stdout, written
+/// (and flushed) as each page arrives. A failed page ends the list: the items before it are
+/// already printed, and the failure is returned.
+///
+/// # Errors
+/// The failed page's [`sdk::Error`], or an item that cannot be written.
+pub async fn all<P>(request: P) -> Result<Option<Value>, Failure>
+where
+    P: sdk::Paginate,
+    P::Item: Serialize,
+{
+    let mut items = std::pin::pin!(request.items());
+    while let Some(item) = items.next().await {
+        let line = serde_json::to_string(&item?).map_err(|e| Failure::Output(e.to_string()))?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}")
+            .and_then(|()| out.flush())
+            .map_err(|e| Failure::Output(format!("cannot write the items: {e}")))?;
+    }
     Ok(None)
 }
 

@@ -33,6 +33,17 @@ pub struct Operation {
     pub params: &'static [Param],
     /// The JSON request body, if any.
     pub body: Option<Body>,
+    /// How a paginated operation (a `[[paginate]]` entry of the API's `codegen.toml`) is
+    /// followed page after page with `--all`; `None` for the others.
+    pub pages: Option<Pages>,
+}
+
+/// A paginated operation.
+#[derive(Debug)]
+pub struct Pages {
+    /// The flag of the parameter carrying the page's position (`page`, `offset`, `cursor`),
+    /// which `--all` sets itself: the two conflict. Empty if the position has no flag.
+    pub position: &'static str,
 }
 
 /// A parameter flag.

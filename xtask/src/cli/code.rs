@@ -1,7 +1,7 @@
 //! The emitted Rust: per API a table of operations and a `call` dispatch; at the root, the
 //! list of APIs and a dispatch by API name. What the hand-written CLI defines (`crate::table`,
 //! `crate::input::Input`, `crate::failure::Failure`) and offers (`crate::apis::<api>::<service>()`
-//! connectors, `crate::apis::check_request`, `crate::output::{json, empty}`) is the contract
+//! connectors, `crate::apis::check_request`, `crate::output::{json, empty, all}`) is the contract
 //! between the two halves.
 
 use std::collections::BTreeMap;
@@ -12,8 +12,9 @@ use quote::{format_ident, quote};
 use super::builders::{self, Builder, Success};
 use super::spec::{self, ValueShape};
 use super::{ApiModule, LeftOut};
-use crate::config::Service;
+use crate::config::{Paginate, Service};
 use crate::finding::Findings;
+use crate::names;
 
 /// One operation ready to emit.
 pub struct Operation {
@@ -29,6 +30,9 @@ pub struct Operation {
     body: Option<(syn::Type, bool)>,
     /// What a success prints.
     success: Success,
+    /// A paginated operation (`[[paginate]]`): `--all` follows every page; the flag of its
+    /// position parameter, which `--all` sets itself (empty if the position has no flag).
+    pages: Option<String>,
 }
 
 /// How a builder field is filled.
@@ -50,6 +54,7 @@ impl Operation {
         service: Option<&Service>,
         client_path: &syn::Path,
         builders: &BTreeMap<String, Builder>,
+        pages: Option<&Paginate>,
     ) -> Result<Self, String> {
         let builder = builders
             .get(&op.method_name)
@@ -99,6 +104,14 @@ impl Operation {
         }
         // Flags in the spec's order (the builder's fields are sorted by name).
         params.sort_by_key(|(p, _, _)| op.params.iter().position(|q| q.rust_name == p.rust_name));
+        let pages = pages.map(|declared| {
+            let position = names::sanitize_snake(declared.param());
+            op.params
+                .iter()
+                .find(|p| p.rust_name == position)
+                .map(|p| p.flag.clone())
+                .unwrap_or_default()
+        });
         Ok(Self {
             spec: op.clone(),
             service: service.map(|s| s.module.clone()),
@@ -106,6 +119,7 @@ impl Operation {
             params,
             body,
             success: builder.success.clone(),
+            pages,
         })
     }
 
@@ -131,6 +145,10 @@ impl Operation {
         } = &self.spec;
         let cfg = self.cfg(api);
         let service = self.service.clone().unwrap_or_default();
+        let pages = match &self.pages {
+            Some(position) => quote!(Some(Pages { position: #position })),
+            None => quote!(None),
+        };
         let params = self.params.iter().map(|(p, _, arity)| {
             let (flag, location, required, description) =
                 (&p.flag, &p.location, p.required, &p.description);
@@ -166,6 +184,7 @@ impl Operation {
                 service: #service,
                 params: &[#(#params),*],
                 body: #body,
+                pages: #pages,
             }
         }
     }
@@ -227,8 +246,15 @@ impl Operation {
             }
             None => {}
         }
-        let print = match self.success {
-            Success::Empty => quote!(crate::output::empty(API, request.send().await)),
+        let print = match (&self.success, &self.pages) {
+            (Success::Empty, _) => quote!(crate::output::empty(API, request.send().await)),
+            (_, Some(_)) => quote! {
+                if input.all() {
+                    crate::output::all(request).await
+                } else {
+                    crate::output::json(API, request.send().await)
+                }
+            },
             _ => quote!(crate::output::json(API, request.send().await)),
         };
         quote! {
@@ -279,6 +305,7 @@ pub fn api(
         ("Body", ops.iter().any(|o| o.body.is_some())),
         ("Field", has_fields),
         ("Operation", true),
+        ("Pages", ops.iter().any(|o| o.pages.is_some())),
         ("Param", has_params),
         ("Shape", has_params || has_fields),
     ]

@@ -120,7 +120,11 @@ fn api_module(name: &str, built: &Built) -> Result<ApiModule, String> {
             continue;
         }
         let (client_path, builders) = &readers[index];
-        match code::Operation::new(&op, services[index], client_path, builders) {
+        let pages = config
+            .paginate
+            .iter()
+            .find(|p| names::sanitize_snake(&p.operation) == op.method_name);
+        match code::Operation::new(&op, services[index], client_path, builders, pages) {
             Ok(operation) => ops.push(operation),
             Err(reason) => left_out.push(LeftOut {
                 command: op.command.clone(),

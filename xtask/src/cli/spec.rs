@@ -9,8 +9,8 @@ use crate::walk::{self, OperationRef};
 
 /// Subcommand names the hand-written CLI uses itself.
 const RESERVED_COMMANDS: &[&str] = &["token", "revoke", "help"];
-/// Flags every operation has, or the CLI has globally.
-const RESERVED_FLAGS: &[&str] = &["help", "verbose", "body", "body-file"];
+/// Flags every operation has (`--all` on paginated ones), or the CLI has globally.
+const RESERVED_FLAGS: &[&str] = &["help", "verbose", "body", "body-file", "all"];
 
 /// One operation as the command line shows it.
 #[derive(Clone, Debug)]

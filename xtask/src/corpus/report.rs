@@ -1,4 +1,8 @@
-//! The corpus run's report: the table of measurements and the targets it missed.
+//! The corpus run's report: the table of measurements (per document, and a total line with the
+//! warnings by rule summed, so `pagination-suggested` says how many lists the documents page
+//! through undeclared) and the targets it missed.
+
+use std::collections::BTreeMap;
 
 use super::Row;
 
@@ -21,6 +25,7 @@ pub(super) fn table(rows: &[Row]) -> String {
         "| document | operations | generated | left out | typed success | untyped by the document | typed where the document types | progenitor failures | unlocated | generate | cargo check | warnings by rule |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
     );
     let (mut ops, mut omitted, mut typed, mut unexplained, mut by_document) = (0, 0, 0, 0, 0);
+    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows {
         let generated = r.operations.saturating_sub(r.omitted);
         let check = match (&r.error, r.check) {
@@ -29,11 +34,9 @@ pub(super) fn table(rows: &[Row]) -> String {
             (None, Some((_, false))) => "FAILED".to_owned(),
             (None, None) => "skipped".to_owned(),
         };
-        let warnings: Vec<String> = r
-            .warnings
-            .iter()
-            .map(|(rule, n)| format!("{rule} {n}"))
-            .collect();
+        for (rule, n) in &r.warnings {
+            *by_rule.entry(rule).or_default() += n;
+        }
         out.push_str(&format!(
             "| {} | {} | {generated} | {} | {} | {} | {} | {} | {} | {:.1} s | {check} | {} |\n",
             r.name,
@@ -45,7 +48,7 @@ pub(super) fn table(rows: &[Row]) -> String {
             r.progenitor_failures,
             r.unlocated,
             r.generate.as_secs_f64(),
-            warnings.join(", ")
+            by_rule_text(&r.warnings)
         ));
         ops += r.operations;
         omitted += r.omitted;
@@ -54,7 +57,7 @@ pub(super) fn table(rows: &[Row]) -> String {
         by_document += r.untyped_by_document;
     }
     out.push_str(&format!(
-        "| **total** ({} documents) | {ops} | {} ({}) | {omitted} | {} | {by_document} | {} | {} | {} | | | |\n",
+        "| **total** ({} documents) | {ops} | {} ({}) | {omitted} | {} | {by_document} | {} | {} | {} | | | {} |\n",
         rows.len(),
         ops - omitted,
         percent(ops - omitted, ops),
@@ -62,8 +65,15 @@ pub(super) fn table(rows: &[Row]) -> String {
         percent(typed, typed + unexplained),
         rows.iter().map(|r| r.progenitor_failures).sum::<usize>(),
         rows.iter().map(|r| r.unlocated).sum::<usize>(),
+        by_rule_text(&by_rule),
     ));
     out
+}
+
+/// `rule n, …`: warnings by rule (`pagination-suggested`: lists no `[[paginate]]` declares).
+fn by_rule_text(counts: &BTreeMap<&str, usize>) -> String {
+    let parts: Vec<String> = counts.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    parts.join(", ")
 }
 
 fn percent(part: usize, whole: usize) -> String {
@@ -107,4 +117,38 @@ pub(super) fn failures(rows: &[Row]) -> Vec<String> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_counted_by_rule_per_document_and_in_total() {
+        let row = |name: &str, warnings: &[(&'static str, usize)]| Row {
+            name: name.to_owned(),
+            operations: 10,
+            warnings: warnings.iter().copied().collect(),
+            ..Row::default()
+        };
+        let rows = [
+            row(
+                "a",
+                &[("pagination-suggested", 2), ("dropped-media-type", 1)],
+            ),
+            row("b", &[("pagination-suggested", 3)]),
+        ];
+        let text = table(&rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[2].ends_with("| dropped-media-type 1, pagination-suggested 2 |"),
+            "{text}"
+        );
+        assert!(lines[3].ends_with("| pagination-suggested 3 |"), "{text}");
+        assert!(
+            lines[4].starts_with("| **total** (2 documents) | 20 |")
+                && lines[4].ends_with("| dropped-media-type 1, pagination-suggested 5 |"),
+            "{text}"
+        );
+    }
 }

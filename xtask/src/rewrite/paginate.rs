@@ -289,3 +289,6 @@ fn qualify(file: &syn::File, mut ty: syn::Type) -> syn::Type {
     syn::visit_mut::VisitMut::visit_type_mut(&mut Qualify(file), &mut ty);
     ty
 }
+
+#[cfg(test)]
+mod tests;

@@ -251,7 +251,7 @@ impl AccessToken {
     }
 
     /// The token's generation in the shared token store, if it is one the fleet shares
-    /// (see [`AuthOptions::token_store`](crate::AuthOptions::token_store)); `None` for a token
+    /// (see `AuthOptions::token_store`, feature `redis`); `None` for a token
     /// only this process knows.
     pub fn shared_generation(&self) -> Option<u64> {
         self.0.shared_generation

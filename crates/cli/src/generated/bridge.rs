@@ -8,7 +8,7 @@
 
 use crate::failure::Failure;
 use crate::input::Input;
-use crate::table::{Body, Field, Operation, Param, Shape};
+use crate::table::{Body, Field, Operation, Pages, Param, Shape};
 /// The API's name on the command line.
 pub const API: &str = "bridge";
 /// Every operation, in the document's order.
@@ -81,6 +81,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-collection-status",
@@ -116,6 +117,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "list-collection-transactions",
@@ -151,6 +153,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: Some(Pages { position: "page" }),
     },
     Operation {
         name: "list-customers",
@@ -222,6 +225,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "upsert-customer",
@@ -324,6 +328,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-customer-by-phone",
@@ -347,6 +352,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "get-customer",
@@ -370,6 +376,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "activate-customer",
@@ -430,6 +437,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "submit-kyc",
@@ -479,6 +487,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "create-loan",
@@ -614,6 +623,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "calculate-schedule",
@@ -749,6 +759,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-loan",
@@ -772,6 +783,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "approve-loan",
@@ -821,6 +833,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "disburse-loan",
@@ -870,6 +883,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "disburse-loan-to-savings",
@@ -908,6 +922,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-loan-pay-link",
@@ -931,6 +946,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "record-repayment",
@@ -1013,6 +1029,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-loan-schedule",
@@ -1036,6 +1053,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "submit-loan-payment",
@@ -1107,6 +1125,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     #[cfg(feature = "bridge-undocumented")]
     Operation {
@@ -1146,6 +1165,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     #[cfg(feature = "bridge-undocumented")]
     Operation {
@@ -1185,6 +1205,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     #[cfg(feature = "bridge-undocumented")]
     Operation {
@@ -1235,6 +1256,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "list-payment-types",
@@ -1245,6 +1267,7 @@ pub const OPERATIONS: &[Operation] = &[
         service: "baas",
         params: &[],
         body: None,
+        pages: None,
     },
     Operation {
         name: "list-loan-products",
@@ -1255,6 +1278,7 @@ pub const OPERATIONS: &[Operation] = &[
         service: "baas",
         params: &[],
         body: None,
+        pages: None,
     },
     Operation {
         name: "get-loan-product",
@@ -1278,6 +1302,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "list-wallet-products",
@@ -1288,6 +1313,7 @@ pub const OPERATIONS: &[Operation] = &[
         service: "baas",
         params: &[],
         body: None,
+        pages: None,
     },
     Operation {
         name: "commit-hold",
@@ -1326,6 +1352,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "release-hold",
@@ -1364,6 +1391,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "list-wallets",
@@ -1387,6 +1415,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "open-wallet",
@@ -1423,6 +1452,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-wallet",
@@ -1446,6 +1476,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "activate-wallet",
@@ -1469,6 +1500,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "approve-wallet",
@@ -1492,6 +1524,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
     Operation {
         name: "reserve-funds",
@@ -1563,6 +1596,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "submit-wallet-deposit",
@@ -1634,6 +1668,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "list-wallet-transactions",
@@ -1657,6 +1692,7 @@ pub const OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        pages: None,
     },
 ];
 /// Runs `operation` with the flags in `input`: reads every flag into the type the
@@ -1700,7 +1736,11 @@ pub async fn call(
                 Some(value) => request.limit(value),
                 None => request,
             };
-            crate::output::json(API, request.send().await)
+            if input.all() {
+                crate::output::all(request).await
+            } else {
+                crate::output::json(API, request.send().await)
+            }
         }
 
         "list-customers" => {

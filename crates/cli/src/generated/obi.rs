@@ -36,7 +36,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
                 Field {
                     member: "all",
-                    flag: "all",
+                    flag: "body-all",
                     required: false,
                     description: "`true` revokes every token the account currently holds; only `true` is meaningful.",
                     value: Shape {
@@ -47,6 +47,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-customer",
@@ -57,6 +58,7 @@ pub const OPERATIONS: &[Operation] = &[
         service: "",
         params: &[],
         body: None,
+        pages: None,
     },
     Operation {
         name: "create-quote",
@@ -126,6 +128,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
 ];
 /// Runs `operation` with the flags in `input`: reads every flag into the type the

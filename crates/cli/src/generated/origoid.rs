@@ -76,6 +76,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "check-liveness",
@@ -101,6 +102,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "search-ofac",
@@ -159,6 +161,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "validate-email",
@@ -184,6 +187,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "validate-cep",
@@ -297,6 +301,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "search-peps",
@@ -377,6 +382,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "search-sat69",
@@ -413,6 +419,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "search-sat69b",
@@ -449,6 +456,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "extract-proof-of-address",
@@ -474,6 +482,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "validate-cfdi",
@@ -543,6 +552,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "extract-csf",
@@ -590,6 +600,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "validate-rfc",
@@ -615,6 +626,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "extract-qr-data",
@@ -640,6 +652,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "extract-voter-id-data",
@@ -676,6 +689,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "validate-voter-list",
@@ -723,6 +737,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "extract-curp-document",
@@ -759,6 +774,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "lookup-curp",
@@ -850,6 +866,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "validate-curp",
@@ -886,6 +903,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-imss-employment-status",
@@ -922,6 +940,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "lookup-imss-nss",
@@ -947,6 +966,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
     Operation {
         name: "get-issste-record",
@@ -972,6 +992,7 @@ pub const OPERATIONS: &[Operation] = &[
                 },
             ],
         }),
+        pages: None,
     },
 ];
 /// Runs `operation` with the flags in `input`: reads every flag into the type the

@@ -4,6 +4,7 @@
 mod auth;
 mod calls;
 mod help;
+mod pages;
 mod refusals;
 
 use std::process::Stdio;

@@ -53,7 +53,7 @@ impl Clients {
     /// [`from_env`](Self::from_env) reading variables from `env` instead of the process
     /// environment (tests never touch the real one), with explicit [`AuthOptions`]. A shared
     /// token store set in `env` (`SDK_TOKEN_STORE_URL`, see
-    /// [`SharedStore::from_env`](crate::SharedStore::from_env)) is added to `options`.
+    /// `SharedStore::from_env`, feature `redis`) is added to `options`.
     ///
     /// # Errors
     /// As [`from_env`](Self::from_env).
