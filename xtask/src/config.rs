@@ -62,6 +62,11 @@ pub struct ApiConfig {
     /// or a decimal string, written as a JSON number.
     #[serde(default)]
     pub decimal: Vec<String>,
+    /// How an operation with several success responses of different bodies (or a documented
+    /// `304`) is typed: `"per-status"` (an enum, one variant per status) or `"one"` (one body
+    /// type kept, the others surface as unexpected responses).
+    #[serde(default)]
+    pub responses: Responses,
     /// One module with its own `Client` per service; empty means one client at the crate root.
     #[serde(default, rename = "service")]
     pub services: Vec<Service>,
@@ -77,6 +82,17 @@ pub struct ApiConfig {
 pub enum EmptySuccessBody {
     /// A JSON `null`.
     Null,
+}
+
+/// How several success responses of one operation are typed.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Responses {
+    /// One enum variant per status (and `NotModified` for a documented `304`).
+    #[default]
+    PerStatus,
+    /// One body type per operation, as progenitor types it.
+    One,
 }
 
 /// A generated module holding the operations of one service.
@@ -117,6 +133,7 @@ impl ApiConfig {
             idempotency_key_header: None,
             omit: Vec::new(),
             decimal: Vec::new(),
+            responses: Responses::default(),
             services: Vec::new(),
             paginate: Vec::new(),
         }

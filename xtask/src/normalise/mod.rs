@@ -16,12 +16,15 @@ mod refs;
 mod responses;
 mod schema;
 mod shapes;
+mod statuses;
 mod toplevel;
 
 pub use bodies::BODY_EXTENSION;
+pub use statuses::{Body, Status, read as statuses};
 
 use serde_json::Value;
 
+use crate::config::Responses;
 use crate::finding::{Findings, Severity};
 use crate::walk;
 
@@ -33,6 +36,12 @@ pub fn normalise(doc: &mut Value) -> Findings {
 /// [`normalise`], with `methods` reserved on the client besides progenitor's own
 /// ([`crate::names::CLIENT_METHODS`]): an operation of such a name is renamed.
 pub fn normalise_reserving(doc: &mut Value, methods: &[&str]) -> Findings {
+    normalise_with(doc, methods, Responses::PerStatus)
+}
+
+/// [`normalise_reserving`], with several success responses of an operation typed as
+/// `responses` says.
+pub fn normalise_with(doc: &mut Value, methods: &[&str], responses: Responses) -> Findings {
     let mut out = Findings::default();
     if !doc.is_object() {
         out.add(
@@ -58,7 +67,7 @@ pub fn normalise_reserving(doc: &mut Value, methods: &[&str]) -> Findings {
     defs::split_nullable_unions(doc, &mut out);
     defaults::check(doc, &mut out);
     let reserved = [crate::names::CLIENT_METHODS, methods].concat();
-    operations::normalise(doc, &reserved, &mut out);
+    operations::normalise(doc, &reserved, responses == Responses::PerStatus, &mut out);
     refs::check(doc, &mut out);
     toplevel::sort_paths(doc);
     out

@@ -8,8 +8,9 @@ use crate::finding::{Findings, Severity};
 use crate::names;
 use crate::walk::{self, OperationRef};
 
-/// Applies every operation rule; `reserved` are the client's own method names.
-pub fn normalise(doc: &mut Value, reserved: &[&str], out: &mut Findings) {
+/// Applies every operation rule; `reserved` are the client's own method names, `per_status`
+/// types several success responses per status (`responses = "per-status"`).
+pub fn normalise(doc: &mut Value, reserved: &[&str], per_status: bool, out: &mut Findings) {
     for item in walk::ref_path_items(doc) {
         out.add(
             Severity::Error,
@@ -25,9 +26,10 @@ pub fn normalise(doc: &mut Value, reserved: &[&str], out: &mut Findings) {
     for op in &ops {
         super::parameters::normalise(doc, op, out);
         super::bodies::normalise(doc, op, out);
-        super::responses::normalise(doc, op, out);
+        super::responses::normalise(doc, op, per_status, out);
     }
     operation_ids(doc, &ops, reserved, out);
+    super::statuses::hoist(doc, out);
 }
 
 /// Gives every operation an id, and renames operations whose ids do not stay unique once made

@@ -167,7 +167,7 @@ fn response_kind(doc: &Value, response_ptr: &str) -> String {
 }
 
 /// JSON responses get schemas; at most one success and one error body type survive.
-pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
+pub fn normalise(doc: &mut Value, op: &OperationRef, per_status: bool, out: &mut Findings) {
     let at = format!("{}/responses", op.pointer);
     let codes: Vec<String> = match doc.pointer(&at) {
         Some(Value::Object(r)) => r.keys().cloned().collect(),
@@ -212,7 +212,8 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
             .filter(|(c, _)| filter(c) && !drop.contains(c))
             .collect();
         let distinct: BTreeSet<&str> = members.iter().map(|(_, k)| k.as_str()).collect();
-        if distinct.len() <= 1 {
+        let not_modified = group == "success" && !members.is_empty() && codes.iter().any(|c| c == "304");
+        if distinct.len() <= 1 && !(per_status && not_modified) {
             continue;
         }
         let keep = if pick_most_common {
@@ -233,6 +234,12 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
                 .map(|(_, k)| k.clone())
         };
         let keep = keep.unwrap_or_default();
+        if per_status && group == "success" {
+            let members: Vec<(String, String)> = members.into_iter().cloned().collect();
+            super::statuses::record(doc, op, &members, &keep, out);
+            drop.extend(members.into_iter().filter(|(_, k)| *k != keep).map(|(c, _)| c));
+            continue;
+        }
         for (code, kind) in members.iter().filter(|(_, k)| *k != keep) {
             drop.insert(code.clone());
             out.add(

@@ -1,0 +1,216 @@
+//! Several success responses per operation, each typed. progenitor types one success body per
+//! operation, so where an operation documents successes with different bodies (201 with a
+//! body and 204 without, 200 and 202 with different schemas), or a `304 Not Modified`, the
+//! normaliser keeps one success for progenitor (as in `responses = "one"`) and records every
+//! status in the operation's [`EXTENSION`]; the `per-status-responses` rewrite pass then
+//! gives the call an enum with one variant per status and decodes by status.
+//!
+//! Each recorded status names how its body is read: `json` with the component schema that
+//! types it (an inline schema is hoisted into `components/schemas` once operation ids are
+//! known), `kept` for the body progenitor already types, `empty`, or `raw` bytes.
+
+use serde_json::{Map, Value, json};
+
+use super::bodies::media_base;
+use crate::finding::{Findings, Severity};
+use crate::walk::{self, OperationRef};
+use crate::{names, pointer};
+
+/// The operation extension listing its success statuses (and a documented `304`).
+pub const EXTENSION: &str = "x-xtask-responses";
+
+/// How one status's body is read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Body {
+    /// The JSON type progenitor generated for the success it kept.
+    Kept,
+    /// JSON of the component schema of this (sanitised by typify) name.
+    Json(String),
+    /// No body.
+    Empty,
+    /// Bytes of a non-JSON media type.
+    Raw,
+}
+
+/// One recorded status, as the rewrite pass reads it back.
+#[derive(Debug)]
+pub struct Status {
+    /// The documented key: `201`, `2XX`, `304`.
+    pub code: String,
+    /// Its description, for the variant's doc comment.
+    pub description: String,
+    /// How its body is read.
+    pub body: Body,
+}
+
+/// Records the success statuses of the operation at `op` (`members`: code and kind, as
+/// `responses` computes them; `keep`: the kind progenitor keeps) and, if documented, `304`.
+pub fn record(
+    doc: &mut Value,
+    op: &OperationRef,
+    members: &[(String, String)],
+    keep: &str,
+    out: &mut Findings,
+) {
+    let at = format!("{}/responses", op.pointer);
+    let mut entries = Vec::new();
+    let mut codes: Vec<(String, String)> = members.to_vec();
+    if doc.pointer(&pointer::join(&at, "304")).is_some() {
+        codes.push(("304".into(), "no body".into()));
+    }
+    for (code, kind) in &codes {
+        let target = walk::resolve(doc, &pointer::join(&at, code)).unwrap_or_default();
+        let description = doc
+            .pointer(&format!("{target}/description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let body = if code == "304" || kind == "no body" {
+            json!("empty")
+        } else if kind == keep {
+            json!("kept")
+        } else if kind == "raw bytes" {
+            json!("raw")
+        } else {
+            json_schema(doc, &target)
+        };
+        entries.push(json!({"status": code, "description": description, "body": body}));
+    }
+    let labels: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
+    out.add(
+        Severity::Note,
+        "responses-per-status",
+        &at,
+        format!(
+            "successes {} are typed per status: the call returns an enum with one variant each (`responses = \"one\"` in codegen.toml keeps one body type)",
+            labels.join(", ")
+        ),
+    );
+    if let Some(Value::Object(operation)) = doc.pointer_mut(&op.pointer) {
+        operation.insert(EXTENSION.into(), Value::Array(entries));
+    }
+}
+
+/// `{"component": name}` for a schema that is a component reference, else `{"schema": …}`
+/// (hoisted by [`hoist`] once the operation has its final id).
+fn json_schema(doc: &Value, response: &str) -> Value {
+    let content = doc.pointer(&format!("{response}/content"));
+    let schema = content
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().find(|(m, _)| media_base(m) == "application/json"))
+        .and_then(|(_, mt)| mt.get("schema"))
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let component = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .filter(|name| !name.contains('/'))
+        .map(|name| name.replace("~1", "/").replace("~0", "~"));
+    match component {
+        Some(name) => json!({"component": name}),
+        None => json!({"schema": schema}),
+    }
+}
+
+/// Moves the inline schemas recorded by [`record`] into `components/schemas` under a name
+/// made of the operation's id and the status (`CreateThingResponse201`), so that typify
+/// generates a type for each.
+pub fn hoist(doc: &mut Value, out: &mut Findings) {
+    for op in walk::operations(doc) {
+        let Some(Value::Object(operation)) = doc.pointer(&op.pointer) else {
+            continue;
+        };
+        let id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(names::sanitize_pascal)
+            .unwrap_or_default();
+        let Some(Value::Array(entries)) = operation.get(EXTENSION) else {
+            continue;
+        };
+        let mut entries = entries.clone();
+        for entry in &mut entries {
+            let Some(schema) = entry.pointer("/body/schema").cloned() else {
+                continue;
+            };
+            let status = entry["status"].as_str().unwrap_or_default().to_owned();
+            let name = free_name(doc, &format!("{id}Response{status}"));
+            let schemas = doc
+                .as_object_mut()
+                .and_then(|d| {
+                    d.entry("components")
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                })
+                .and_then(|c| {
+                    c.entry("schemas")
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                });
+            let Some(schemas) = schemas else {
+                out.add(
+                    Severity::Error,
+                    "responses-per-status",
+                    &op.pointer,
+                    "`components` is not a mapping: the response schemas cannot be hoisted",
+                );
+                continue;
+            };
+            schemas.insert(name.clone(), schema);
+            entry["body"] = json!({"component": name});
+        }
+        if let Some(Value::Object(operation)) = doc.pointer_mut(&op.pointer) {
+            operation.insert(EXTENSION.into(), Value::Array(entries));
+        }
+    }
+}
+
+/// `base`, or `base2`, `base3`, … : the first name no component schema has.
+fn free_name(doc: &Value, base: &str) -> String {
+    let taken = |name: &str| {
+        doc.pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .is_some_and(|s| {
+                s.keys()
+                    .any(|k| names::sanitize_pascal(k) == names::sanitize_pascal(name))
+            })
+    };
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}{n}")
+            }
+        })
+        .find(|n| !taken(n))
+        .unwrap_or_default()
+}
+
+/// The statuses recorded on `operation`, or none.
+pub fn read(operation: &Value) -> Vec<Status> {
+    let Some(Value::Array(entries)) = operation.get(EXTENSION) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|e| {
+            let body = match &e["body"] {
+                Value::String(s) if s == "kept" => Body::Kept,
+                Value::String(s) if s == "empty" => Body::Empty,
+                Value::String(s) if s == "raw" => Body::Raw,
+                Value::Object(o) => Body::Json(names::sanitize_pascal(component(o)?)),
+                _ => return None,
+            };
+            Some(Status {
+                code: e["status"].as_str()?.to_owned(),
+                description: e["description"].as_str().unwrap_or_default().to_owned(),
+                body,
+            })
+        })
+        .collect()
+}
+
+fn component(body: &Map<String, Value>) -> Option<&str> {
+    body.get("component").and_then(Value::as_str)
+}
