@@ -212,7 +212,8 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, per_status: bool, out: &mut
             .filter(|(c, _)| filter(c) && !drop.contains(c))
             .collect();
         let distinct: BTreeSet<&str> = members.iter().map(|(_, k)| k.as_str()).collect();
-        let not_modified = group == "success" && !members.is_empty() && codes.iter().any(|c| c == "304");
+        let not_modified =
+            group == "success" && !members.is_empty() && codes.iter().any(|c| c == "304");
         if distinct.len() <= 1 && !(per_status && not_modified) {
             continue;
         }
@@ -237,7 +238,12 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, per_status: bool, out: &mut
         if per_status && group == "success" {
             let members: Vec<(String, String)> = members.into_iter().cloned().collect();
             super::statuses::record(doc, op, &members, &keep, out);
-            drop.extend(members.into_iter().filter(|(_, k)| *k != keep).map(|(c, _)| c));
+            drop.extend(
+                members
+                    .into_iter()
+                    .filter(|(_, k)| *k != keep)
+                    .map(|(c, _)| c),
+            );
             continue;
         }
         for (code, kind) in members.iter().filter(|(_, k)| *k != keep) {

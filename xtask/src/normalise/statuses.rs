@@ -90,7 +90,7 @@ pub fn record(
     }
 }
 
-/// `{"component": name}` for a schema that is a component reference, else `{"schema": …}`
+/// `{"$ref": …}` for a schema that is a component reference, else `{"schema": …}`
 /// (hoisted by [`hoist`] once the operation has its final id).
 fn json_schema(doc: &Value, response: &str) -> Value {
     let content = doc.pointer(&format!("{response}/content"));
@@ -107,7 +107,7 @@ fn json_schema(doc: &Value, response: &str) -> Value {
         .filter(|name| !name.contains('/'))
         .map(|name| name.replace("~1", "/").replace("~0", "~"));
     match component {
-        Some(name) => json!({"component": name}),
+        Some(_) => json!({"$ref": schema["$ref"]}),
         None => json!({"schema": schema}),
     }
 }
@@ -156,8 +156,9 @@ pub fn hoist(doc: &mut Value, out: &mut Findings) {
                 );
                 continue;
             };
-            schemas.insert(name.clone(), schema);
-            entry["body"] = json!({"component": name});
+            let reference = format!("#/components/schemas/{}", pointer::escape(&name));
+            schemas.insert(name, schema);
+            entry["body"] = json!({"$ref": reference});
         }
         if let Some(Value::Object(operation)) = doc.pointer_mut(&op.pointer) {
             operation.insert(EXTENSION.into(), Value::Array(entries));
@@ -199,7 +200,7 @@ pub fn read(operation: &Value) -> Vec<Status> {
                 Value::String(s) if s == "kept" => Body::Kept,
                 Value::String(s) if s == "empty" => Body::Empty,
                 Value::String(s) if s == "raw" => Body::Raw,
-                Value::Object(o) => Body::Json(names::sanitize_pascal(component(o)?)),
+                Value::Object(o) => Body::Json(names::sanitize_pascal(&component(o)?)),
                 _ => return None,
             };
             Some(Status {
@@ -211,6 +212,12 @@ pub fn read(operation: &Value) -> Vec<Status> {
         .collect()
 }
 
-fn component(body: &Map<String, Value>) -> Option<&str> {
-    body.get("component").and_then(Value::as_str)
+/// The component schema a recorded body refers to (`$ref`, so that pruning a service's
+/// components keeps it).
+fn component(body: &Map<String, Value>) -> Option<String> {
+    let name = body
+        .get("$ref")
+        .and_then(Value::as_str)?
+        .strip_prefix("#/components/schemas/")?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
 }

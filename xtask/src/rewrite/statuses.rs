@@ -131,7 +131,10 @@ fn edit(
                     ));
                 }
                 let local = syn::Ident::new(component, Span::call_site());
-                (Some((syn::parse_quote!(#local), syn::parse_quote!(types::#local))), false)
+                (
+                    Some((syn::parse_quote!(#local), syn::parse_quote!(types::#local))),
+                    false,
+                )
             }
         };
         variants.push(Variant {
@@ -296,7 +299,9 @@ fn is_success(pat: &syn::Pat) -> bool {
         _ => None,
     };
     match pat {
-        syn::Pat::Lit(l) => code(&syn::Expr::Lit(l.clone())).is_some_and(|c| (100..300).contains(&c)),
+        syn::Pat::Lit(l) => {
+            code(&syn::Expr::Lit(l.clone())).is_some_and(|c| (100..300).contains(&c))
+        }
         syn::Pat::Range(r) => r.start.as_deref().and_then(code) == Some(200),
         _ => false,
     }
