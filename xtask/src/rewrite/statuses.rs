@@ -14,6 +14,7 @@ use super::{Input, Operation, Pass, missing, module_items, operations, sends};
 use crate::finding::Findings;
 use crate::names;
 use crate::normalise::{self, Body, Status};
+use crate::syntax::generic_arg;
 
 pub const PASS: Pass = Pass {
     name: "per-status-responses",
@@ -92,10 +93,10 @@ fn edit(
     statuses: &[Status],
     taken: &mut BTreeSet<String>,
 ) -> Result<syn::Item, String> {
-    let kept = kept_type(&mut send.sig.output)
+    let (kept, error) = result_types(&send.sig.output)
         .ok_or("no return type `Result<ResponseValue<T>, Error<E>>`")?;
-    let kept_raw = last_ident(&*kept).is_some_and(|i| i == "ByteStream");
-    let kept_in_builder = kept.clone();
+    let kept_raw = last_ident(&kept).is_some_and(|i| i == "ByteStream");
+    let kept_in_builder = kept;
     let base = format!("{}Response", names::sanitize_pascal(&op.id));
     let name = (1..)
         .map(|n| match n {
@@ -144,7 +145,7 @@ fn edit(
             raw,
         });
     }
-    *kept = syn::parse_quote!(types::#ident);
+    send.sig.output = syn::parse_quote!(-> Result<ResponseValue<types::#ident>, #error>);
     let arms = MatchArms {
         arms: variants.iter().map(|v| arm(&ident, v)).collect(),
         done: 0,
@@ -179,25 +180,16 @@ fn variant_name(code: &str) -> String {
     .to_owned()
 }
 
-/// The `T` of `-> Result<ResponseValue<T>, Error<E>>`.
-fn kept_type(output: &mut syn::ReturnType) -> Option<&mut syn::Type> {
+/// `T` and `Error<E>` of `-> Result<ResponseValue<T>, Error<E>>`.
+fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
-    let ok = first_arg(ty, "Result")?;
-    first_arg(ok, "ResponseValue")
-}
-
-fn first_arg<'a>(ty: &'a mut syn::Type, name: &str) -> Option<&'a mut syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last_mut().filter(|s| s.ident == name)?;
-    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
-        return None;
-    };
-    args.args.iter_mut().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
+    let ok = generic_arg(ty, "Result", 0)?;
+    Some((
+        generic_arg(&ok, "ResponseValue", 0)?,
+        generic_arg(ty, "Result", 1)?,
+    ))
 }
 
 fn last_ident(ty: &syn::Type) -> Option<&syn::Ident> {
@@ -228,7 +220,9 @@ fn arm(enum_ident: &syn::Ident, v: &Variant<'_>) -> syn::Arm {
     let pat: syn::Pat = match v.status.code.parse::<u16>() {
         Ok(code) => syn::parse_quote!(#code),
         Err(_) => {
-            let low = v.status.code[..1].parse::<u16>().unwrap_or(2) * 100;
+            // A class such as `2XX`; anything else documented as a success reads as `2XX`.
+            let class = v.status.code.chars().next().and_then(|c| c.to_digit(10));
+            let low = u16::try_from(class.unwrap_or(2)).unwrap_or(2) * 100;
             let high = low + 99;
             syn::parse_quote!(#low..=#high)
         }
