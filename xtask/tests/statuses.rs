@@ -1,7 +1,8 @@
 //! Several typed successes per operation: a client generated from
 //! `fixtures/clients/statuses.yaml` is committed under `statuses_client/` (kept up to date by
-//! the first test) and driven against a loopback server, one status at a time; and the same
-//! spec with `responses = "one"` keeps one body type per operation, as before.
+//! the first test) and driven against a loopback server, one status at a time (successes and
+//! errors); and the same spec with `responses = "one"` keeps one body type per operation
+//! and group, as before.
 
 mod support;
 
@@ -166,6 +167,43 @@ async fn a_status_class_catches_the_successes_not_listed() {
 }
 
 #[tokio::test]
+async fn each_error_status_decodes_into_its_own_variant() {
+    let (_server_bad, bad) = answering("POST", "/things", 400, Some(r#"{"message":"no"}"#)).await;
+    match bad.create_thing().send().await {
+        Err(Error::ErrorResponse(e)) => match e.into_inner() {
+            types::CreateThingError::BadRequest(problem) => assert_eq!(problem.message, "no"),
+            other => panic!("400 is `BadRequest`, got {other:?}"),
+        },
+        other => panic!("400 is an error, got {other:?}"),
+    }
+    let (_server_invalid, invalid) =
+        answering("POST", "/things", 422, Some(r#"{"fields":["name"]}"#)).await;
+    match invalid.create_thing().send().await {
+        Err(Error::ErrorResponse(e)) => {
+            assert_eq!(e.status().as_u16(), 422);
+            match e.into_inner() {
+                types::CreateThingError::UnprocessableEntity(body) => {
+                    assert_eq!(body.fields, ["name"]);
+                }
+                other => panic!("422 is `UnprocessableEntity`, got {other:?}"),
+            }
+        }
+        other => panic!("422 is an error, got {other:?}"),
+    }
+    let (_server_down, down) = answering("POST", "/things", 503, None).await;
+    match down.create_thing().send().await {
+        Err(Error::ErrorResponse(e)) => {
+            assert_eq!(e.status().as_u16(), 503);
+            assert!(matches!(
+                e.into_inner(),
+                types::CreateThingError::ServerError
+            ));
+        }
+        other => panic!("503 falls in `5XX`, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn undocumented_statuses_and_documented_errors_stay_errors() {
     let (_server_undocumented, undocumented) = answering("POST", "/things", 209, None).await;
     match undocumented.create_thing().send().await {
@@ -205,7 +243,7 @@ fn responses_one_keeps_one_body_type_and_warns_about_the_others() {
     let findings = built.findings.to_string();
     assert_eq!(
         findings.matches("warning[multiple-response-types]").count(),
-        4,
+        6,
         "{findings}"
     );
     assert!(!findings.contains("responses-per-status"), "{findings}");

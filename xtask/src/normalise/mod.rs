@@ -20,7 +20,7 @@ mod statuses;
 mod toplevel;
 
 pub use bodies::BODY_EXTENSION;
-pub use statuses::{Body, Status, read as statuses};
+pub use statuses::{Body, Group, Status, read as statuses};
 
 use serde_json::Value;
 

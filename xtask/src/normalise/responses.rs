@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::bodies::media_base;
+use super::statuses::Group;
 use crate::finding::{Findings, Severity};
 use crate::pointer;
 use crate::walk::{self, OperationRef};
@@ -166,7 +167,8 @@ fn response_kind(doc: &Value, response_ptr: &str) -> String {
     }
 }
 
-/// JSON responses get schemas; at most one success and one error body type survive.
+/// JSON responses get schemas; at most one success and one error body type survive for
+/// progenitor (with `per_status`, the others are recorded for the per-status enums).
 pub fn normalise(doc: &mut Value, op: &OperationRef, per_status: bool, out: &mut Findings) {
     let at = format!("{}/responses", op.pointer);
     let codes: Vec<String> = match doc.pointer(&at) {
@@ -235,9 +237,16 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, per_status: bool, out: &mut
                 .map(|(_, k)| k.clone())
         };
         let keep = keep.unwrap_or_default();
-        if per_status && group == "success" {
+        // A group with `default` (left only where no success is listed) keeps one type:
+        // `default` has no status to decode by.
+        let recorded = match group {
+            _ if members.iter().any(|(c, _)| c == "default") => None,
+            "success" => Some(Group::Success),
+            _ => Some(Group::Error),
+        };
+        if let Some(recorded) = recorded.filter(|_| per_status) {
             let members: Vec<(String, String)> = members.into_iter().cloned().collect();
-            super::statuses::record(doc, op, &members, &keep, out);
+            super::statuses::record(doc, op, recorded, &members, &keep, out);
             drop.extend(
                 members
                     .into_iter()

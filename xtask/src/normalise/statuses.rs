@@ -1,9 +1,10 @@
-//! Several success responses per operation, each typed. progenitor types one success body per
-//! operation, so where an operation documents successes with different bodies (201 with a
-//! body and 204 without, 200 and 202 with different schemas), or a `304 Not Modified`, the
-//! normaliser keeps one success for progenitor (as in `responses = "one"`) and records every
-//! status in the operation's [`EXTENSION`]; the `per-status-responses` rewrite pass then
-//! gives the call an enum with one variant per status and decodes by status.
+//! Several responses per operation, each typed. progenitor types one success and one error
+//! body per operation, so where an operation documents successes with different bodies (201
+//! with a body and 204 without, 200 and 202 with different schemas), or a `304 Not
+//! Modified`, or errors with different bodies, the normaliser keeps one of each for
+//! progenitor (as in `responses = "one"`) and records every status of the group in the
+//! operation's [`Group::extension`]; the `per-status-responses` rewrite pass then gives the
+//! call an enum per group with one variant per status and decodes by status.
 //!
 //! Each recorded status names how its body is read: `json` with the component schema that
 //! types it (an inline schema is hoisted into `components/schemas` once operation ids are
@@ -16,11 +17,42 @@ use crate::finding::{Findings, Severity};
 use crate::walk::{self, OperationRef};
 use crate::{names, pointer};
 
-/// The operation extension listing its success statuses (and a documented `304`).
-pub const EXTENSION: &str = "x-xtask-responses";
+/// The successes or the errors of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// 2xx statuses (and a documented `304`).
+    Success,
+    /// 4xx and 5xx statuses.
+    Error,
+}
+
+impl Group {
+    /// The operation extension listing the group's statuses.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Group::Success => "x-xtask-responses",
+            Group::Error => "x-xtask-errors",
+        }
+    }
+
+    /// What the enum of the group is called after the operation (`<Op>Response`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Group::Success => "Response",
+            Group::Error => "Error",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Group::Success => "successes",
+            Group::Error => "errors",
+        }
+    }
+}
 
 /// How one status's body is read.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
     /// The JSON type progenitor generated for the success it kept.
     Kept,
@@ -33,7 +65,7 @@ pub enum Body {
 }
 
 /// One recorded status, as the rewrite pass reads it back.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Status {
     /// The documented key: `201`, `2XX`, `304`.
     pub code: String,
@@ -43,11 +75,13 @@ pub struct Status {
     pub body: Body,
 }
 
-/// Records the success statuses of the operation at `op` (`members`: code and kind, as
-/// `responses` computes them; `keep`: the kind progenitor keeps) and, if documented, `304`.
+/// Records the statuses of `group` of the operation at `op` (`members`: code and kind, as
+/// `responses` computes them; `keep`: the kind progenitor keeps) and, for successes, a
+/// documented `304`.
 pub fn record(
     doc: &mut Value,
     op: &OperationRef,
+    group: Group,
     members: &[(String, String)],
     keep: &str,
     out: &mut Findings,
@@ -55,7 +89,7 @@ pub fn record(
     let at = format!("{}/responses", op.pointer);
     let mut entries = Vec::new();
     let mut codes: Vec<(String, String)> = members.to_vec();
-    if doc.pointer(&pointer::join(&at, "304")).is_some() {
+    if group == Group::Success && doc.pointer(&pointer::join(&at, "304")).is_some() {
         codes.push(("304".into(), "no body".into()));
     }
     for (code, kind) in &codes {
@@ -81,12 +115,17 @@ pub fn record(
         "responses-per-status",
         &at,
         format!(
-            "successes {} are typed per status: the call returns an enum with one variant each (`responses = \"one\"` in codegen.toml keeps one body type)",
-            labels.join(", ")
+            "{} {} are typed per status: the call's {} is an enum with one variant each (`responses = \"one\"` in codegen.toml keeps one body type)",
+            group.plural(),
+            labels.join(", "),
+            match group {
+                Group::Success => "result",
+                Group::Error => "error body",
+            }
         ),
     );
     if let Some(Value::Object(operation)) = doc.pointer_mut(&op.pointer) {
-        operation.insert(EXTENSION.into(), Value::Array(entries));
+        operation.insert(group.extension().into(), Value::Array(entries));
     }
 }
 
@@ -113,9 +152,15 @@ fn json_schema(doc: &Value, response: &str) -> Value {
 }
 
 /// Moves the inline schemas recorded by [`record`] into `components/schemas` under a name
-/// made of the operation's id and the status (`CreateThingResponse201`), so that typify
-/// generates a type for each.
+/// made of the operation's id, the group and the status (`CreateThingResponse201`,
+/// `CreateThingError422`), so that typify generates a type for each.
 pub fn hoist(doc: &mut Value, out: &mut Findings) {
+    for group in [Group::Success, Group::Error] {
+        hoist_group(doc, group, out);
+    }
+}
+
+fn hoist_group(doc: &mut Value, group: Group, out: &mut Findings) {
     for op in walk::operations(doc) {
         let Some(Value::Object(operation)) = doc.pointer(&op.pointer) else {
             continue;
@@ -125,7 +170,7 @@ pub fn hoist(doc: &mut Value, out: &mut Findings) {
             .and_then(Value::as_str)
             .map(names::sanitize_pascal)
             .unwrap_or_default();
-        let Some(Value::Array(entries)) = operation.get(EXTENSION) else {
+        let Some(Value::Array(entries)) = operation.get(group.extension()) else {
             continue;
         };
         let mut entries = entries.clone();
@@ -134,7 +179,7 @@ pub fn hoist(doc: &mut Value, out: &mut Findings) {
                 continue;
             };
             let status = entry["status"].as_str().unwrap_or_default().to_owned();
-            let name = free_name(doc, &format!("{id}Response{status}"));
+            let name = free_name(doc, &format!("{id}{}{status}", group.suffix()));
             let schemas = doc
                 .as_object_mut()
                 .and_then(|d| {
@@ -161,7 +206,7 @@ pub fn hoist(doc: &mut Value, out: &mut Findings) {
             entry["body"] = json!({"$ref": reference});
         }
         if let Some(Value::Object(operation)) = doc.pointer_mut(&op.pointer) {
-            operation.insert(EXTENSION.into(), Value::Array(entries));
+            operation.insert(group.extension().into(), Value::Array(entries));
         }
     }
 }
@@ -188,9 +233,9 @@ fn free_name(doc: &Value, base: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The statuses recorded on `operation`, or none.
-pub fn read(operation: &Value) -> Vec<Status> {
-    let Some(Value::Array(entries)) = operation.get(EXTENSION) else {
+/// The statuses of `group` recorded on `operation`, or none.
+pub fn read(operation: &Value, group: Group) -> Vec<Status> {
+    let Some(Value::Array(entries)) = operation.get(group.extension()) else {
         return Vec::new();
     };
     entries
