@@ -135,3 +135,86 @@ fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
         generic_arg(ty, "Result", 1)?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::Body;
+
+    fn marked() -> Marked {
+        let status = |code: &str, body| Status {
+            code: code.into(),
+            description: String::new(),
+            body,
+        };
+        Marked {
+            op: Operation {
+                id: "get_thing".into(),
+                pointer: "/paths/~1things/get".into(),
+                method: "get",
+            },
+            successes: vec![
+                status("200", Body::Kept),
+                status("202", Body::Json("Job".into())),
+            ],
+            errors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_send_without_its_targets_is_an_error_not_a_panic() {
+        let mut taken: BTreeSet<String> = ["Thing", "Job"].map(String::from).into();
+        let mut no_result: syn::ImplItemFn = syn::parse_quote! {
+            pub async fn send(self) -> ResponseValue<types::Thing> { todo!() }
+        };
+        let what = edit(&mut no_result, &marked(), &mut taken).err();
+        assert_eq!(
+            what.as_deref(),
+            Some("no return type `Result<ResponseValue<T>, Error<E>>`")
+        );
+        let mut no_match: syn::ImplItemFn = syn::parse_quote! {
+            pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> { todo!() }
+        };
+        let what = edit(&mut no_match, &marked(), &mut taken).err();
+        assert!(what.is_some_and(|w| w.contains("no `match response.status().as_u16()`")));
+        let mut taken: BTreeSet<String> = ["Thing"].map(String::from).into();
+        let mut no_type: syn::ImplItemFn = syn::parse_quote! {
+            pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+                match response.status().as_u16() { _ => todo!() }
+            }
+        };
+        let what = edit(&mut no_type, &marked(), &mut taken).err();
+        assert!(what.is_some_and(|w| w.contains("no type `Job`")));
+    }
+
+    #[test]
+    fn the_enum_replaces_the_success_arms_and_the_return_type() {
+        let mut taken: BTreeSet<String> = ["Thing", "Job"].map(String::from).into();
+        let mut send: syn::ImplItemFn = syn::parse_quote! {
+            pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+        };
+        let items = edit(&mut send, &marked(), &mut taken).expect("the targets are there");
+        assert_eq!(items.len(), 1);
+        assert!(taken.contains("GetThingResponse"));
+        let syn::ReturnType::Type(_, output) = &send.sig.output else {
+            panic!("a return type")
+        };
+        let ok = generic_arg(output, "Result", 0).unwrap();
+        let Some(syn::Type::Path(value)) = generic_arg(&ok, "ResponseValue", 0) else {
+            panic!("`ResponseValue<T>`")
+        };
+        assert!(super::super::path_is(
+            &value.path,
+            &["types", "GetThingResponse"]
+        ));
+        let syn::Stmt::Expr(syn::Expr::Match(m), _) = &send.block.stmts[0] else {
+            panic!("the match stays")
+        };
+        assert_eq!(m.arms.len(), 3, "200, 202 and the fallback");
+    }
+}
