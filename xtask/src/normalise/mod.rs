@@ -39,8 +39,8 @@ pub fn normalise_reserving(doc: &mut Value, methods: &[&str]) -> Findings {
     normalise_with(doc, methods, Responses::PerStatus)
 }
 
-/// [`normalise_reserving`], with several success responses of an operation typed as
-/// `responses` says.
+/// [`normalise_reserving`], with several success or error responses of an operation typed
+/// as `responses` says.
 pub fn normalise_with(doc: &mut Value, methods: &[&str], responses: Responses) -> Findings {
     let mut out = Findings::default();
     if !doc.is_object() {

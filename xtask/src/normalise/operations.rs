@@ -9,7 +9,7 @@ use crate::names;
 use crate::walk::{self, OperationRef};
 
 /// Applies every operation rule; `reserved` are the client's own method names, `per_status`
-/// types several success responses per status (`responses = "per-status"`).
+/// types several success or error responses per status (`responses = "per-status"`).
 pub fn normalise(doc: &mut Value, reserved: &[&str], per_status: bool, out: &mut Findings) {
     for item in walk::ref_path_items(doc) {
         out.add(
