@@ -42,13 +42,6 @@ impl Group {
             Group::Error => "Error",
         }
     }
-
-    fn plural(self) -> &'static str {
-        match self {
-            Group::Success => "successes",
-            Group::Error => "errors",
-        }
-    }
 }
 
 /// How one status's body is read.
@@ -105,49 +98,53 @@ pub fn record(
         } else if kind == "raw bytes" {
             json!("raw")
         } else {
-            json_schema(doc, &target)
+            json_schema(doc, &target, out)
         };
         entries.push(json!({"status": code, "description": description, "body": body}));
     }
-    let labels: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
-    out.add(
-        Severity::Note,
-        "responses-per-status",
-        &at,
-        format!(
-            "{} {} are typed per status: the call's {} is an enum with one variant each (`responses = \"one\"` in codegen.toml keeps one body type)",
-            group.plural(),
-            labels.join(", "),
-            match group {
-                Group::Success => "result",
-                Group::Error => "error body",
-            }
-        ),
-    );
+    // No finding: every status keeps its documented type (nothing is lost, so a strict,
+    // hand-written spec generates too); the rewrite pass counts the enums it adds.
     if let Some(Value::Object(operation)) = doc.pointer_mut(&op.pointer) {
         operation.insert(group.extension().into(), Value::Array(entries));
     }
 }
 
 /// `{"$ref": …}` for a schema that is a component reference, else `{"schema": …}`
-/// (hoisted by [`hoist`] once the operation has its final id).
-fn json_schema(doc: &Value, response: &str) -> Value {
+/// (hoisted by [`hoist`] once the operation has its final id). The response leaves the
+/// document, so a reference that resolves to nothing is reported here, where it was written.
+fn json_schema(doc: &Value, response: &str, out: &mut Findings) -> Value {
     let content = doc.pointer(&format!("{response}/content"));
-    let schema = content
+    let Some((media, schema)) = content
         .and_then(Value::as_object)
         .and_then(|c| c.iter().find(|(m, _)| media_base(m) == "application/json"))
-        .and_then(|(_, mt)| mt.get("schema"))
-        .cloned()
-        .unwrap_or_else(|| json!({}));
-    let component = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .filter(|name| !name.contains('/'))
-        .map(|name| name.replace("~1", "/").replace("~0", "~"));
-    match component {
-        Some(_) => json!({"$ref": schema["$ref"]}),
-        None => json!({"schema": schema}),
+        .and_then(|(m, mt)| Some((m, mt.get("schema")?.clone())))
+    else {
+        return json!({"schema": {}});
+    };
+    let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+        return json!({"schema": schema});
+    };
+    if pointer::local_ref(reference)
+        .and_then(|p| doc.pointer(p))
+        .is_none()
+    {
+        let at = pointer::join(
+            &pointer::join(&format!("{response}/content"), media),
+            "schema",
+        );
+        out.add(
+            Severity::Error,
+            "dangling-ref",
+            &pointer::join(&at, "$ref"),
+            format!("`{reference}` does not resolve to anything in the document"),
+        );
+        return json!({"schema": {}});
+    }
+    let component = reference.strip_prefix("#/components/schemas/");
+    if component.is_some_and(|name| !name.contains('/')) {
+        json!({"$ref": reference})
+    } else {
+        json!({"schema": schema})
     }
 }
 
