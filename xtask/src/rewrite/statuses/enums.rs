@@ -9,6 +9,7 @@ use syn::visit_mut::{self, VisitMut};
 
 use crate::names;
 use crate::normalise::{Body, Group, Status};
+use crate::syntax::type_name;
 
 /// The enum of one group of an operation (`<Op>Response` or `<Op>Error`).
 pub struct PerStatus {
@@ -37,7 +38,7 @@ impl PerStatus {
         kept: &syn::Type,
         taken: &mut BTreeSet<String>,
     ) -> Result<PerStatus, String> {
-        let kept_raw = last_ident(kept).is_some_and(|i| i == "ByteStream");
+        let kept_raw = type_name(kept).is_some_and(|n| n == "ByteStream");
         let base = format!("{}{}", names::sanitize_pascal(op_id), group.suffix());
         let name = (1..)
             .map(|n| match n {
@@ -252,13 +253,6 @@ fn variant_name(code: &str) -> String {
             || format!("Status{}", names::sanitize_pascal(code)),
             |(_, name)| (*name).to_owned(),
         )
-}
-
-fn last_ident(ty: &syn::Type) -> Option<&syn::Ident> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
-        _ => None,
-    }
 }
 
 /// `types::X` → `X`, for code placed inside `mod types`.
