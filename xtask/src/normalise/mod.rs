@@ -68,6 +68,12 @@ pub fn normalise_with(doc: &mut Value, methods: &[&str], responses: Responses) -
     defaults::check(doc, &mut out);
     let reserved = [crate::names::CLIENT_METHODS, methods].concat();
     operations::normalise(doc, &reserved, responses == Responses::PerStatus, &mut out);
+    // Response schemas recorded per status become components once operations have their
+    // final ids; the rules for component schemas then see them too.
+    if statuses::hoist(doc, &mut out) {
+        defs::hoist_colliding_inline_types(doc, &mut out);
+        defs::split_nullable_unions(doc, &mut out);
+    }
     refs::check(doc, &mut out);
     toplevel::sort_paths(doc);
     out

@@ -29,7 +29,6 @@ pub fn normalise(doc: &mut Value, reserved: &[&str], per_status: bool, out: &mut
         super::responses::normalise(doc, op, per_status, out);
     }
     operation_ids(doc, &ops, reserved, out);
-    super::statuses::hoist(doc, out);
 }
 
 /// Gives every operation an id, and renames operations whose ids do not stay unique once made

@@ -151,13 +151,17 @@ fn json_schema(doc: &Value, response: &str, out: &mut Findings) -> Value {
 /// Moves the inline schemas recorded by [`record`] into `components/schemas` under a name
 /// made of the operation's id, the group and the status (`CreateThingResponse201`,
 /// `CreateThingError422`), so that typify generates a type for each.
-pub fn hoist(doc: &mut Value, out: &mut Findings) {
+/// Whether any schema was hoisted (the component rules then run again over the new ones).
+pub fn hoist(doc: &mut Value, out: &mut Findings) -> bool {
+    let mut hoisted = false;
     for group in [Group::Success, Group::Error] {
-        hoist_group(doc, group, out);
+        hoisted |= hoist_group(doc, group, out);
     }
+    hoisted
 }
 
-fn hoist_group(doc: &mut Value, group: Group, out: &mut Findings) {
+fn hoist_group(doc: &mut Value, group: Group, out: &mut Findings) -> bool {
+    let mut hoisted = false;
     for op in walk::operations(doc) {
         let Some(Value::Object(operation)) = doc.pointer(&op.pointer) else {
             continue;
@@ -201,11 +205,13 @@ fn hoist_group(doc: &mut Value, group: Group, out: &mut Findings) {
             let reference = format!("#/components/schemas/{}", pointer::escape(&name));
             schemas.insert(name, schema);
             entry["body"] = json!({"$ref": reference});
+            hoisted = true;
         }
         if let Some(Value::Object(operation)) = doc.pointer_mut(&op.pointer) {
             operation.insert(group.extension().into(), Value::Array(entries));
         }
     }
+    hoisted
 }
 
 /// `base`, or `base2`, `base3`, … : the first name no component schema has.
