@@ -62,6 +62,11 @@ pub struct ApiConfig {
     /// or a decimal string, written as a JSON number.
     #[serde(default)]
     pub decimal: Vec<String>,
+    /// How an operation with several success (or error) responses of different bodies, or a
+    /// documented `304`, is typed: `"per-status"` (an enum per group, one variant per status)
+    /// or `"one"` (one body type per group kept, the others surface as unexpected responses).
+    #[serde(default)]
+    pub responses: Responses,
     /// One module with its own `Client` per service; empty means one client at the crate root.
     #[serde(default, rename = "service")]
     pub services: Vec<Service>,
@@ -77,6 +82,18 @@ pub struct ApiConfig {
 pub enum EmptySuccessBody {
     /// A JSON `null`.
     Null,
+}
+
+/// How several success (or error) responses of one operation are typed.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Responses {
+    /// One enum variant per status (and `NotModified` for a documented `304`), for the
+    /// successes and for the error bodies.
+    #[default]
+    PerStatus,
+    /// One success and one error body type per operation, as progenitor types them.
+    One,
 }
 
 /// A generated module holding the operations of one service.
@@ -117,6 +134,7 @@ impl ApiConfig {
             idempotency_key_header: None,
             omit: Vec::new(),
             decimal: Vec::new(),
+            responses: Responses::default(),
             services: Vec::new(),
             paginate: Vec::new(),
         }
@@ -286,5 +304,22 @@ mod tests {
         };
         assert!(check_metadata(&odd).unwrap_err().contains("1password"));
         assert!(check_metadata(&registered()).is_ok());
+    }
+
+    #[test]
+    fn responses_reads_either_shape_and_refuses_others_with_the_choices() {
+        #[derive(Deserialize)]
+        struct Only {
+            responses: Responses,
+        }
+        let read = |text: &str| toml::from_str::<Only>(text).map(|o| o.responses);
+        assert_eq!(
+            read("responses = \"per-status\"").unwrap(),
+            Responses::PerStatus
+        );
+        assert_eq!(read("responses = \"one\"").unwrap(), Responses::One);
+        let err = read("responses = \"many\"").unwrap_err().to_string();
+        assert!(err.contains("per-status") && err.contains("one"), "{err}");
+        assert_eq!(ApiConfig::standalone("x").responses, Responses::PerStatus);
     }
 }

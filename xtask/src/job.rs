@@ -118,7 +118,7 @@ impl Job {
             &[]
         };
         let normalised = timings::phase("normalise", || {
-            normalise::normalise_reserving(&mut doc, reserved)
+            normalise::normalise_with(&mut doc, reserved, self.config.responses)
         });
         let mut omitted = Vec::new();
         if self.config.strict {

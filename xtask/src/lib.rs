@@ -62,7 +62,7 @@ pub mod tree;
 pub mod walk;
 pub mod workspace;
 
-pub use config::ApiConfig;
+pub use config::{ApiConfig, Responses};
 pub use finding::{Finding, Findings, Severity};
 pub use job::{Built, Job};
 pub use tree::{Drift, Files};

@@ -36,6 +36,14 @@ pub(crate) fn generic_arg(ty: &syn::Type, name: &str, index: usize) -> Option<sy
     path_generic_arg(&p.path, name, index)
 }
 
+/// The last path segment's name of a type (`types::Page` → `Page`, `builder::X<'_>` → `X`).
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
 /// The operation id of a generated `send` body: the string `operation_id` of its
 /// `OperationInfo { operation_id: "..." }`.
 pub(crate) fn operation_id(block: &syn::Block) -> Option<String> {

@@ -10,7 +10,6 @@ mod support;
 #[allow(clippy::all, dead_code, unused_imports, unexpected_cfgs)]
 mod keyed_client;
 
-use std::path::Path;
 use std::time::Duration;
 
 use keyed_client::{Client, types};
@@ -18,10 +17,9 @@ use sdk_auth::{
     Auth, AuthError, AuthOptions, BoxFuture, CallFailure, CallOptions, MintedToken, Minter,
     MinterInfo, RetryPolicy, SecretString,
 };
-use support::fixture;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use xtask::{ApiConfig, Job};
+use xtask::ApiConfig;
 
 fn config() -> ApiConfig {
     ApiConfig {
@@ -33,25 +31,12 @@ fn config() -> ApiConfig {
 
 #[test]
 fn the_committed_keyed_client_is_up_to_date() {
-    let built = Job {
-        name: "keyed".into(),
-        spec: fixture("clients/keyed.yaml"),
-        fixes: None,
-        config: config(),
-        display_root: fixture(""),
-        command: "UPDATE_KEYED_CLIENT=1 cargo test -p xtask --test call_options".into(),
-    }
-    .build()
-    .expect("the keyed spec generates");
-    let fresh = &built.files[Path::new("src/lib.rs")];
-    let committed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keyed_client/mod.rs");
-    if std::env::var_os("UPDATE_KEYED_CLIENT").is_some() {
-        std::fs::write(&committed_path, fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
-    assert!(
-        committed == *fresh,
-        "xtask/tests/keyed_client/mod.rs is stale: run `UPDATE_KEYED_CLIENT=1 cargo test -p xtask --test call_options`"
+    let fresh = support::committed_client(
+        "keyed",
+        config(),
+        "keyed_client",
+        "UPDATE_KEYED_CLIENT",
+        "call_options",
     );
     assert!(
         fresh.contains(r#".idempotency_header("Idempotency-Key")"#),

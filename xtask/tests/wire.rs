@@ -9,35 +9,19 @@ mod support;
 #[allow(clippy::all, dead_code, unused_imports, unexpected_cfgs)]
 mod wire_client;
 
-use std::path::Path;
-
-use support::fixture;
 use wire_client::{Client, Error};
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-use xtask::{ApiConfig, Job};
+use xtask::ApiConfig;
 
 #[test]
 fn the_committed_wire_client_is_up_to_date() {
-    let built = Job {
-        name: "wire".into(),
-        spec: fixture("clients/wire.yaml"),
-        fixes: None,
-        config: ApiConfig::standalone("wire-client"),
-        display_root: fixture(""),
-        command: "UPDATE_WIRE_CLIENT=1 cargo test -p xtask --test wire".into(),
-    }
-    .build()
-    .expect("the wire spec generates");
-    let fresh = &built.files[Path::new("src/lib.rs")];
-    let committed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wire_client/mod.rs");
-    if std::env::var_os("UPDATE_WIRE_CLIENT").is_some() {
-        std::fs::write(&committed_path, fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
-    assert!(
-        committed == *fresh,
-        "xtask/tests/wire_client/mod.rs is stale: run `UPDATE_WIRE_CLIENT=1 cargo test -p xtask --test wire`"
+    support::committed_client(
+        "wire",
+        ApiConfig::standalone("wire-client"),
+        "wire_client",
+        "UPDATE_WIRE_CLIENT",
+        "wire",
     );
 }
 

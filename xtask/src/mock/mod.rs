@@ -210,7 +210,9 @@ fn example_method(
         value => value.to_string(),
     };
     let media_type = &body.media_type;
-    let raw = success_text == "ByteStream" || success_text == "()";
+    // Only a JSON body can be checked against the type (a per-status enum also types the
+    // bytes of a non-JSON success).
+    let raw = success_text == "ByteStream" || success_text == "()" || !media_type.contains("json");
     let check = (!raw).then(|| {
         quote! {
             if let Err(e) = ::serde_json::from_str::<#success>(BODY) {

@@ -17,14 +17,17 @@ mod refs;
 mod responses;
 mod schema;
 mod shapes;
+mod statuses;
 mod toplevel;
 mod untyped;
 
 pub use bodies::BODY_EXTENSION;
+pub use statuses::{Body, Group, Status, read as statuses};
 pub use untyped::{FILE_RULE as FILE_SUCCESS, RULE as UNTYPED_SUCCESS};
 
 use serde_json::Value;
 
+use crate::config::Responses;
 use crate::finding::{Findings, Severity};
 use crate::walk;
 
@@ -36,6 +39,12 @@ pub fn normalise(doc: &mut Value) -> Findings {
 /// [`normalise`], with `methods` reserved on the client besides progenitor's own
 /// ([`crate::names::CLIENT_METHODS`]): an operation of such a name is renamed.
 pub fn normalise_reserving(doc: &mut Value, methods: &[&str]) -> Findings {
+    normalise_with(doc, methods, Responses::PerStatus)
+}
+
+/// [`normalise_reserving`], with several success or error responses of an operation typed
+/// as `responses` says.
+pub fn normalise_with(doc: &mut Value, methods: &[&str], responses: Responses) -> Findings {
     let mut out = Findings::default();
     if !doc.is_object() {
         out.add(
@@ -61,7 +70,13 @@ pub fn normalise_reserving(doc: &mut Value, methods: &[&str]) -> Findings {
     defs::split_nullable_unions(doc, &mut out);
     defaults::check(doc, &mut out);
     let reserved = [crate::names::CLIENT_METHODS, methods].concat();
-    operations::normalise(doc, &reserved, &mut out);
+    operations::normalise(doc, &reserved, responses == Responses::PerStatus, &mut out);
+    // Response schemas recorded per status become components once operations have their
+    // final ids; the rules for component schemas then see them too.
+    if statuses::hoist(doc, &mut out) {
+        defs::hoist_colliding_inline_types(doc, &mut out);
+        defs::split_nullable_unions(doc, &mut out);
+    }
     refs::check(doc, &mut out);
     toplevel::sort_paths(doc);
     out

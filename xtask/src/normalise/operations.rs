@@ -8,8 +8,9 @@ use crate::finding::{Findings, Severity};
 use crate::names;
 use crate::walk::{self, OperationRef};
 
-/// Applies every operation rule; `reserved` are the client's own method names.
-pub fn normalise(doc: &mut Value, reserved: &[&str], out: &mut Findings) {
+/// Applies every operation rule; `reserved` are the client's own method names, `per_status`
+/// types several success or error responses per status (`responses = "per-status"`).
+pub fn normalise(doc: &mut Value, reserved: &[&str], per_status: bool, out: &mut Findings) {
     for item in walk::ref_path_items(doc) {
         out.add(
             Severity::Error,
@@ -26,7 +27,7 @@ pub fn normalise(doc: &mut Value, reserved: &[&str], out: &mut Findings) {
         super::parameters::normalise(doc, op, out);
         super::bodies::normalise(doc, op, out);
         super::bodiless::normalise(doc, op, out);
-        super::responses::normalise(doc, op, out);
+        super::responses::normalise(doc, op, per_status, out);
         super::untyped::check(doc, op, out);
     }
     operation_ids(doc, &ops, reserved, out);

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::bodies::media_base;
+use super::statuses::Group;
 use crate::finding::{Findings, Severity};
 use crate::pointer;
 use crate::walk::{self, OperationRef};
@@ -166,8 +167,9 @@ fn response_kind(doc: &Value, response_ptr: &str) -> String {
     }
 }
 
-/// JSON responses get schemas; at most one success and one error body type survive.
-pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
+/// JSON responses get schemas; at most one success and one error body type survive for
+/// progenitor (with `per_status`, the others are recorded for the per-status enums).
+pub fn normalise(doc: &mut Value, op: &OperationRef, per_status: bool, out: &mut Findings) {
     let at = format!("{}/responses", op.pointer);
     let codes: Vec<String> = match doc.pointer(&at) {
         Some(Value::Object(r)) => r.keys().cloned().collect(),
@@ -212,7 +214,9 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
             .filter(|(c, _)| filter(c) && !drop.contains(c))
             .collect();
         let distinct: BTreeSet<&str> = members.iter().map(|(_, k)| k.as_str()).collect();
-        if distinct.len() <= 1 {
+        let not_modified =
+            group == "success" && !members.is_empty() && codes.iter().any(|c| c == "304");
+        if distinct.len() <= 1 && !(per_status && not_modified) {
             continue;
         }
         let keep = if pick_most_common {
@@ -233,6 +237,24 @@ pub fn normalise(doc: &mut Value, op: &OperationRef, out: &mut Findings) {
                 .map(|(_, k)| k.clone())
         };
         let keep = keep.unwrap_or_default();
+        // A group with `default` (left only where no success is listed) keeps one type:
+        // `default` has no status to decode by.
+        let recorded = match group {
+            _ if members.iter().any(|(c, _)| c == "default") => None,
+            "success" => Some(Group::Success),
+            _ => Some(Group::Error),
+        };
+        if let Some(recorded) = recorded.filter(|_| per_status) {
+            let members: Vec<(String, String)> = members.into_iter().cloned().collect();
+            super::statuses::record(doc, op, recorded, &members, &keep, out);
+            drop.extend(
+                members
+                    .into_iter()
+                    .filter(|(_, k)| *k != keep)
+                    .map(|(c, _)| c),
+            );
+            continue;
+        }
         for (code, kind) in members.iter().filter(|(_, k)| *k != keep) {
             drop.insert(code.clone());
             out.add(

@@ -10,7 +10,7 @@ use syn::visit_mut::{self, VisitMut};
 
 use super::{Input, Pass, missing, operations};
 use crate::finding::Findings;
-use crate::syntax::path_generic_arg;
+use crate::syntax::{path_generic_arg, type_name};
 
 pub const PASS: Pass = Pass {
     name: "doc-examples",
@@ -94,14 +94,6 @@ fn converted_into(setter: &syn::ImplItemFn) -> Option<syn::Type> {
             path_generic_arg(&t.path, "TryInto", 0)
         })
     })
-}
-
-/// The last segment's name of a path type (`builder::CreateQuote<'_>` → `CreateQuote`).
-fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
 }
 
 /// Prefixes paths that start at the generated module's `types` with `crate_path`.

@@ -16,6 +16,7 @@ mod null_as_empty;
 mod paginate;
 mod path_encoding;
 mod rare_methods;
+mod statuses;
 
 use std::fmt;
 
@@ -55,6 +56,7 @@ pub struct Pass {
 pub const PASSES: &[Pass] = &[
     rare_methods::PASS,
     bodies::PASS,
+    statuses::PASS,
     api_version::PASS,
     path_encoding::PASS,
     null_as_empty::PASS,

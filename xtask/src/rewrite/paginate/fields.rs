@@ -82,13 +82,7 @@ pub fn strip(ty: &syn::Type, wrapper: &str) -> (syn::Type, bool) {
     }
 }
 
-/// The last path segment's name of a type (`types::Page` → `Page`).
-pub fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
+pub(crate) use crate::syntax::type_name;
 
 /// Whether `ty` is one of Rust's numbers.
 pub fn is_number(ty: &syn::Type) -> bool {
