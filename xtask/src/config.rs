@@ -69,6 +69,29 @@ pub struct ApiConfig {
     /// page streams.
     #[serde(default)]
     pub paginate: Vec<Paginate>,
+    /// Whether the client is split into cargo features, one per tag (or first path segment),
+    /// so that a user of part of a big API compiles only that part.
+    #[serde(default)]
+    pub feature_groups: FeatureGroups,
+}
+
+/// `feature_groups` in codegen.toml.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FeatureGroups {
+    /// On for documents of [`FeatureGroups::AUTO_MIN_OPERATIONS`] operations or more.
+    #[default]
+    Auto,
+    /// Always on.
+    On,
+    /// Always off: one client, compiled whole.
+    Off,
+}
+
+impl FeatureGroups {
+    /// Where `auto` turns feature groups on: below this, compiling the whole client takes
+    /// seconds and features would only be noise.
+    pub const AUTO_MIN_OPERATIONS: usize = 150;
 }
 
 /// What an empty successful body is read as.
@@ -119,6 +142,7 @@ impl ApiConfig {
             decimal: Vec::new(),
             services: Vec::new(),
             paginate: Vec::new(),
+            feature_groups: FeatureGroups::Auto,
         }
     }
 
@@ -166,6 +190,12 @@ impl ApiConfig {
         if !self.idempotent.is_empty() && !self.auth {
             return Err(
                 "`idempotent` tells the auth layer what to retry: it needs `auth = true`"
+                    .to_owned(),
+            );
+        }
+        if self.feature_groups == FeatureGroups::On && !self.services.is_empty() {
+            return Err(
+                "`feature_groups = \"on\"` splits one client; with `[[service]]` modules, gate them with `feature` instead"
                     .to_owned(),
             );
         }
