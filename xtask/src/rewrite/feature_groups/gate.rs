@@ -1,11 +1,12 @@
 //! Puts `#[cfg(feature = …)]` on progenitor's output. Operations: each `Client` method that
 //! returns a `builder::X` and every item of `builder` owned by `X` get the operation's
 //! feature. Types: an item of `types` (nested modules included) belongs to the type it
-//! defines or implements, else to the first type it names; a type compiles with every feature
-//! whose operations reach it through the names its items mention, and stays ungated when
-//! code outside the groups reaches it, or every group does, or none does. Names are matched
-//! as identifiers, so a mention that is not a reference (an enum variant spelled like a type)
-//! only widens a gate: the gates may keep more than needed, never less.
+//! defines or implements, else to the first type it names. A type that the operations of one
+//! group alone reach gets that group's feature; a type several groups reach (shared), or that
+//! code outside the groups reaches (open), or that nothing reaches (and what it names) stays
+//! ungated, so every feature compiles the shared types once and no `cfg` lists many features.
+//! Names are matched as identifiers, so a mention that is not a reference (an enum variant
+//! spelled like a type) only widens what stays ungated: never less than needed is compiled.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -14,12 +15,34 @@ use syn::visit::Visit;
 use crate::finding::Findings;
 use crate::rewrite::{Pass, missing};
 
-/// Gates `file` by `groups` (operation → feature); the number of `cfg` attributes added.
+/// What [`apply`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gated {
+    /// The `cfg` attributes added.
+    pub edits: usize,
+    /// The types of `types`, by how they compile.
+    pub counts: TypeCounts,
+}
+
+/// The types of `types` by how they compile; they add up to all of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TypeCounts {
+    /// Reached by the operations of one group alone: behind that group's feature.
+    pub one_group: usize,
+    /// Reached by several groups: ungated.
+    pub shared: usize,
+    /// Reached by code outside the groups (or named by a type nothing reaches): ungated.
+    pub open: usize,
+    /// Reached by nothing (a schema no operation uses): ungated.
+    pub unreached: usize,
+}
+
+/// Gates `file` by `groups` (operation → feature).
 pub fn apply(
     file: &mut syn::File,
     groups: &BTreeMap<String, String>,
     pass: &Pass,
-) -> Result<usize, Findings> {
+) -> Result<Gated, Findings> {
     let features: Vec<&str> = groups
         .values()
         .map(String::as_str)
@@ -54,7 +77,12 @@ pub fn apply(
             };
             let id = f.sig.ident.to_string();
             let Some(feature) = groups.get(&id) else {
-                findings.push(missing(pass, "", &format!("`Client::{id}`"), "no operation of the document has this name"));
+                findings.push(missing(
+                    pass,
+                    "",
+                    &format!("`Client::{id}`"),
+                    "no operation of the document has this name",
+                ));
                 continue;
             };
             let g = feature_index(feature);
@@ -65,7 +93,12 @@ pub fn apply(
         }
     }
     if builders.is_empty() && !groups.is_empty() {
-        findings.push(missing(pass, "", "`impl Client`", "no method returns a `builder::…`"));
+        findings.push(missing(
+            pass,
+            "",
+            "`impl Client`",
+            "no method returns a `builder::…`",
+        ));
     }
     if !findings.is_empty() {
         return Err(findings);
@@ -94,7 +127,10 @@ pub fn apply(
 
     // The types: owners, the graph of mentions, and who reaches what.
     let Some(types) = module_items(file, "types") else {
-        return Ok(edits);
+        return Ok(Gated {
+            edits,
+            counts: TypeCounts::default(),
+        });
     };
     let mut owners = Vec::new();
     let mut edges: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); names.len()];
@@ -115,16 +151,10 @@ pub fn apply(
         }
         owners.push(owner);
     });
-    let ungated = reach(&edges, &open);
-    let reached: Vec<Vec<bool>> = roots.iter().map(|r| reach(&edges, r)).collect();
-    let gates: Vec<Option<syn::Attribute>> = (0..names.len())
-        .map(|t| {
-            let on: Vec<&str> = (0..features.len())
-                .filter(|&g| reached[g][t])
-                .map(|g| features[g])
-                .collect();
-            (!ungated[t] && !on.is_empty() && on.len() < features.len()).then(|| cfg(&on))
-        })
+    let (gates, counts) = type_gates(&edges, &open, &roots);
+    let gates: Vec<Option<syn::Attribute>> = gates
+        .iter()
+        .map(|g| g.map(|g| cfg(&[features[g]])))
         .collect();
     let mut at = 0;
     walk_types_mut(types, &mut |item| {
@@ -134,7 +164,43 @@ pub fn apply(
         }
         at += 1;
     });
-    Ok(edits)
+    Ok(Gated { edits, counts })
+}
+
+/// Per type, the one group it compiles with (`None`: ungated), and how many of each kind.
+fn type_gates(
+    edges: &[BTreeSet<usize>],
+    open: &BTreeSet<usize>,
+    roots: &[BTreeSet<usize>],
+) -> (Vec<Option<usize>>, TypeCounts) {
+    let reached: Vec<Vec<bool>> = roots.iter().map(|r| reach(edges, r)).collect();
+    let groups_of =
+        |t: usize| -> Vec<usize> { (0..roots.len()).filter(|&g| reached[g][t]).collect() };
+    let groups: Vec<Vec<usize>> = (0..edges.len()).map(groups_of).collect();
+    let openly = reach(edges, open);
+    // Types nothing reaches stay ungated (a user may name them), and so does what they name.
+    let unreached: BTreeSet<usize> = (0..edges.len())
+        .filter(|&t| groups[t].is_empty() && !openly[t])
+        .collect();
+    let ungated = reach(edges, &open.union(&unreached).copied().collect());
+    let mut counts = TypeCounts::default();
+    let gates = groups
+        .iter()
+        .enumerate()
+        .map(|(t, groups)| {
+            match groups.as_slice() {
+                [one] if !ungated[t] => {
+                    counts.one_group += 1;
+                    return Some(*one);
+                }
+                [_, _, ..] => counts.shared += 1,
+                _ if unreached.contains(&t) => counts.unreached += 1,
+                _ => counts.open += 1,
+            }
+            None
+        })
+        .collect();
+    (gates, counts)
 }
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several.

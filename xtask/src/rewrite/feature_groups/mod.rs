@@ -11,6 +11,8 @@
 
 mod gate;
 
+pub use gate::{Gated, TypeCounts};
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -95,9 +97,21 @@ pub fn cargo_features(config: &ApiConfig, doc: &Value) -> Vec<String> {
 }
 
 fn run(file: &mut syn::File, input: &Input<'_>) -> Result<usize, Findings> {
-    match groups(input.config, input.doc) {
-        Some(groups) => gate::apply(file, &groups, &PASS),
-        None => Ok(0),
+    Ok(gate_file(file, input.config, input.doc)?.map_or(0, |g| g.edits))
+}
+
+/// Gates `file` as the pass does; what it did, or `None` when groups are off for `doc`.
+///
+/// # Errors
+/// `rewrite-target-missing` when progenitor's output lacks a target the pass edits.
+pub fn gate_file(
+    file: &mut syn::File,
+    config: &ApiConfig,
+    doc: &Value,
+) -> Result<Option<Gated>, Findings> {
+    match groups(config, doc) {
+        Some(groups) => gate::apply(file, &groups, &PASS).map(Some),
+        None => Ok(None),
     }
 }
 
@@ -142,7 +156,10 @@ mod tests {
             "/v1/mock": {"get": op("mockThing", json!([]))},
         }});
         let groups = groups(&config(FeatureGroups::On), &doc).unwrap();
-        let got: Vec<(&str, &str)> = groups.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let got: Vec<(&str, &str)> = groups
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
