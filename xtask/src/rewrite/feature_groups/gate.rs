@@ -88,7 +88,7 @@ pub fn apply(
             let g = feature_index(feature);
             builders.insert(builder, g);
             roots[g].extend(mentions(&*f, &names));
-            f.attrs.push(cfg(&[feature]));
+            f.attrs.push(cfg(feature));
             edits += 1;
         }
     }
@@ -113,7 +113,7 @@ pub fn apply(
                     match owner_ident(inner).and_then(|o| builders.get(&o)) {
                         Some(&g) => {
                             roots[g].extend(mentions(&*inner, &names));
-                            push_attr(inner, cfg(&[features[g]]));
+                            push_attr(inner, cfg(features[g]));
                             edits += 1;
                         }
                         None => open.extend(mentions(&*inner, &names)),
@@ -152,10 +152,8 @@ pub fn apply(
         owners.push(owner);
     });
     let (gates, counts) = type_gates(&edges, &open, &roots);
-    let gates: Vec<Option<syn::Attribute>> = gates
-        .iter()
-        .map(|g| g.map(|g| cfg(&[features[g]])))
-        .collect();
+    let gates: Vec<Option<syn::Attribute>> =
+        gates.iter().map(|g| g.map(|g| cfg(features[g]))).collect();
     let mut at = 0;
     walk_types_mut(types, &mut |item| {
         if let Some(gate) = owners[at].and_then(|o| gates[o].clone()) {
@@ -203,12 +201,9 @@ fn type_gates(
     (gates, counts)
 }
 
-/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several.
-fn cfg(features: &[&str]) -> syn::Attribute {
-    match features {
-        [one] => syn::parse_quote!(#[cfg(feature = #one)]),
-        many => syn::parse_quote!(#[cfg(any(#(feature = #many),*))]),
-    }
+/// `#[cfg(feature = "…")]`.
+fn cfg(feature: &str) -> syn::Attribute {
+    syn::parse_quote!(#[cfg(feature = #feature)])
 }
 
 /// Every type defined at the top of `types`, numbered.
