@@ -15,7 +15,7 @@ use syn::visit::Visit;
 use crate::finding::Findings;
 use crate::rewrite::{Pass, missing};
 
-/// What [`apply`] did.
+/// What gating a file did (`gate_file`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Gated {
     /// The `cfg` attributes added.
