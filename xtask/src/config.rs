@@ -317,4 +317,29 @@ mod tests {
         assert!(check_metadata(&odd).unwrap_err().contains("1password"));
         assert!(check_metadata(&registered()).is_ok());
     }
+
+    #[test]
+    fn feature_groups_take_three_values_and_refuse_others_with_the_line() {
+        let dir = std::env::temp_dir().join(format!("xtask-groups-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("codegen.toml");
+        let base = "crate = \"x-api\"\ndescription = \"X\"\n";
+        std::fs::write(&path, format!("{base}feature_groups = \"on\"\n")).unwrap();
+        assert_eq!(
+            ApiConfig::load(&path).unwrap().feature_groups,
+            FeatureGroups::On
+        );
+        std::fs::write(&path, base).unwrap();
+        assert_eq!(
+            ApiConfig::load(&path).unwrap().feature_groups,
+            FeatureGroups::Auto
+        );
+        std::fs::write(&path, format!("{base}feature_groups = \"maybe\"\n")).unwrap();
+        let err = ApiConfig::load(&path).unwrap_err();
+        assert!(
+            err.contains("codegen.toml") && err.contains("line 3") && err.contains("maybe"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
