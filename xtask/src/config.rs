@@ -74,6 +74,29 @@ pub struct ApiConfig {
     /// page streams.
     #[serde(default)]
     pub paginate: Vec<Paginate>,
+    /// Whether the client is split into cargo features, one per tag (or first path segment),
+    /// so that a user of part of a big API compiles only that part.
+    #[serde(default)]
+    pub feature_groups: FeatureGroups,
+}
+
+/// `feature_groups` in codegen.toml.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FeatureGroups {
+    /// On for documents of [`FeatureGroups::AUTO_MIN_OPERATIONS`] operations or more.
+    #[default]
+    Auto,
+    /// Always on.
+    On,
+    /// Always off: one client, compiled whole.
+    Off,
+}
+
+impl FeatureGroups {
+    /// Where `auto` turns feature groups on: below this, compiling the whole client takes
+    /// seconds and features would only be noise.
+    pub const AUTO_MIN_OPERATIONS: usize = 150;
 }
 
 /// What an empty successful body is read as.
@@ -137,6 +160,7 @@ impl ApiConfig {
             responses: Responses::default(),
             services: Vec::new(),
             paginate: Vec::new(),
+            feature_groups: FeatureGroups::Auto,
         }
     }
 
@@ -184,6 +208,12 @@ impl ApiConfig {
         if !self.idempotent.is_empty() && !self.auth {
             return Err(
                 "`idempotent` tells the auth layer what to retry: it needs `auth = true`"
+                    .to_owned(),
+            );
+        }
+        if self.feature_groups == FeatureGroups::On && !self.services.is_empty() {
+            return Err(
+                "`feature_groups = \"on\"` splits one client; with `[[service]]` modules, gate them with `feature` instead"
                     .to_owned(),
             );
         }
@@ -321,5 +351,30 @@ mod tests {
         let err = read("responses = \"many\"").unwrap_err().to_string();
         assert!(err.contains("per-status") && err.contains("one"), "{err}");
         assert_eq!(ApiConfig::standalone("x").responses, Responses::PerStatus);
+    }
+
+    #[test]
+    fn feature_groups_take_three_values_and_refuse_others_with_the_line() {
+        let dir = std::env::temp_dir().join(format!("xtask-groups-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("codegen.toml");
+        let base = "crate = \"x-api\"\ndescription = \"X\"\n";
+        std::fs::write(&path, format!("{base}feature_groups = \"on\"\n")).unwrap();
+        assert_eq!(
+            ApiConfig::load(&path).unwrap().feature_groups,
+            FeatureGroups::On
+        );
+        std::fs::write(&path, base).unwrap();
+        assert_eq!(
+            ApiConfig::load(&path).unwrap().feature_groups,
+            FeatureGroups::Auto
+        );
+        std::fs::write(&path, format!("{base}feature_groups = \"maybe\"\n")).unwrap();
+        let err = ApiConfig::load(&path).unwrap_err();
+        assert!(
+            err.contains("codegen.toml") && err.contains("line 3") && err.contains("maybe"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

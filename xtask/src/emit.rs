@@ -146,7 +146,12 @@ pub fn crate_files(
     }
     files.insert(
         "Cargo.toml".into(),
-        cargo_toml(config, &banner("#", provenance), uses),
+        cargo_toml(
+            config,
+            &banner("#", provenance),
+            uses,
+            &rewrite::feature_groups::cargo_features(config, doc),
+        ),
     );
     files.insert(
         "NORMALISATION.md".into(),
@@ -333,7 +338,7 @@ fn banner(comment: &str, p: &Provenance) -> String {
 }
 
 /// `Cargo.toml` with exactly the dependencies the generated code uses.
-fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
+fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses, groups: &[String]) -> String {
     let mut deps = vec![
         r#"progenitor-client = "0.15.1""#.to_owned(),
         format!(
@@ -379,7 +384,13 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses) -> String {
         .filter_map(|s| s.feature.clone())
         .map(|f| format!("{f} = []"))
         .collect();
-    features.push(crate::mock::FEATURE.to_owned());
+    features.extend(groups.iter().cloned());
+    features.push(if groups.is_empty() {
+        crate::mock::FEATURE.to_owned()
+    } else {
+        // The mocks cover every operation.
+        crate::mock::FEATURE.replacen("\"dep:regex\"]", "\"dep:regex\", \"full\"]", 1)
+    });
     let mut out = format!(
         "{banner}\n{}\n[dependencies]\n{}\n",
         crate::package::package_section(config),

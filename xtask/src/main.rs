@@ -49,6 +49,10 @@ enum Command {
         /// Refuse to degrade: every finding (even a note) is an error.
         #[arg(long)]
         strict: bool,
+        /// Split the client into one cargo feature per tag (or first path segment); `auto`
+        /// does from 150 operations.
+        #[arg(long, value_enum, default_value = "auto")]
+        feature_groups: xtask::config::FeatureGroups,
     },
     /// Time regen (warm, in memory) and each generated crate's build.
     Bench {
@@ -138,10 +142,18 @@ fn run(command: Command) -> Result<(), String> {
             name,
             fixes,
             strict,
+            feature_groups,
         } => {
             let name = name.unwrap_or_else(|| default_name(&spec));
-            let built = xtask::generate(&spec, fixes.as_deref(), &out, &name, strict)
-                .map_err(|e| e.to_string())?;
+            let built = xtask::workspace::generate_grouped(
+                &spec,
+                fixes.as_deref(),
+                &out,
+                &name,
+                strict,
+                feature_groups,
+            )
+            .map_err(|e| e.to_string())?;
             if !built.findings.is_empty() {
                 eprintln!("{}", built.findings);
             }

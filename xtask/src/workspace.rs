@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{self, ApiConfig};
+use crate::config::{self, ApiConfig, FeatureGroups};
 use crate::emit::Files;
 use crate::finding::{Findings, Severity};
 use crate::job::{Built, Job};
@@ -155,6 +155,18 @@ pub fn generate(
     crate_name: &str,
     strict: bool,
 ) -> Result<Built, Error> {
+    generate_grouped(spec, fixes, out, crate_name, strict, FeatureGroups::Auto)
+}
+
+/// [`generate`], with feature groups as `groups` says (`--feature-groups`).
+pub fn generate_grouped(
+    spec: &Path,
+    fixes: Option<&Path>,
+    out: &Path,
+    crate_name: &str,
+    strict: bool,
+    groups: FeatureGroups,
+) -> Result<Built, Error> {
     if !config::is_package_name(crate_name) {
         return Err(Error::Config(format!(
             "`{crate_name}` is not a valid crate name (use --name)"
@@ -172,6 +184,7 @@ pub fn generate(
         fixes: fixes.map(Path::to_owned),
         config: ApiConfig {
             strict,
+            feature_groups: groups,
             ..ApiConfig::standalone(crate_name)
         },
         display_root: std::env::current_dir().unwrap_or_default(),
@@ -180,7 +193,12 @@ pub fn generate(
             spec.display(),
             out.display(),
             fixes.map_or_else(String::new, |f| format!(" --fixes {}", f.display()))
-        ) + if strict { " --strict" } else { "" },
+        ) + if strict { " --strict" } else { "" }
+            + match groups {
+                FeatureGroups::Auto => "",
+                FeatureGroups::On => " --feature-groups on",
+                FeatureGroups::Off => " --feature-groups off",
+            },
     };
     let built = job
         .build()

@@ -11,6 +11,7 @@ mod bodies;
 mod call_options;
 pub mod decimal;
 mod doc_examples;
+pub mod feature_groups;
 mod hooks;
 mod null_as_empty;
 mod paginate;
@@ -66,6 +67,7 @@ pub const PASSES: &[Pass] = &[
     hooks::PASS,
     call_options::PASS,
     paginate::PASS,
+    feature_groups::PASS,
 ];
 
 /// The edited code of one module and what was done to it.
