@@ -140,6 +140,21 @@ pub struct Service {
     pub feature: Option<String>,
 }
 
+impl Service {
+    /// The one implicit service of an API that declares none: every operation, at the crate's
+    /// root, with the document's first server.
+    pub fn whole() -> Self {
+        Service {
+            module: String::new(),
+            doc: String::new(),
+            extension: None,
+            server: Some(0),
+            include: Vec::new(),
+            feature: None,
+        }
+    }
+}
+
 impl ApiConfig {
     /// Defaults for a spec handed to `cargo xtask generate`.
     pub fn standalone(crate_name: &str) -> Self {

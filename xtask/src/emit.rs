@@ -55,14 +55,7 @@ pub fn crate_files(
     crate::operations::check_names(doc, &config.idempotent, "idempotent")?;
     rewrite::decimal::check_names(doc, &config.decimal)?;
     let doc = &crate::operations::omit(doc, &config.omit)?;
-    let implicit = [Service {
-        module: String::new(),
-        doc: String::new(),
-        extension: None,
-        server: Some(0),
-        include: Vec::new(),
-        feature: None,
-    }];
+    let implicit = [Service::whole()];
     let split = !config.services.is_empty();
     let services: &[Service] = if split { &config.services } else { &implicit };
     let assigned = if split {

@@ -295,14 +295,7 @@ mod tests {
         let doc = json!({"openapi": "3.0.3", "paths": {"/things": {"get": {"operationId": "getThing",
             "responses": {"204": {"description": "none"}}}}}});
         let config = ApiConfig::standalone("things");
-        let service = Service {
-            module: String::new(),
-            doc: String::new(),
-            extension: None,
-            server: Some(0),
-            include: Vec::new(),
-            feature: None,
-        };
+        let service = Service::whole();
         run(
             file,
             &Input {

@@ -41,14 +41,7 @@ fn run(declared: &str) -> (syn::File, Result<usize, Findings>) {
         "responses": {"200": {"description": "a page"}}}}}});
     let mut config = ApiConfig::standalone("rows");
     config.paginate = vec![toml::from_str::<Paginate>(declared).expect("a declaration")];
-    let service = Service {
-        module: String::new(),
-        doc: String::new(),
-        extension: None,
-        server: Some(0),
-        include: Vec::new(),
-        feature: None,
-    };
+    let service = Service::whole();
     let input = Input {
         config: &config,
         service: &service,
