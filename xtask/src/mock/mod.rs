@@ -13,6 +13,7 @@ use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
 
 mod any_status;
+mod array_query;
 
 use crate::examples::{self, Answer};
 use crate::finding::Findings;
@@ -90,6 +91,7 @@ fn module(
         return Err("the generated code does not parse".to_owned());
     };
     BorrowJsonBodies.visit_file_mut(&mut mock_file);
+    array_query::rewrite(&mut mock_file);
     if !seal(&mut mock_file) {
         return Err("progenitor's mocks have no `pub trait MockServerExt` to seal".to_owned());
     }
