@@ -378,12 +378,7 @@ fn cargo_toml(config: &ApiConfig, banner: &str, uses: Uses, groups: &[String]) -
         .map(|f| format!("{f} = []"))
         .collect();
     features.extend(groups.iter().cloned());
-    features.push(if groups.is_empty() {
-        crate::mock::FEATURE.to_owned()
-    } else {
-        // The mocks cover every operation.
-        crate::mock::FEATURE.replacen("\"dep:regex\"]", "\"dep:regex\", \"full\"]", 1)
-    });
+    features.push(crate::mock::feature(!groups.is_empty()));
     let mut out = format!(
         "{banner}\n{}\n[dependencies]\n{}\n",
         crate::package::package_section(config),

@@ -122,11 +122,11 @@ impl Job {
         });
         let mut omitted = Vec::new();
         if self.config.strict {
-            // Hand-written specs: every finding is an error, nothing is degraded. An untyped
-            // or file success is no rewrite but what the spec chose to say: reported as is.
+            // Hand-written specs: every finding is an error, nothing is degraded; findings
+            // that only describe the spec (`normalise::DESCRIPTIONS`) stay as reported.
             let mut strict = Findings::default();
             for f in normalised.sorted() {
-                if [normalise::UNTYPED_SUCCESS, normalise::FILE_SUCCESS].contains(&f.rule) {
+                if normalise::DESCRIPTIONS.contains(&f.rule) {
                     strict.push(f);
                     continue;
                 }

@@ -5,6 +5,11 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Unescapes one reference token (`~1` → `/`, `~0` → `~`).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends an escaped token to a pointer.
 pub fn join(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape(token))
@@ -16,11 +21,7 @@ pub fn tokens(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
+    Some(rest.split('/').map(unescape).collect())
 }
 
 /// Resolves a local `$ref` (`#/a/b`) to its pointer (`/a/b`), if it is local.

@@ -14,7 +14,7 @@ pub mod manifest;
 mod phases;
 mod report;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -236,7 +236,17 @@ fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: boo
         }
     };
     row.omitted = built.omitted.len();
+    // Operations (their pointers) with an untyped success, and with a file for a success.
+    let (mut untyped, mut files) = (BTreeSet::new(), BTreeSet::new());
     for f in built.findings.sorted() {
+        let set = match f.rule {
+            crate::normalise::UNTYPED_SUCCESS => Some(&mut untyped),
+            crate::normalise::FILE_SUCCESS => Some(&mut files),
+            _ => None,
+        };
+        if let (Some(set), Some((_, at))) = (set, f.location.split_once('#')) {
+            set.insert(at.split("/responses").next().unwrap_or(at).to_owned());
+        }
         if f.severity == Severity::Warning {
             *row.warnings.entry(f.rule).or_default() += 1;
         }
@@ -248,30 +258,15 @@ fn measure(root: &Path, dirs: &[PathBuf], work: &Path, entry: &Entry, check: boo
             row.unlocated += 1;
         }
     }
-    row.typed = typed_successes(&built.files);
-    row.untyped_by_document = operations_with(&built.findings, crate::normalise::UNTYPED_SUCCESS);
+    row.untyped_by_document = untyped.len();
     // A file is typed as bytes: what the document says, not a gap.
-    let files = operations_with(&built.findings, crate::normalise::FILE_SUCCESS);
-    row.typed = (row.typed + files).min(row.operations.saturating_sub(row.omitted));
+    row.typed = (typed_successes(&built.files) + files.len())
+        .min(row.operations.saturating_sub(row.omitted));
     if check {
         let out = work.join("crates").join(&entry.name);
         row.check = Some(cargo_check(root, work, &out, &built.files));
     }
     row
-}
-
-/// Operations (pointer of the operation object) with a finding of `rule` at a response.
-fn operations_with(findings: &crate::finding::Findings, rule: &str) -> usize {
-    let operations: std::collections::BTreeSet<String> = findings
-        .sorted()
-        .into_iter()
-        .filter(|f| f.rule == rule)
-        .filter_map(|f| {
-            let pointer = f.location.split_once('#')?.1;
-            Some(pointer.split("/responses").next()?.to_owned())
-        })
-        .collect();
-    operations.len()
 }
 
 /// Generated operations whose success is typed: neither raw bytes nor untyped JSON.

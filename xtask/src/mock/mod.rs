@@ -29,8 +29,14 @@ pub const DEPENDENCIES: &[&str] = &[
     r#"regex = { version = "1", optional = true }"#,
 ];
 
-/// The cargo feature that compiles them.
-pub const FEATURE: &str = "# Typed mocks for tests (`mock` modules): httpmock servers on loopback.\nmock = [\"dep:httpmock\", \"dep:regex\"]";
+/// The cargo feature that compiles them; with feature groups, `full` too, as the mocks cover
+/// every operation.
+pub fn feature(groups: bool) -> String {
+    let full = if groups { ", \"full\"" } else { "" };
+    format!(
+        "# Typed mocks for tests (`mock` modules): httpmock servers on loopback.\nmock = [\"dep:httpmock\", \"dep:regex\"{full}]"
+    )
+}
 
 /// The formatted `mock.rs` of one client module: the typed mocks (see `module`), then the
 /// `any_status!` macro and its invocation on every `Then` (written as text: prettyplease

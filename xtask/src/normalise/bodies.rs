@@ -38,6 +38,13 @@ fn kind(media: &str) -> Option<Kind> {
     })
 }
 
+/// The `application/json` entry (parameters such as `charset` aside) of a `content` map.
+pub fn json_entry(content: &Map<String, Value>) -> Option<(&String, &Value)> {
+    content
+        .iter()
+        .find(|(media, _)| media_base(media) == "application/json")
+}
+
 /// `application/json; charset=utf-8` → `application/json`.
 pub fn media_base(media: &str) -> &str {
     media.split(';').next().unwrap_or(media).trim()

@@ -23,7 +23,7 @@ mod untyped;
 
 pub use bodies::BODY_EXTENSION;
 pub use statuses::{Body, Group, Status, read as statuses};
-pub use untyped::{FILE_RULE as FILE_SUCCESS, RULE as UNTYPED_SUCCESS};
+pub use untyped::{DESCRIPTIONS, FILE_RULE as FILE_SUCCESS, RULE as UNTYPED_SUCCESS};
 
 use serde_json::Value;
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::bodies::media_base;
+use super::bodies::{json_entry, media_base};
 use super::statuses::Group;
 use crate::finding::{Findings, Severity};
 use crate::pointer;
@@ -154,10 +154,7 @@ fn response_kind(doc: &Value, response_ptr: &str) -> String {
     let Some(Value::Object(content)) = doc.pointer(&format!("{response_ptr}/content")) else {
         return "no body".into();
     };
-    match content
-        .iter()
-        .find(|(k, _)| media_base(k) == "application/json")
-    {
+    match json_entry(content) {
         Some((_, mt)) => format!(
             "JSON {}",
             mt.get("schema").map_or_else(String::new, Value::to_string)

@@ -12,7 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::bodies::media_base;
+use super::bodies::json_entry;
 use crate::finding::{Findings, Severity};
 use crate::walk::{self, OperationRef};
 use crate::{names, pointer};
@@ -116,7 +116,7 @@ fn json_schema(doc: &Value, response: &str, out: &mut Findings) -> Value {
     let content = doc.pointer(&format!("{response}/content"));
     let Some((media, schema)) = content
         .and_then(Value::as_object)
-        .and_then(|c| c.iter().find(|(m, _)| media_base(m) == "application/json"))
+        .and_then(json_entry)
         .and_then(|(m, mt)| Some((m, mt.get("schema")?.clone())))
     else {
         return json!({"schema": {}});
@@ -267,5 +267,5 @@ fn component(body: &Map<String, Value>) -> Option<String> {
         .get("$ref")
         .and_then(Value::as_str)?
         .strip_prefix("#/components/schemas/")?;
-    Some(name.replace("~1", "/").replace("~0", "~"))
+    Some(pointer::unescape(name))
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::bodies::media_base;
+use super::bodies::{json_entry, media_base};
 use crate::finding::{Findings, Severity};
 use crate::pointer;
 use crate::walk::{self, OperationRef};
@@ -16,6 +16,10 @@ pub const RULE: &str = "untyped-success";
 
 /// A note for a success that is a file: raw bytes are its type, not a gap in the typing.
 pub const FILE_RULE: &str = "file-success";
+
+/// The rules of this module: they describe what the document says and rewrite nothing, so
+/// even a strict, hand-written spec keeps them as reported.
+pub const DESCRIPTIONS: [&str; 2] = [RULE, FILE_RULE];
 
 /// Warns about each success of `op` that is untyped because of what the document says, and
 /// notes each that is a file.
@@ -82,10 +86,7 @@ fn body(doc: &Value, response: &str) -> Body {
     else {
         return Body::Typed;
     };
-    let Some(json) = content
-        .iter()
-        .find(|(media, _)| media_base(media) == "application/json")
-    else {
+    let Some(json) = json_entry(content) else {
         let Some((media, body)) = content.iter().next() else {
             return Body::Typed;
         };

@@ -14,6 +14,7 @@ use syn::visit::Visit;
 
 use crate::finding::Findings;
 use crate::rewrite::{Pass, missing};
+use crate::syntax::type_name;
 
 /// What gating a file did (`gate_file`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -261,20 +262,13 @@ fn owner_ident(item: &syn::Item) -> Option<String> {
         syn::Item::Enum(e) => Some(e.ident.to_string()),
         syn::Item::Type(t) => Some(t.ident.to_string()),
         syn::Item::Union(u) => Some(u.ident.to_string()),
-        syn::Item::Impl(block) => last_ident(&block.self_ty),
-        _ => None,
-    }
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Item::Impl(block) => type_name(&block.self_ty),
         _ => None,
     }
 }
 
 fn self_is(ty: &syn::Type, name: &str) -> bool {
-    last_ident(ty).is_some_and(|i| i == name)
+    type_name(ty).is_some_and(|i| i == name)
 }
 
 /// `X` in `-> builder::X<'_>`.
